@@ -1,0 +1,99 @@
+"""caseflow: workflow and case management for Vietnam's household poverty programme."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+
+from flask import Flask, request
+
+from caseflow.config import API_SETTINGS, from_environment
+
+
+def create_app(config: Mapping | None = None) -> Flask:
+    """Build the application: configuration, extensions, blueprints, commands."""
+    app = Flask(__name__, instance_relative_config=True,
+                template_folder=os.path.join(os.path.dirname(__file__), "..", "templates"))
+    os.makedirs(app.instance_path, exist_ok=True)
+    app.config.update(API_SETTINGS)
+    app.config.update(from_environment(app.instance_path))
+    if config:
+        app.config.update(config)
+    _init_extensions(app)
+    _register(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from caseflow import models  # noqa: F401  (tables must be known to migrations)
+    from caseflow.extensions import api, babel, csrf, db, login, migrate
+    from caseflow.services.definitions import Definitions
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(__file__), "migrations"))
+    login.init_app(app)
+    babel.init_app(app, default_locale="vi", locale_selector=_locale,
+                   default_timezone="Asia/Ho_Chi_Minh")
+    csrf.init_app(app)
+    api.init_app(app)
+    app.extensions["caseflow.definitions"] = Definitions.load(app.config["CASEFLOW_WORKFLOWS"])
+    _configure_sqlite(app, db)
+
+
+def _locale() -> str:
+    from flask import session
+
+    return session.get("lang") or request.accept_languages.best_match(["vi", "en"]) or "vi"
+
+
+def _configure_sqlite(app: Flask, db) -> None:
+    """Wait for a busy SQLite file instead of failing, and enforce foreign keys."""
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        return
+    from sqlalchemy import event
+
+    with app.app_context():
+        @event.listens_for(db.engine, "connect")
+        def _on_connect(connection, record):
+            cursor = connection.cursor()
+            cursor.execute("PRAGMA foreign_keys = ON")
+            cursor.execute("PRAGMA busy_timeout = 10000")
+            cursor.execute("PRAGMA journal_mode = WAL")
+            cursor.close()
+
+
+def _register(app: Flask) -> None:
+    from caseflow import api as api_package
+    from caseflow import cli
+    from caseflow.api.auth import require_token
+    from caseflow.api.base import handle_domain_error
+    from caseflow.domain.errors import DomainError
+    from caseflow.extensions import login
+
+    api_package.register(app)
+    login.request_loader(_user_from_bearer)
+    login.user_loader(_user_from_session)
+    app.before_request(lambda: require_token() if _is_api() else None)
+    app.register_error_handler(DomainError, handle_domain_error)
+    cli.register(app)
+
+
+def _is_api() -> bool:
+    return request.path.startswith("/api/v1/") and not request.path.endswith("/openapi.json")
+
+
+def _user_from_bearer(req):
+    from caseflow.services.users import user_for_token
+
+    header = req.headers.get("Authorization", "")
+    if header.startswith("Bearer ") and _is_api():
+        return user_for_token(header[7:].strip())
+    return None
+
+
+def _user_from_session(user_id: str):
+    from caseflow.extensions import db
+    from caseflow.models import User
+
+    user = db.session.get(User, int(user_id))
+    return user if user is not None and user.active else None

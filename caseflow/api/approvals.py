@@ -1,0 +1,62 @@
+"""Supervisors' decisions."""
+
+from __future__ import annotations
+
+from flask_smorest import Blueprint
+
+from caseflow.api.auth import actor
+from caseflow.schemas.households import (
+    ApprovalPageSchema,
+    ApprovalQueryArgs,
+    ApprovalResultSchema,
+    ApprovalSchema,
+    ApproveArgs,
+    BatchArgs,
+    BatchResultSchema,
+    RejectArgs,
+)
+from caseflow.services import approvals, households
+
+blp = Blueprint("approvals", __name__, description="Approval requests")
+
+
+@blp.route("/approvals", methods=["GET"])
+@blp.arguments(ApprovalQueryArgs, location="query")
+@blp.response(200, ApprovalPageSchema)
+def list_approvals(args):
+    """List requests in the caller's units."""
+    items, total = approvals.list_approvals(actor(), **args)
+    return {"items": items, "total": total, "page": args["page"], "per_page": args["per_page"]}
+
+
+@blp.route("/approvals/<int:approval_id>", methods=["GET"])
+@blp.response(200, ApprovalSchema)
+def show(approval_id):
+    return approvals.get_approval(actor(), approval_id)
+
+
+@blp.route("/approvals/<int:approval_id>/approve", methods=["POST"])
+@blp.arguments(ApproveArgs)
+@blp.response(200, ApprovalResultSchema)
+def approve(args, approval_id):
+    """Approve: the transition is applied with both names in history."""
+    approval = approvals.approve(actor(), approval_id, args.get("comment"))
+    household = households.annotate(actor(), [households.get(actor(), approval.household_id)])
+    return {"approval": approval, "household": household[0]}
+
+
+@blp.route("/approvals/<int:approval_id>/reject", methods=["POST"])
+@blp.arguments(RejectArgs)
+@blp.response(200, ApprovalResultSchema)
+def reject(args, approval_id):
+    """Reject with a reason; the household stays where it is."""
+    return {"approval": approvals.reject(actor(), approval_id, args["reason"])}
+
+
+@blp.route("/approvals/batch", methods=["POST"])
+@blp.arguments(BatchArgs)
+@blp.response(200, BatchResultSchema)
+def batch(args):
+    """Decide a whole list in one call; each request on its own merits."""
+    return {"results": approvals.decide_many(actor(), args["ids"], args["decision"],
+                                             args.get("comment"))}

@@ -1,0 +1,139 @@
+"""Command line: `caseflow ...`, also `flask --app caseflow ...`."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+import yaml
+from flask import Flask
+from flask.cli import FlaskGroup, with_appcontext
+
+from caseflow.domain.errors import DomainError
+
+
+def register(app: Flask) -> None:
+    for command in (init_db, demo, users, units, workflows):
+        app.cli.add_command(command)
+
+
+def main() -> None:
+    """Entry point of the `caseflow` console script."""
+    from caseflow import create_app
+
+    FlaskGroup(create_app=create_app, add_default_commands=True,
+               load_dotenv=False)(prog_name="caseflow")
+
+
+def fail_on_domain_error(function):
+    """Print a domain error as one line and exit 1, instead of a traceback."""
+    from functools import wraps
+
+    @wraps(function)
+    def wrapper(*args, **kwargs):
+        try:
+            return function(*args, **kwargs)
+        except DomainError as error:
+            click.echo(f"error: {error.message}", err=True)
+            for name, problems in error.fields.items():
+                click.echo(f"  {name}: {'; '.join(map(str, problems))}", err=True)
+            sys.exit(1)
+    return wrapper
+
+
+@click.command("init-db")
+@with_appcontext
+@fail_on_domain_error
+def init_db() -> None:
+    """Create or upgrade the tables, deploy the workflows, load the programme catalogue."""
+    from flask_migrate import upgrade
+
+    from caseflow.services import supports
+    from caseflow.services.definitions import deploy
+
+    upgrade()
+    deploy()
+    click.echo(f"database ready; {supports.sync_programs()} programmes in the catalogue")
+
+
+@click.command("demo")
+@with_appcontext
+@fail_on_domain_error
+def demo() -> None:
+    """Fill the database with a small province: units, users of each role, households."""
+    from caseflow.services import demo as demo_service
+
+    for line in demo_service.load():
+        click.echo(line)
+
+
+@click.group("users")
+def users() -> None:
+    """Manage users."""
+
+
+@users.command("create")
+@click.argument("name")
+@click.option("--role", required=True,
+              type=click.Choice(["case_worker", "supervisor", "officer", "admin"]))
+@click.option("--unit", "unit_code", default=None, help="code of the unit the user works in")
+@click.option("--password", default=None, help="a password for the web pages")
+@click.option("--email", default=None)
+@with_appcontext
+@fail_on_domain_error
+def create_user(name, role, unit_code, password, email) -> None:
+    """Create a user and print a new API token alone on the last line."""
+    from caseflow.services import users as users_service
+
+    user, token = users_service.create(name, role, unit_code, password, email=email)
+    click.echo(f"created {user.username} ({user.role})")
+    click.echo(token)
+
+
+@click.group("units")
+def units() -> None:
+    """Manage administrative units."""
+
+
+@units.command("load")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@with_appcontext
+@fail_on_domain_error
+def load_units(path: Path) -> None:
+    """Load units from a YAML list or CSV (code, name, level, parent_code, area)."""
+    from caseflow.services import units as units_service
+
+    click.echo(f"loaded {units_service.load(_read_rows(path))} units")
+
+
+def _read_rows(path: Path) -> list[dict]:
+    if path.suffix.lower() == ".csv":
+        import csv
+
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            return [{k: (v or None) for k, v in row.items()} for row in csv.DictReader(handle)]
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return data["units"] if isinstance(data, dict) else data
+
+
+@click.group("workflows")
+def workflows() -> None:
+    """Workflow definitions."""
+
+
+@workflows.command("check")
+@click.argument("folder", required=False, type=click.Path(file_okay=False, path_type=Path))
+@with_appcontext
+@fail_on_domain_error
+def check_workflows(folder: Path | None) -> None:
+    """Validate every workflow and standard file; name the file and the problem."""
+    from flask import current_app
+
+    from caseflow.services.definitions import check_folder
+
+    folder = folder or Path(current_app.config["CASEFLOW_WORKFLOWS"])
+    for definition in check_folder(folder):
+        click.echo(f"ok {definition.name} v{definition.version} "
+                   f"({len(definition.states)} states, {len(definition.transitions)} transitions)")
+    click.echo("ok standards")

@@ -1,0 +1,36 @@
+"""The only source of "now": tests and `caseflow sweep --as-of` move it."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+_state = threading.local()
+BUSINESS_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def now() -> datetime:
+    """Return the current time, aware, in UTC."""
+    frozen = getattr(_state, "frozen", None)
+    return frozen if frozen is not None else datetime.now(UTC)
+
+
+def today() -> date:
+    """Return today's date in the business time zone."""
+    return now().astimezone(BUSINESS_TZ).date()
+
+
+@contextmanager
+def frozen_at(moment: datetime) -> Iterator[datetime]:
+    """Make now() return `moment` inside the block (this thread only)."""
+    if moment.tzinfo is None:
+        raise ValueError("frozen_at needs an aware datetime")
+    previous = getattr(_state, "frozen", None)
+    _state.frozen = moment.astimezone(UTC)
+    try:
+        yield _state.frozen
+    finally:
+        _state.frozen = previous

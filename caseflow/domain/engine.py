@@ -1,0 +1,169 @@
+"""The engine's rules: which trigger is allowed, what it needs, which deadlines it makes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import lru_cache
+
+from transitions import Machine
+
+from caseflow.domain.calendar import BusinessCalendar
+from caseflow.domain.errors import N_, GuardFailed, InvalidInput, InvalidTrigger
+from caseflow.domain.guards import GUARDS, CaseFacts
+from caseflow.domain.workflow import FieldDef, TimerDef, TransitionDef, WorkflowDef
+
+
+@lru_cache(maxsize=64)
+def machine_for(definition: WorkflowDef) -> Machine:
+    """Return the one Machine of a (workflow, version); it evaluates, the database persists."""
+    return Machine(
+        model=None,
+        states=list(definition.states),
+        transitions=[
+            {"trigger": t.trigger, "source": list(t.sources), "dest": t.dest}
+            for t in definition.transitions
+        ],
+        initial=definition.initial,
+        auto_transitions=False,
+    )
+
+
+def transition_for(definition: WorkflowDef, state: str, trigger: str) -> TransitionDef:
+    """Return the transition `trigger` from `state`, or refuse with InvalidTrigger."""
+    machine = machine_for(definition)
+    if not machine.get_transitions(trigger=trigger, source=state):
+        if trigger not in machine.events:
+            raise InvalidInput(N_("Unknown trigger '%(trigger)s'."),
+                               params={"trigger": trigger}, fields={"trigger": ["unknown"]})
+        raise InvalidTrigger(N_("'%(trigger)s' cannot be done while the household is "
+                                "'%(state)s'."), params={"trigger": trigger, "state": state})
+    return definition.transition(trigger, state)  # type: ignore[return-value]
+
+
+def triggers_for(definition: WorkflowDef, state: str, role: str | None) -> list[str]:
+    """Return the triggers a person of `role` may fire from `state` (not automatic ones)."""
+    names = machine_for(definition).get_triggers(state)
+    return [
+        name for name in names
+        if (t := definition.transition(name, state)) and not t.automatic
+        and (role == "admin" or role in t.roles)
+    ]
+
+
+def validate_payload(transition: TransitionDef, data: Mapping[str, object],
+                     today: date) -> dict[str, object]:
+    """Return the payload coerced to its declared types; refuse missing or wrong fields."""
+    clean: dict[str, object] = {}
+    errors: dict[str, list[str]] = {}
+    for spec in transition.fields:
+        value = data.get(spec.name)
+        if value in (None, ""):
+            value = today if spec.default == "today" else spec.default
+        if value in (None, ""):
+            if spec.required:
+                errors[spec.name] = ["Missing data for required field."]
+            continue
+        try:
+            clean[spec.name] = _coerce(spec, value, today)
+        except ValueError as error:
+            errors[spec.name] = [str(error)]
+    unknown = sorted(set(data) - {f.name for f in transition.fields})
+    for name in unknown:
+        errors[name] = ["Unknown field for this trigger."]
+    if errors:
+        raise InvalidInput(N_("Some fields are missing or wrong."), fields=errors)
+    return clean
+
+
+def _coerce(spec: FieldDef, value: object, today: date) -> object:
+    if spec.type == "date":
+        day = value if isinstance(value, date) else _parse_date(value)
+        if day > today:
+            raise ValueError("A date cannot be in the future.")
+        return day
+    if spec.type == "number":
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise ValueError("Not a valid number.")
+        if spec.minimum is not None and value < spec.minimum:
+            raise ValueError(f"Must be at least {spec.minimum}.")
+        if spec.maximum is not None and value > spec.maximum:
+            raise ValueError(f"Must be at most {spec.maximum}.")
+        return value
+    if spec.type == "choice":
+        if value not in spec.choices:
+            raise ValueError(f"Must be one of: {', '.join(spec.choices)}.")
+        return value
+    if spec.type == "bool":
+        if not isinstance(value, bool):
+            raise ValueError("Not a valid boolean.")
+        return value
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError("Not a valid text.")
+    return value.strip()
+
+
+def _parse_date(value: object) -> date:
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise ValueError("Not a valid date (YYYY-MM-DD).") from None
+
+
+def check_guards(transition: TransitionDef, facts: CaseFacts, data: Mapping[str, object],
+                 calendar: BusinessCalendar) -> None:
+    """Run the transition's named guards in order; the first refusal stops it."""
+    for ref in transition.conditions:
+        refusal = GUARDS[ref.name](facts, data, ref.params, calendar)
+        if refusal is not None:
+            fields = {refusal.field: [refusal.message % dict(refusal.params)]} \
+                if refusal.field else None
+            raise GuardFailed(refusal.message, params=dict(refusal.params), fields=fields)
+
+
+@dataclass(frozen=True)
+class PlannedDeadline:
+    """A deadline row to create when a state is entered."""
+
+    key: str
+    timer: str
+    kind: str
+    due_at: datetime
+    state: str
+    until: tuple[str, ...]
+
+
+def plan_deadlines(definition: WorkflowDef, dest: str, data: Mapping[str, object],
+                   entered_at: datetime, calendar: BusinessCalendar) -> list[PlannedDeadline]:
+    """Return the deadlines the state `dest` creates, given the entering payload."""
+    planned: list[PlannedDeadline] = []
+    for timer in definition.states[dest].timers:
+        if any(data.get(k) != v for k, v in timer.when.items()):
+            continue
+        due = timer.due.apply(_start_of(timer, data, entered_at), calendar)
+        planned.append(PlannedDeadline(timer.key, timer.key, timer.kind, due, dest, timer.until))
+        if timer.remind_before is not None:
+            planned.append(PlannedDeadline(
+                f"{timer.key}:remind", timer.key, "remind",
+                timer.remind_before.before(due, calendar), dest, timer.until))
+    return planned
+
+
+def next_occurrence(timer: TimerDef, after: datetime | date,
+                    calendar: BusinessCalendar) -> datetime:
+    """Return when a repeating timer is next due, counted from `after`."""
+    return timer.due.apply(after, calendar)
+
+
+def _start_of(timer: TimerDef, data: Mapping[str, object], entered_at: datetime):
+    if timer.start == "entered":
+        return entered_at
+    value = data.get(timer.start)
+    return value if isinstance(value, date) else entered_at
+
+
+def ends_deadline(dest: str, state: str, until: Iterable[str]) -> bool:
+    """Tell whether entering `dest` ends a pending deadline made in `state`."""
+    until = tuple(until)
+    return dest in until if until else dest != state

@@ -1,0 +1,84 @@
+"""Domain errors: each carries a user-safe message, an error code and an HTTP status."""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """A rule of the field was broken; the message is safe to show a user."""
+
+    code = "domain_error"
+    status = 422
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        fields: dict[str, list[str]] | None = None,
+        params: dict[str, object] | None = None,
+    ):
+        self.template = message
+        self.params = params or {}
+        self.message = message % self.params if self.params else message
+        super().__init__(self.message)
+        self.fields = fields or {}
+
+
+def N_(message: str) -> str:
+    """Mark a message for translation; it is translated where it is shown."""
+    return message
+
+
+class NotFound(DomainError):
+    """The thing does not exist, or lies outside the caller's units."""
+
+    code = "not_found"
+    status = 404
+
+
+class Forbidden(DomainError):
+    """The caller's role may not do this."""
+
+    code = "forbidden"
+    status = 403
+
+
+class Conflict(DomainError):
+    """The case moved on: a stale version, a trigger not valid now, a decision already taken."""
+
+    code = "conflict"
+    status = 409
+
+
+class StaleVersion(Conflict):
+    code = "stale_version"
+
+
+class InvalidTrigger(Conflict):
+    code = "invalid_trigger"
+
+
+class AlreadyDecided(Conflict):
+    code = "already_decided"
+
+
+class GuardFailed(DomainError):
+    """A named guard refused the transition; the message says why."""
+
+    code = "guard_failed"
+
+
+class InvalidInput(DomainError):
+    """Fields of a request are missing or wrong."""
+
+    code = "invalid_fields"
+
+
+class WorkflowError(DomainError):
+    """A workflow definition file is wrong; the message names the file and the problem."""
+
+    code = "invalid_workflow"
+
+    def __init__(self, source: str, problem: str):
+        super().__init__(f"{source}: {problem}")
+        self.source = source
+        self.problem = problem

@@ -1,0 +1,90 @@
+"""Timers, alerts and the outbox: what the clock does, as rows."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from caseflow.extensions import db
+from caseflow.models.base import UTCDateTime, utcnow
+
+
+class Deadline(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("household.id"))
+    #: unique among a case's pending deadlines, e.g. "review_decision:remind"
+    key: Mapped[str] = mapped_column(String(80))
+    #: the timer of the workflow file this row comes from
+    timer: Mapped[str] = mapped_column(String(60))
+    #: remind, overdue, escalate, auto or repeat
+    kind: Mapped[str] = mapped_column(String(10))
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    #: the state the deadline was made in
+    state: Mapped[str] = mapped_column(String(40))
+    #: states that end it, comma separated; empty: leaving `state` ends it
+    until_states: Mapped[str] = mapped_column(String(200), default="")
+    #: pending, claimed, fired, cancelled or failed
+    status: Mapped[str] = mapped_column(String(10), default="pending")
+    attempts: Mapped[int] = mapped_column(default=0)
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    fired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    @property
+    def until(self) -> tuple[str, ...]:
+        return tuple(s for s in self.until_states.split(",") if s)
+
+    __table_args__ = (
+        Index("uq_deadline_one_pending", "household_id", "key", unique=True,
+              sqlite_where=text("status = 'pending'"),
+              postgresql_where=text("status = 'pending'")),
+        Index("ix_deadline_due", "status", "due_at"),
+        Index("ix_deadline_household", "household_id", "status"),
+    )
+
+
+class Alert(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: reminder, overdue, escalation or failure
+    kind: Mapped[str] = mapped_column(String(12))
+    household_id: Mapped[int | None] = mapped_column(ForeignKey("household.id"), index=True)
+    deadline_id: Mapped[int | None] = mapped_column(ForeignKey("deadline.id"))
+    #: addressed to a user, or to a role within a unit (and its subtree above it)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
+    role: Mapped[str | None] = mapped_column(String(20))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"), index=True)
+    message: Mapped[str] = mapped_column(Text)
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: open, acknowledged or closed
+    status: Mapped[str] = mapped_column(String(12), default="open", index=True)
+    acked_by: Mapped[str | None] = mapped_column(String(80))
+    acked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    __table_args__ = (UniqueConstraint("deadline_id", "kind", name="uq_alert_deadline_kind"),)
+
+
+class Outbox(db.Model):
+    """A message to send after commit: e-mail or webhook, retried, never sent twice."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    alert_id: Mapped[int | None] = mapped_column(ForeignKey("alert.id"))
+    #: email or webhook
+    channel: Mapped[str] = mapped_column(String(10))
+    recipient: Mapped[str | None] = mapped_column(String(300))
+    payload: Mapped[dict] = mapped_column(JSON)
+    #: pending, sending, sent or failed
+    status: Mapped[str] = mapped_column(String(10), default="pending")
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (
+        UniqueConstraint("alert_id", "channel", "recipient", name="uq_outbox_alert_channel"),
+        Index("ix_outbox_due", "status", "next_attempt_at"),
+    )

@@ -1,0 +1,1 @@
+"""marshmallow schemas: *Args for input, *Schema for output."""

@@ -1,0 +1,206 @@
+"""Households, members, surveys, transitions, approvals, deadlines."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from caseflow.domain.standards import INDICATOR_KEYS
+from caseflow.schemas.common import StrictArgs, not_future, page_of
+
+CLASSES = ("poor", "near_poor")
+AREAS = ("rural", "urban")
+
+
+class MemberArgs(StrictArgs):
+    full_name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    birth_date = fields.Date(allow_none=True, validate=not_future)
+    sex = fields.String(allow_none=True, validate=validate.OneOf(("male", "female")))
+    relation = fields.String(allow_none=True, validate=validate.Length(max=50))
+    ethnicity = fields.String(allow_none=True, validate=validate.Length(max=50))
+    disability = fields.Boolean(load_default=False)
+
+
+class HouseholdArgs(StrictArgs):
+    head_name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    unit_code = fields.String(required=True)
+    village = fields.String(allow_none=True, validate=validate.Length(max=200))
+    address = fields.String(allow_none=True, validate=validate.Length(max=300))
+    phone = fields.String(allow_none=True, validate=validate.Regexp(r"^[0-9 +().-]{6,30}$"))
+    national_id = fields.String(allow_none=True, validate=validate.Regexp(r"^[0-9]{9,12}$"))
+    area = fields.String(allow_none=True, validate=validate.OneOf(AREAS))
+    members = fields.List(fields.Nested(MemberArgs), load_default=list)
+
+
+class HouseholdPatchArgs(StrictArgs):
+    version = fields.Integer(required=True)
+    head_name = fields.String(validate=validate.Length(min=1, max=200))
+    village = fields.String(allow_none=True, validate=validate.Length(max=200))
+    address = fields.String(allow_none=True, validate=validate.Length(max=300))
+    phone = fields.String(allow_none=True, validate=validate.Regexp(r"^[0-9 +().-]{6,30}$"))
+    national_id = fields.String(allow_none=True, validate=validate.Regexp(r"^[0-9]{9,12}$"))
+    area = fields.String(validate=validate.OneOf(AREAS))
+    members = fields.List(fields.Nested(MemberArgs))
+
+
+class HouseholdQueryArgs(StrictArgs):
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
+    unit = fields.String()
+    state = fields.String()
+    classification = fields.String(validate=validate.OneOf(CLASSES))
+    q = fields.String(validate=validate.Length(max=200))
+    overdue = fields.Boolean()
+
+
+class MemberSchema(Schema):
+    id = fields.Integer()
+    full_name = fields.String()
+    birth_date = fields.Date()
+    sex = fields.String()
+    relation = fields.String()
+    ethnicity = fields.String()
+    disability = fields.Boolean()
+
+
+class ApprovalSchema(Schema):
+    id = fields.Integer()
+    household_id = fields.Integer()
+    trigger = fields.String()
+    requested_by = fields.String()
+    requested_at = fields.DateTime()
+    status = fields.String()
+    decided_by = fields.String()
+    decided_at = fields.DateTime()
+    comment = fields.String()
+    reason = fields.String()
+    data = fields.Dict()
+
+
+class WorkflowRefSchema(Schema):
+    name = fields.String()
+    version = fields.Integer()
+
+
+class HouseholdSchema(Schema):
+    id = fields.Integer()
+    code = fields.String()
+    head_name = fields.String()
+    unit_code = fields.Function(lambda h: h.unit.code)
+    village = fields.String()
+    address = fields.String()
+    phone = fields.String()
+    national_id = fields.String()
+    area = fields.String()
+    state = fields.String()
+    classification = fields.String()
+    proposed_classification = fields.String()
+    workflow = fields.Function(lambda h: {"name": h.workflow, "version": h.workflow_version})
+    version = fields.Integer()
+    members = fields.List(fields.Nested(MemberSchema))
+    available_triggers = fields.List(fields.String())
+    pending_approval = fields.Nested(ApprovalSchema, allow_none=True)
+
+
+HouseholdPageSchema = page_of(HouseholdSchema, "HouseholdPage")
+
+
+class AssessmentArgs(StrictArgs):
+    surveyed_on = fields.Date(required=True, validate=not_future)
+    income_per_capita_month = fields.Integer(allow_none=True, validate=validate.Range(min=0))
+    income_score = fields.Integer(allow_none=True, validate=validate.Range(min=0))
+    deprivations = fields.Dict(keys=fields.String(), values=fields.Boolean(truthy={True}, falsy={False}),
+                               required=True)
+
+    @validates_schema
+    def check(self, data, **kwargs):
+        if (data.get("income_per_capita_month") is None) == (data.get("income_score") is None):
+            message = "Give income_per_capita_month or income_score, exactly one."
+            raise ValidationError({"income_per_capita_month": [message]})
+        given = set(data.get("deprivations", {}))
+        missing = [k for k in INDICATOR_KEYS if k not in given]
+        unknown = sorted(given - set(INDICATOR_KEYS))
+        problems = [f"missing: {', '.join(missing)}"] if missing else []
+        problems += [f"unknown: {', '.join(unknown)}"] if unknown else []
+        if problems:
+            raise ValidationError({"deprivations": problems})
+
+
+class AssessmentSchema(Schema):
+    id = fields.Integer()
+    household_id = fields.Integer()
+    surveyed_on = fields.Date()
+    standard = fields.String()
+    classification = fields.String()
+    deprivation_count = fields.Integer()
+    deprivations = fields.Dict()
+    income_per_capita_month = fields.Integer()
+    income_score = fields.Integer()
+    income_line = fields.Integer()
+    explanation = fields.String()
+
+
+class TransitionArgs(StrictArgs):
+    trigger = fields.String(required=True, validate=validate.Length(min=1, max=40))
+    reason = fields.String(allow_none=True, validate=validate.Length(max=2000))
+    data = fields.Dict(load_default=dict)
+    version = fields.Integer(allow_none=True)
+
+
+class EventSchema(Schema):
+    id = fields.Integer()
+    at = fields.DateTime()
+    trigger = fields.String()
+    from_state = fields.String()
+    to_state = fields.String()
+    actor = fields.String()
+    approved_by = fields.String()
+    reason = fields.String()
+    data = fields.Dict()
+    workflow_version = fields.Integer()
+
+
+class TransitionResultSchema(Schema):
+    household = fields.Nested(HouseholdSchema)
+    event = fields.Nested(EventSchema)
+
+
+class ApprovalResultSchema(Schema):
+    approval = fields.Nested(ApprovalSchema)
+    household = fields.Nested(HouseholdSchema)
+
+
+class ApprovalQueryArgs(StrictArgs):
+    status = fields.String(load_default="pending",
+                           validate=validate.OneOf(("pending", "approved", "rejected", "stale")))
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
+
+
+ApprovalPageSchema = page_of(ApprovalSchema, "ApprovalPage")
+
+
+class ApproveArgs(StrictArgs):
+    comment = fields.String(allow_none=True, validate=validate.Length(max=2000))
+
+
+class RejectArgs(StrictArgs):
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=2000))
+
+
+class BatchArgs(StrictArgs):
+    ids = fields.List(fields.Integer(), required=True, validate=validate.Length(min=1, max=1000))
+    decision = fields.String(required=True, validate=validate.OneOf(("approve", "reject")))
+    comment = fields.String(allow_none=True, validate=validate.Length(max=2000))
+
+
+class BatchResultSchema(Schema):
+    results = fields.List(fields.Dict())
+
+
+class DeadlineSchema(Schema):
+    id = fields.Integer()
+    key = fields.String()
+    kind = fields.String()
+    due_at = fields.DateTime()
+    status = fields.String()
+    state = fields.String()

@@ -1,0 +1,37 @@
+"""Use cases: the only code that commits. One public function is one transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm.exc import StaleDataError
+
+from caseflow.domain.errors import N_, Conflict, StaleVersion
+from caseflow.extensions import db
+
+
+@contextmanager
+def transaction() -> Iterator[None]:
+    """Commit what the block did, or roll all of it back; lost races become 409s."""
+    try:
+        yield
+        db.session.commit()
+    except StaleDataError as error:
+        db.session.rollback()
+        raise StaleVersion(N_("The household was changed by someone else meanwhile; "
+                              "reload it and try again.")) from error
+    except IntegrityError as error:
+        db.session.rollback()
+        raise Conflict(N_("This conflicts with a change made meanwhile (for example a "
+                          "request already pending); reload and try again.")) from error
+    except OperationalError as error:
+        db.session.rollback()
+        if "locked" in str(error.orig).lower():
+            raise Conflict(N_("The database was busy with another change to this record; "
+                              "try again.")) from error
+        raise
+    except BaseException:
+        db.session.rollback()
+        raise

@@ -1,0 +1,51 @@
+"""Roles and unit scope, checked in services for every interface."""
+
+from __future__ import annotations
+
+from sqlalchemy import Select
+
+from caseflow.domain.errors import N_, Forbidden, NotFound
+from caseflow.extensions import db
+from caseflow.models import Household, Unit, User
+
+WRITERS = ("case_worker", "supervisor", "admin")
+
+
+def in_scope(user: User, unit: Unit) -> bool:
+    """Tell whether `unit` lies in the subtree `user` is assigned to."""
+    return unit.path.startswith(user.scope_path)
+
+
+def scoped(query: Select, user: User) -> Select:
+    """Restrict a query over households (joined to Unit) to the user's units."""
+    if not user.scope_path:
+        return query
+    return query.where(Unit.path.startswith(user.scope_path, autoescape=True))
+
+
+def household_for(user: User, household_id: int, *, lock: bool = False) -> Household:
+    """Return the household, or NotFound when unknown or outside the user's units."""
+    query = db.select(Household).where(Household.id == household_id)
+    if lock:
+        query = query.with_for_update()
+    household = db.session.scalar(query)
+    if household is None or not in_scope(user, household.unit):
+        raise NotFound(N_("Household %(id)s not found."), params={"id": household_id})
+    return household
+
+
+def require_role(user: User, *roles: str) -> None:
+    """Refuse unless the user has one of `roles` (admin may do everything)."""
+    if user.role != "admin" and user.role not in roles:
+        raise Forbidden(N_("Your role (%(role)s) may not do this."), params={"role": user.role})
+
+
+def unit_by_code(code: str, user: User | None = None, field: str = "unit_code") -> Unit:
+    """Return the unit with `code` (within the user's scope), or refuse naming the field."""
+    from caseflow.domain.errors import InvalidInput
+
+    unit = db.session.scalar(db.select(Unit).where(Unit.code == code))
+    if unit is None or (user is not None and not in_scope(user, unit)):
+        raise InvalidInput(N_("Unknown unit '%(code)s'."), params={"code": code},
+                           fields={field: [f"Unknown unit '{code}'."]})
+    return unit

@@ -1,0 +1,174 @@
+"""Firing triggers: the engine's one transaction per transition."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+
+from caseflow import clock
+from caseflow.domain.engine import (
+    check_guards,
+    ends_deadline,
+    plan_deadlines,
+    transition_for,
+    validate_payload,
+)
+from caseflow.domain.errors import N_, Forbidden, InvalidInput, StaleVersion
+from caseflow.domain.guards import ACTIONS, CaseFacts
+from caseflow.domain.workflow import TransitionDef, WorkflowDef
+from caseflow.extensions import db
+from caseflow.models import Alert, Approval, Deadline, Event, Household, SupportItem, User
+from caseflow.services import transaction
+from caseflow.services.access import household_for, require_role
+from caseflow.services.definitions import business_calendar, workflow
+
+SYSTEM = "system"
+
+
+@dataclass
+class Outcome:
+    """What firing did: an event when applied, an approval when it waits for a supervisor."""
+
+    household: Household
+    event: Event | None = None
+    approval: Approval | None = None
+
+
+def fire(actor: User, household_id: int, trigger: str, data: Mapping | None = None,
+         reason: str | None = None, version: int | None = None) -> Outcome:
+    """Fire `trigger` on a household as `actor`: apply it, or ask for approval."""
+    with transaction():
+        household = household_for(actor, household_id)
+        if version is not None and version != household.version:
+            raise StaleVersion(N_("The household was changed meanwhile (version %(have)s, "
+                                  "you sent %(sent)s); reload it and try again."),
+                               params={"have": household.version, "sent": version})
+        definition = workflow(household.workflow, household.workflow_version)
+        transition = transition_for(definition, household.state, trigger)
+        if transition.automatic:
+            raise Forbidden(N_("'%(trigger)s' is done by the system, not by hand."),
+                            params={"trigger": trigger})
+        require_role(actor, *transition.roles)
+        payload, reason = prepare(transition, household, data or {}, reason)
+        if transition.approval:
+            outcome = Outcome(household, approval=request_approval(
+                actor, household, transition, payload, reason))
+        else:
+            outcome = Outcome(household, event=apply(
+                household, definition, transition, payload, reason, actor=actor))
+    return outcome
+
+
+def prepare(transition: TransitionDef, household: Household, data: Mapping,
+            reason: str | None) -> tuple[dict, str | None]:
+    """Validate the payload and run the guards; return the clean payload and the reason."""
+    data = dict(data)
+    if transition.field("reason") is not None:
+        data.setdefault("reason", reason)
+    elif "reason" in data:
+        reason = reason or data.pop("reason")
+    payload = validate_payload(transition, data, clock.today())
+    check_guards(transition, facts_of(household), payload, business_calendar())
+    return payload, payload.get("reason", reason)
+
+
+def facts_of(household: Household) -> CaseFacts:
+    """Gather what guards may know: the case, its current state's data, its proposed support."""
+    entered = db.session.scalar(
+        db.select(Event.data).where(Event.household_id == household.id)
+        .order_by(Event.id.desc()).limit(1)
+    )
+    proposed = db.session.scalar(
+        db.select(db.func.count(SupportItem.id)).where(
+            SupportItem.household_id == household.id, SupportItem.state == "proposed")
+    )
+    return CaseFacts(household.state, household.classification,
+                     household.proposed_classification, entered or {}, proposed or 0)
+
+
+def request_approval(actor: User, household: Household, transition: TransitionDef,
+                     payload: Mapping, reason: str | None) -> Approval:
+    """Record a request for the approver's decision, pinned to the case's version."""
+    pending = db.session.scalar(db.select(Approval.id).filter_by(
+        household_id=household.id, status="pending"))
+    if pending is not None:
+        from caseflow.domain.errors import Conflict
+        raise Conflict(N_("Request %(id)s is already waiting for a decision on this household."),
+                       params={"id": pending})
+    approval = Approval(
+        household_id=household.id, unit_id=household.unit_id, trigger=transition.trigger,
+        data=to_json(payload), reason=reason, case_version=household.version,
+        approver_role=transition.approval, requested_by_id=actor.id,
+        requested_by=actor.username, requested_at=clock.now(),
+    )
+    db.session.add(approval)
+    db.session.flush()
+    return approval
+
+
+def apply(household: Household, definition: WorkflowDef, transition: TransitionDef,
+          payload: Mapping, reason: str | None, *, actor: User | None,
+          approved_by: str | None = None, approval_id: int | None = None) -> Event:
+    """Move the household: state, actions, history, deadlines; the caller commits."""
+    facts = facts_of(household) if transition.actions else None
+    source, now = household.state, clock.now()
+    household.state = transition.dest
+    for action in transition.actions:
+        for name, value in ACTIONS[action](facts).items():
+            setattr(household, name, value)
+    event = Event(
+        household_id=household.id, at=now, trigger=transition.trigger, from_state=source,
+        to_state=transition.dest, classification=household.classification,
+        unit_id=household.unit_id, actor_id=actor.id if actor else None,
+        actor=actor.username if actor else SYSTEM, approved_by=approved_by,
+        approval_id=approval_id, reason=reason, data=to_json(payload),
+        workflow=definition.name, workflow_version=definition.version,
+    )
+    db.session.add(event)
+    move_deadlines(household, definition, transition.dest, payload, now)
+    db.session.flush()
+    return event
+
+
+def move_deadlines(household: Household, definition: WorkflowDef, dest: str,
+                   payload: Mapping, now) -> None:
+    """Cancel the deadlines that entering `dest` ends and create the ones it starts."""
+    pending = db.session.scalars(db.select(Deadline).filter_by(
+        household_id=household.id, status="pending")).all()
+    ended = [d for d in pending if ends_deadline(dest, d.state, d.until)]
+    for deadline in ended:
+        deadline.status = "cancelled"
+    if ended:
+        db.session.execute(db.update(Alert).where(
+            Alert.deadline_id.in_([d.id for d in ended]), Alert.status == "open"
+        ).values(status="closed"))
+    kept = {d.key for d in pending if d not in ended}
+    db.session.flush()
+    for plan in plan_deadlines(definition, dest, payload, now, business_calendar()):
+        if plan.key not in kept:
+            db.session.add(Deadline(
+                household_id=household.id, key=plan.key, timer=plan.timer, kind=plan.kind,
+                due_at=plan.due_at, state=plan.state, until_states=",".join(plan.until),
+            ))
+
+
+def to_json(payload: Mapping) -> dict:
+    """Return the payload with dates as ISO strings, as history stores it."""
+    return {k: v.isoformat() if isinstance(v, date) else v for k, v in payload.items()}
+
+
+def from_json(transition: TransitionDef, data: Mapping) -> dict:
+    """Return a stored payload with its dates parsed back."""
+    clean = dict(data)
+    for spec in transition.fields:
+        if spec.type == "date" and isinstance(clean.get(spec.name), str):
+            clean[spec.name] = date.fromisoformat(clean[spec.name])
+    return clean
+
+
+def refuse_unknown(data: Mapping, allowed: set[str]) -> None:
+    unknown = sorted(set(data) - allowed)
+    if unknown:
+        raise InvalidInput(N_("Some fields are missing or wrong."),
+                           fields={name: ["Unknown field."] for name in unknown})
