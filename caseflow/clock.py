@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 _state = threading.local()
 BUSINESS_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+UTC_TZ = UTC
 
 
 def now() -> datetime:

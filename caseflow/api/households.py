@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import request
+from flask import jsonify, make_response, request
 from flask_smorest import Blueprint
 
 from caseflow.api.auth import actor
@@ -90,7 +90,8 @@ def fire(args, household_id):
     outcome = cases.fire(actor(), household_id, args["trigger"], args["data"],
                          args.get("reason"), args.get("version"))
     if outcome.approval is not None:
-        return ApprovalResultSchema().dump({"approval": outcome.approval}), 202
+        body = ApprovalResultSchema().dump({"approval": outcome.approval})
+        return make_response(jsonify(body), 202)
     return {"household": _one(outcome.household), "event": outcome.event}
 
 

@@ -82,7 +82,7 @@ class TransitionDef:
         return next((f for f in self.fields if f.name == name), None)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class WorkflowDef:
     name: str
     version: int
@@ -90,6 +90,13 @@ class WorkflowDef:
     states: Mapping[str, StateDef]
     transitions: tuple[TransitionDef, ...]
     digest: str
+
+    def __hash__(self) -> int:
+        return hash((self.name, self.version, self.digest))
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, WorkflowDef) and (self.name, self.version, self.digest) == (
+            other.name, other.version, other.digest)
 
     def transition(self, trigger: str, source: str) -> TransitionDef | None:
         """Return the transition `trigger` leaving `source`, if any."""

@@ -108,8 +108,8 @@ class AssessmentArgs(StrictArgs):
     surveyed_on = fields.Date(required=True, validate=not_future)
     income_per_capita_month = fields.Integer(allow_none=True, validate=validate.Range(min=0))
     income_score = fields.Integer(allow_none=True, validate=validate.Range(min=0))
-    deprivations = fields.Dict(keys=fields.String(), values=fields.Boolean(truthy={True}, falsy={False}),
-                               required=True)
+    deprivations = fields.Dict(keys=fields.String(), required=True,
+                               values=fields.Boolean(truthy={True}, falsy={False}))
 
     @validates_schema
     def check(self, data, **kwargs):

@@ -88,7 +88,8 @@ def workflow(name: str, version: int) -> WorkflowDef:
             raise NotFound(N_("Workflow %(name)s version %(version)s is not deployed."),
                            params={"name": name, "version": version})
         data = yaml.safe_load(row.body)
-        found.workflows[(name, version)] = parse_workflow(data, f"{name}@{version}", GUARDS, ACTIONS)
+        source = f"{name}@{version}"
+        found.workflows[(name, version)] = parse_workflow(data, source, GUARDS, ACTIONS)
     return found.workflows[(name, version)]
 
 

@@ -1,0 +1,109 @@
+"""Test data built through the services, as a user would make it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+
+from caseflow import clock
+from caseflow.extensions import db
+from caseflow.models import User
+from caseflow.services import supports, units, users
+from caseflow.services.definitions import deploy
+
+PASSWORD = "mật-khẩu-thử-1"
+NO_DEPRIVATIONS = {k: False for k in (
+    "employment", "dependants", "nutrition", "health_insurance", "adult_education",
+    "child_schooling", "housing_quality", "housing_area", "water", "sanitation", "telecom",
+    "information_access")}
+
+
+def deprived(*keys: str) -> dict[str, bool]:
+    return {**NO_DEPRIVATIONS, **dict.fromkeys(keys, True)}
+
+
+POOR_SURVEY = {"income_per_capita_month": 1_200_000,
+               "deprivations": deprived("employment", "health_insurance", "water")}
+ABOVE_LINE_SURVEY = {"income_per_capita_month": 2_000_000, "deprivations": deprived("water")}
+
+
+@dataclass
+class World:
+    """Ids and tokens of the test users (rows are loaded in the caller's session)."""
+
+    ids: dict[str, int] = field(default_factory=dict)
+    tokens: dict[str, str] = field(default_factory=dict)
+
+    def user(self, name: str) -> User:
+        return db.session.get(User, self.ids[name])
+
+
+UNITS = [
+    {"code": "P", "name": "Tỉnh Nam Định", "level": "province"},
+    {"code": "C1", "name": "Xã Hải Đông", "level": "commune", "parent_code": "P",
+     "area": "rural"},
+    {"code": "C1-V1", "name": "Thôn Đông Hải", "level": "village", "parent_code": "C1",
+     "area": "rural"},
+    {"code": "C2", "name": "Xã Hải Tây", "level": "commune", "parent_code": "P",
+     "area": "rural"},
+    {"code": "W1", "name": "Phường Yên Định", "level": "ward", "parent_code": "P",
+     "area": "urban"},
+]
+USERS = [
+    ("worker", "case_worker", "C1"), ("worker2", "case_worker", "C1"),
+    ("chair", "supervisor", "C1"), ("deputy", "supervisor", "C1"),
+    ("officer", "officer", "P"), ("admin", "admin", None),
+    ("outsider", "case_worker", "C2"), ("chair2", "supervisor", "C2"),
+]
+
+
+def build_world() -> World:
+    deploy()
+    supports.sync_programs()
+    units.load(UNITS)
+    world = World()
+    for name, role, unit in USERS:
+        user, token = users.create(name, role, unit, PASSWORD, email=f"{name}@example.org")
+        world.ids[name], world.tokens[name] = user.id, token
+    return world
+
+
+def at(day: date, hour: int = 9) -> datetime:
+    """A business-local moment on `day`, as aware UTC."""
+    return datetime.combine(day, time(hour), clock.BUSINESS_TZ).astimezone(clock.UTC_TZ)
+
+
+class Api:
+    """A JSON client that speaks as one of the world's users."""
+
+    def __init__(self, client, world: World):
+        self.client, self.world = client, world
+
+    def _headers(self, who: str | None):
+        return {"Authorization": f"Bearer {self.world.tokens[who]}"} if who else {}
+
+    def get(self, path: str, who: str | None = "worker", **kwargs):
+        return self.client.get(f"/api/v1{path}", headers=self._headers(who), **kwargs)
+
+    def post(self, path: str, body=None, who: str | None = "worker", **kwargs):
+        return self.client.post(f"/api/v1{path}", json=body, headers=self._headers(who), **kwargs)
+
+    def patch(self, path: str, body=None, who: str | None = "worker"):
+        return self.client.patch(f"/api/v1{path}", json=body, headers=self._headers(who))
+
+    def register(self, who: str = "worker", **fields) -> dict:
+        body = {"head_name": "Nguyễn Thị Hoa", "unit_code": "C1-V1", "village": "Đông Hải",
+                **fields}
+        response = self.post("/households", body, who)
+        assert response.status_code == 201, response.json
+        return response.json
+
+    def fire(self, household_id: int, trigger: str, who: str = "worker", reason=None, **data):
+        body = {"trigger": trigger, "data": data}
+        if reason is not None:
+            body["reason"] = reason
+        return self.post(f"/households/{household_id}/transitions", body, who)
+
+    def survey(self, household_id: int, who: str = "worker", **fields):
+        body = {"surveyed_on": clock.today().isoformat(), **POOR_SURVEY, **fields}
+        return self.post(f"/households/{household_id}/assessments", body, who)
