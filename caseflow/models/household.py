@@ -36,7 +36,7 @@ class Household(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
-    unit: Mapped[Unit] = relationship(lazy="joined")
+    unit: Mapped[Unit] = relationship(lazy="joined", innerjoin=True)
     members: Mapped[list[Member]] = relationship(
         back_populates="household", order_by="Member.id", cascade="all, delete-orphan"
     )

@@ -27,7 +27,7 @@ def household_for(user: User, household_id: int, *, lock: bool = False) -> House
     """Return the household, or NotFound when unknown or outside the user's units."""
     query = db.select(Household).where(Household.id == household_id)
     if lock:
-        query = query.with_for_update()
+        query = query.with_for_update(of=Household)
     household = db.session.scalar(query)
     if household is None or not in_scope(user, household.unit):
         raise NotFound(N_("Household %(id)s not found."), params={"id": household_id})
