@@ -1,0 +1,28 @@
+# The two commands of the README: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export CASEFLOW_SCHEDULER ?= 1
+
+.PHONY: run test lint setup clean-db
+
+$(BIN)/caseflow: setup.cfg pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[test]"
+	touch $@
+
+setup: $(BIN)/caseflow
+
+## Set up, create the SQLite database with demo data, and serve http://127.0.0.1:5000
+run: setup
+	$(BIN)/caseflow init-db
+	$(BIN)/caseflow demo
+	$(BIN)/caseflow run --host 127.0.0.1 --port 5000
+
+## Set up and run the tests (SQLite; set CASEFLOW_TEST_DATABASE_URL for PostgreSQL)
+test: setup
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: setup
+	$(BIN)/ruff check caseflow tests bench
