@@ -22,6 +22,8 @@ def from_environment(instance_path: str) -> dict:
         "CASEFLOW_TIMEZONE": env("CASEFLOW_TIMEZONE", "Asia/Ho_Chi_Minh"),
         "CASEFLOW_SWEEP_SECONDS": int(env("CASEFLOW_SWEEP_SECONDS", "30")),
         "CASEFLOW_SCHEDULER": env("CASEFLOW_SCHEDULER", "0") == "1",
+        #: werkzeug's method; tests use a cheap one, production keeps scrypt
+        "CASEFLOW_PASSWORD_HASH": env("CASEFLOW_PASSWORD_HASH", "scrypt"),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": env("CASEFLOW_SECURE_COOKIES", "0") == "1",

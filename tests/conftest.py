@@ -33,6 +33,7 @@ def database_url():
 def app(database_url):
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": _psycopg(database_url),
                       "SECRET_KEY": "test", "WTF_CSRF_ENABLED": True,
+                      "CASEFLOW_PASSWORD_HASH": "pbkdf2:sha256:1000",
                       "CASEFLOW_SMTP_URL": None, "CASEFLOW_WEBHOOK_URL": None})
     with app.app_context():
         _fresh_schema()

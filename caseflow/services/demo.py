@@ -15,8 +15,10 @@ from caseflow.services.definitions import deploy
 PASSWORD = "caseflow-demo"
 UNITS = [
     {"code": "NDH", "name": "Tỉnh Nam Định", "level": "province"},
-    {"code": "HD", "name": "Xã Hải Đông", "level": "commune", "parent_code": "NDH", "area": "rural"},
-    {"code": "HT", "name": "Xã Hải Tây", "level": "commune", "parent_code": "NDH", "area": "rural"},
+    {"code": "HD", "name": "Xã Hải Đông", "level": "commune", "parent_code": "NDH",
+     "area": "rural"},
+    {"code": "HT", "name": "Xã Hải Tây", "level": "commune", "parent_code": "NDH",
+     "area": "rural"},
     {"code": "YD", "name": "Thị trấn Yên Định", "level": "township", "parent_code": "NDH",
      "area": "urban"},
 ]

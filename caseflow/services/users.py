@@ -6,6 +6,7 @@ import hashlib
 import secrets
 from datetime import timedelta
 
+from flask import current_app
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from caseflow import clock
@@ -46,7 +47,7 @@ def create(username: str, role: str, unit_code: str | None = None,
             raise Conflict(N_("User %(name)s exists already."), params={"name": username})
         unit = unit_by_code(unit_code, field="unit") if unit_code else None
         user = User(username=username, role=role, unit=unit, full_name=full_name, email=email,
-                    password_hash=generate_password_hash(password or secrets.token_urlsafe(16)))
+                    password_hash=_hash(password or secrets.token_urlsafe(16)))
         db.session.add(user)
         db.session.flush()
         token = _new_token(user)
@@ -85,7 +86,11 @@ def user_for_token(token: str) -> User | None:
 
 def set_password(user_id: int, password: str) -> None:
     with transaction():
-        db.session.get(User, user_id).password_hash = generate_password_hash(password)
+        db.session.get(User, user_id).password_hash = _hash(password)
+
+
+def _hash(password: str) -> str:
+    return generate_password_hash(password, current_app.config["CASEFLOW_PASSWORD_HASH"])
 
 
 def _new_token(user: User) -> str:

@@ -1,0 +1,163 @@
+"""Bulk review through the engine against the same rows written with plain SQL.
+
+Target (DESIGN.md): reviewing N households (start_review + survey + classify + history +
+timers) costs at most 3x inserting/updating the same rows with plain SQL.
+
+    python bench/bulk_review.py --rows 100000 [--db postgresql://postgres@127.0.0.1/bench]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from datetime import timedelta
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
+
+from sqlalchemy import bindparam, insert, text, update  # noqa: E402
+
+from caseflow import clock, create_app  # noqa: E402
+from caseflow.extensions import db  # noqa: E402
+from caseflow.models import Assessment, Deadline, Event, Household  # noqa: E402
+from caseflow.services import bulk, units, users  # noqa: E402
+from caseflow.services.definitions import deploy  # noqa: E402
+
+SURVEY = {"income_per_capita_month": 1_200_000,
+          "deprivations": {k: k in ("water", "telecom", "employment") for k in (
+              "employment", "dependants", "nutrition", "health_insurance", "adult_education",
+              "child_schooling", "housing_quality", "housing_area", "water", "sanitation",
+              "telecom", "information_access")}}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--db", default=None, help="database URL (default: a new SQLite file)")
+    args = parser.parse_args()
+    folder = tempfile.mkdtemp()
+    url = args.db or f"sqlite:///{folder}/bench.sqlite"
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "CASEFLOW_PASSWORD_HASH": "pbkdf2:sha256:1"})
+    with app.app_context():
+        prepare(url)
+        worker = db.session.get(users.User, 1)
+        engine_ids, plain_ids = seed(args.rows)
+        engine_s = timed(lambda: through_engine(worker, engine_ids))
+        plain_s = timed(lambda: plain_sql(plain_ids))
+        check(engine_ids, plain_ids)
+    print(f"database: {db_name(url)}  households: {args.rows:,}")
+    print(f"engine (fire_many + record_surveys): {engine_s:8.2f} s "
+          f"({args.rows / engine_s:,.0f} households/s)")
+    print(f"plain SQL, same rows:                {plain_s:8.2f} s")
+    print(f"ratio engine / plain SQL:            {engine_s / plain_s:8.2f}  (target <= 3)")
+
+
+def db_name(url: str) -> str:
+    return url.split(":", 1)[0]
+
+
+def prepare(url: str) -> None:
+    from flask_migrate import upgrade
+
+    if url.startswith("postgresql"):
+        with db.engine.begin() as connection:
+            connection.execute(text("DROP SCHEMA public CASCADE"))
+            connection.execute(text("CREATE SCHEMA public"))
+    upgrade()
+    deploy()
+    units.load([{"code": "P", "name": "Tỉnh", "level": "province"},
+                {"code": "C", "name": "Xã", "level": "commune", "parent_code": "P",
+                 "area": "rural"}])
+    users.create("worker", "case_worker", "C", "x")
+
+
+def seed(rows: int) -> tuple[list[int], list[int]]:
+    """Insert 2 x rows registered households (not timed)."""
+    now = clock.now()
+    unit_id = db.session.scalar(text("SELECT id FROM unit WHERE code = 'C'"))
+    batch = [{"code": f"B{i}", "head_name": f"Hộ {i}", "search_name": f"ho {i}",
+              "unit_id": unit_id, "area": "rural", "state": "registered",
+              "workflow": "household_lifecycle", "workflow_version": 1, "version": 1,
+              "created_at": now, "updated_at": now} for i in range(2 * rows)]
+    for start in range(0, len(batch), 10_000):
+        db.session.execute(insert(Household.__table__), batch[start:start + 10_000])
+    db.session.commit()
+    ids = db.session.scalars(db.select(Household.id).order_by(Household.id)).all()
+    return list(ids[:rows]), list(ids[rows:])
+
+
+def timed(function) -> float:
+    started = time.perf_counter()
+    function()
+    return time.perf_counter() - started
+
+
+def through_engine(worker, ids: list[int]) -> None:
+    bulk.fire_many(worker, ids, "start_review", {"review_kind": "regular"})
+    today = clock.today()
+    bulk.record_surveys(worker, ({"household_id": h, "surveyed_on": today, **SURVEY}
+                                 for h in ids))
+
+
+def plain_sql(ids: list[int]) -> None:
+    """The same rows, values precomputed: 2 events, 2 deadlines, 1 assessment, 2 updates each."""
+    now, today = clock.now(), clock.today()
+    due = now + timedelta(days=15)
+    table = Household.__table__
+    move = (update(table).where(table.c.id == bindparam("b_id"),
+                                table.c.version == bindparam("b_version"))
+            .values(state=bindparam("b_state"), proposed_classification=bindparam("b_class"),
+                    version=table.c.version + 1, updated_at=now))
+    for start in range(0, len(ids), bulk.CHUNK):
+        chunk = ids[start:start + bulk.CHUNK]
+        db.session.connection().execute(move, [
+            {"b_id": h, "b_version": 1, "b_state": "under_review", "b_class": None}
+            for h in chunk])
+        db.session.execute(insert(Event.__table__), [event(h, "start_review", now)
+                                                     for h in chunk])
+        db.session.execute(insert(Deadline.__table__), [
+            deadline(h, key, at, now) for h in chunk
+            for key, at in (("review_decision", due), ("review_decision:remind", due))])
+    for start in range(0, len(ids), bulk.CHUNK):
+        chunk = ids[start:start + bulk.CHUNK]
+        db.session.execute(insert(Assessment.__table__), [assessment(h, today, now)
+                                                          for h in chunk])
+        db.session.connection().execute(move, [
+            {"b_id": h, "b_version": 2, "b_state": "classified", "b_class": "poor"}
+            for h in chunk])
+        db.session.execute(insert(Event.__table__), [event(h, "classify", now) for h in chunk])
+    db.session.commit()
+
+
+def event(hid, trigger, now):
+    return {"household_id": hid, "at": now, "trigger": trigger, "from_state": "registered",
+            "to_state": "under_review", "classification": None, "unit_id": 2, "actor_id": 1,
+            "actor": "worker", "data": {"review_kind": "regular"},
+            "workflow": "household_lifecycle", "workflow_version": 1}
+
+
+def deadline(hid, key, due, now):
+    return {"household_id": hid, "key": key, "timer": "review_decision", "kind": "overdue",
+            "due_at": due, "state": "under_review", "until_states": "recognised,registered",
+            "status": "pending", "attempts": 0, "created_at": now}
+
+
+def assessment(hid, today, now):
+    return {"household_id": hid, "surveyed_on": today, "standard": "07/2021",
+            "income_per_capita_month": 1_200_000, "deprivations": SURVEY["deprivations"],
+            "deprivation_count": 3, "classification": "poor", "income_line": 1_500_000,
+            "explanation": "Thu nhập 1.200.000 đ ...", "recorded_by_id": 1, "created_at": now}
+
+
+def check(engine_ids: list[int], plain_ids: list[int]) -> None:
+    """Both sides wrote the same number of rows."""
+    for ids in (engine_ids, plain_ids):
+        states = db.session.execute(db.select(Household.state, db.func.count()).where(
+            Household.id.in_(ids[:1000])).group_by(Household.state)).all()
+        assert [tuple(s) for s in states] == [("classified", min(1000, len(ids)))], states
+
+
+if __name__ == "__main__":
+    main()

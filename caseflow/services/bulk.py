@@ -1,0 +1,224 @@
+"""Whole lists at once: a village's reviews and surveys, with the engine's rules per household.
+
+The rules are the same as for one household (caseflow.domain.engine); only the writing is
+batched: one SELECT per chunk and executemany INSERT/UPDATE, all in one transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import bindparam, insert, update
+
+from caseflow import clock
+from caseflow.domain.classification import ClassificationError, classify, explain
+from caseflow.domain.engine import (
+    check_guards,
+    ends_deadline,
+    plan_deadlines,
+    transition_for,
+    validate_payload,
+)
+from caseflow.domain.errors import N_, Forbidden, InvalidInput, NotFound, StaleVersion
+from caseflow.domain.guards import CaseFacts
+from caseflow.domain.standards import standard_in_force
+from caseflow.extensions import db
+from caseflow.models import Alert, Assessment, Deadline, Event, Household, SupportItem, Unit, User
+from caseflow.services import transaction
+from caseflow.services.access import WRITERS, require_role, scoped
+from caseflow.services.cases import SYSTEM, to_json
+from caseflow.services.definitions import business_calendar, standards, workflow
+
+CHUNK = 1000
+CLASSIFY = "classify"
+
+
+@dataclass
+class Case:
+    """The columns of a household that the rules read, as a plain mutable record."""
+
+    id: int
+    unit_id: int
+    area: str
+    state: str
+    classification: str | None
+    proposed_classification: str | None
+    version: int
+    workflow: str
+    workflow_version: int
+    pending: list = field(default_factory=list)
+
+
+@dataclass
+class Writes:
+    """Rows a chunk will write, gathered before anything is written."""
+
+    events: list[dict] = field(default_factory=list)
+    households: list[dict] = field(default_factory=list)
+    assessments: list[dict] = field(default_factory=list)
+    new_deadlines: list[dict] = field(default_factory=list)
+    ended_deadlines: list[int] = field(default_factory=list)
+
+
+def fire_many(actor: User, household_ids: Sequence[int], trigger: str,
+              data: Mapping | None = None, reason: str | None = None) -> int:
+    """Fire one trigger on every listed household, all or nothing; return how many moved."""
+    require_role(actor, *WRITERS)
+    with transaction():
+        for chunk in _chunks(list(dict.fromkeys(household_ids))):
+            writes = Writes()
+            for household in _load(actor, chunk).values():
+                _plan_transition(actor, household, trigger, dict(data or {}), reason, writes)
+            _write(writes)
+    return len(set(household_ids))
+
+
+def record_surveys(actor: User, surveys: Iterable[Mapping], lang: str = "vi") -> int:
+    """Record many surveys (each with `household_id`); households under review get classified."""
+    require_role(actor, *WRITERS)
+    count = 0
+    with transaction():
+        for chunk in _chunks(list(surveys)):
+            by_id = _load(actor, [s["household_id"] for s in chunk])
+            writes = Writes()
+            for survey in chunk:
+                household = by_id[survey["household_id"]]
+                _plan_survey(actor, household, survey, lang, writes)
+                if household.state == "under_review":
+                    _plan_transition(actor, household, CLASSIFY, {}, None, writes, system=True)
+                count += 1
+            _write(writes)
+    return count
+
+
+def _chunks(items: list) -> Iterable[list]:
+    for start in range(0, len(items), CHUNK):
+        yield items[start:start + CHUNK]
+
+
+def _load(actor: User, ids: list[int]) -> dict[int, Case]:
+    """Read a chunk's households and their pending deadlines in two queries."""
+    columns = [getattr(Household, name) for name in Case.__dataclass_fields__ if name != "pending"]
+    query = scoped(db.select(*columns).join(Unit, Unit.id == Household.unit_id), actor)
+    found = {row.id: Case(*row) for row in db.session.execute(query.where(Household.id.in_(ids)))}
+    missing = sorted(set(ids) - set(found))
+    if missing:
+        raise NotFound(N_("Households not found in your units: %(ids)s."),
+                       params={"ids": ", ".join(map(str, missing[:20]))})
+    pending = db.select(Deadline.household_id, Deadline.id, Deadline.key, Deadline.state,
+                        Deadline.until_states).where(Deadline.household_id.in_(ids),
+                                                     Deadline.status == "pending")
+    for row in db.session.execute(pending):
+        found[row.household_id].pending.append(row)
+    return found
+
+
+def _plan_survey(actor: User, household: Case, survey: Mapping, lang: str,
+                 writes: Writes) -> None:
+    surveyed_on: date = survey["surveyed_on"]
+    standard = standard_in_force(standards(), surveyed_on)
+    try:
+        result = classify(standard, household.area, survey["deprivations"],
+                          income_vnd=survey.get("income_per_capita_month"),
+                          income_score=survey.get("income_score"))
+    except ClassificationError as error:
+        raise InvalidInput(N_("Household %(id)s: the survey cannot be classified."),
+                           params={"id": household.id}, fields=error.fields) from error
+    writes.assessments.append({
+        "household_id": household.id, "surveyed_on": surveyed_on, "standard": standard.code,
+        "income_per_capita_month": survey.get("income_per_capita_month"),
+        "income_score": survey.get("income_score"), "deprivations": dict(survey["deprivations"]),
+        "deprivation_count": result.deprivation_count, "classification": result.classification,
+        "income_line": result.income_line, "explanation": explain(result, standard, lang),
+        "recorded_by_id": actor.id, "created_at": clock.now()})
+    household.proposed_classification = result.classification
+    writes.households.append(_household_row(household))
+
+
+def _household_row(household: Case) -> dict:
+    return {"b_id": household.id, "b_version": household.version, "b_state": household.state,
+            "b_proposed": household.proposed_classification}
+
+
+def _plan_transition(actor: User, household: Case, trigger: str, data: dict,
+                     reason: str | None, writes: Writes, system: bool = False) -> None:
+    definition = workflow(household.workflow, household.workflow_version)
+    transition = transition_for(definition, household.state, trigger)
+    if not system and (transition.automatic or transition.approval):
+        raise Forbidden(N_("'%(trigger)s' cannot be done for a whole list this way; use the "
+                           "approvals queue."), params={"trigger": trigger})
+    if not system:
+        require_role(actor, *transition.roles)
+    payload = validate_payload(transition, data, clock.today())
+    if transition.conditions:
+        facts = CaseFacts(household.state, household.classification,
+                          household.proposed_classification, {}, _proposed(household.id))
+        check_guards(transition, facts, payload, business_calendar())
+    now, source = clock.now(), household.state
+    household.state = transition.dest
+    writes.events.append({
+        "household_id": household.id, "at": now, "trigger": trigger, "from_state": source,
+        "to_state": transition.dest, "classification": household.classification,
+        "unit_id": household.unit_id, "actor_id": actor.id if actor else None,
+        "actor": actor.username if actor else SYSTEM, "approved_by": None, "approval_id": None,
+        "reason": reason, "data": to_json(payload), "workflow": definition.name,
+        "workflow_version": definition.version})
+    writes.households.append(_household_row(household))
+    _plan_deadlines(household, definition, transition.dest, payload, now, writes)
+
+
+def _proposed(household_id: int) -> int:
+    return db.session.scalar(db.select(db.func.count(SupportItem.id)).where(
+        SupportItem.household_id == household_id, SupportItem.state == "proposed")) or 0
+
+
+def _plan_deadlines(household: Case, definition, dest, payload, now, writes: Writes) -> None:
+    kept, still = set(), []
+    for row in household.pending:
+        if ends_deadline(dest, row.state, [s for s in row.until_states.split(",") if s]):
+            writes.ended_deadlines.append(row.id)
+        else:
+            kept.add(row.key)
+            still.append(row)
+    household.pending = still
+    for plan in plan_deadlines(definition, dest, payload, now, business_calendar()):
+        if plan.key not in kept:
+            writes.new_deadlines.append({
+                "household_id": household.id, "key": plan.key, "timer": plan.timer,
+                "kind": plan.kind, "due_at": plan.due_at, "state": plan.state,
+                "until_states": ",".join(plan.until), "status": "pending", "attempts": 0,
+                "created_at": now})
+
+
+def _write(writes: Writes) -> None:
+    session = db.session
+    if writes.ended_deadlines:
+        session.execute(update(Deadline).where(Deadline.id.in_(writes.ended_deadlines))
+                        .values(status="cancelled"))
+        session.execute(update(Alert).where(Alert.deadline_id.in_(writes.ended_deadlines),
+                                            Alert.status == "open").values(status="closed"))
+    if writes.households:
+        _update_households(writes.households)
+    for model, rows in ((Assessment, writes.assessments), (Event, writes.events),
+                        (Deadline, writes.new_deadlines)):
+        if rows:
+            session.execute(insert(model.__table__), rows)
+    session.expire_all()
+
+
+def _update_households(rows: list[dict]) -> None:
+    """Move each household once, checking its version like the ORM does for one."""
+    latest = {row["b_id"]: row for row in rows}  # a survey then classify: the last state wins
+    table = Household.__table__
+    statement = (
+        update(table)
+        .where(table.c.id == bindparam("b_id"), table.c.version == bindparam("b_version"))
+        .values(state=bindparam("b_state"), proposed_classification=bindparam("b_proposed"),
+                version=table.c.version + 1, updated_at=clock.now())
+    )
+    result = db.session.connection().execute(statement, list(latest.values()))
+    if db.engine.dialect.supports_sane_multi_rowcount and result.rowcount != len(latest):
+        raise StaleVersion(N_("Some households were changed meanwhile; nothing was saved. "
+                              "Reload the list and try again."))

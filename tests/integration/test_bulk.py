@@ -1,0 +1,66 @@
+"""A whole list at once follows the same rules as one household at a time."""
+
+from __future__ import annotations
+
+import pytest
+
+from caseflow import clock
+from caseflow.domain.errors import Forbidden, InvalidTrigger, NotFound
+from caseflow.extensions import db
+from caseflow.models import Assessment, Deadline, Event, Household
+from caseflow.services import bulk, households
+from tests.factories import POOR_SURVEY
+
+
+def _register(world, count: int, who: str = "worker") -> list[int]:
+    actor = world.user(who)
+    return [households.register(actor, {"head_name": f"Hộ {i}", "unit_code": "C1-V1"}).id
+            for i in range(count)]
+
+
+def _survey(hid: int) -> dict:
+    return {"household_id": hid, "surveyed_on": clock.today(), **POOR_SURVEY}
+
+
+def test_fire_many_moves_every_household_with_history_and_timers(ctx, world):
+    ids = _register(world, 5)
+    moved = bulk.fire_many(world.user("worker"), ids, "start_review", {"review_kind": "regular"})
+    assert moved == 5
+    states = db.session.scalars(db.select(Household.state).where(Household.id.in_(ids))).all()
+    assert set(states) == {"under_review"}
+    events = db.session.scalars(db.select(Event).where(Event.trigger == "start_review")).all()
+    assert {e.household_id for e in events} == set(ids)
+    keys = db.session.scalars(db.select(Deadline.key).where(Deadline.status == "pending")).all()
+    assert sorted(keys) == sorted(["review_decision", "review_decision:remind"] * 5)
+
+
+def test_record_surveys_classifies_households_under_review(ctx, world):
+    ids = _register(world, 3)
+    bulk.fire_many(world.user("worker"), ids, "start_review")
+    assert bulk.record_surveys(world.user("worker"), [_survey(h) for h in ids]) == 3
+    rows = db.session.execute(db.select(Household.state, Household.proposed_classification,
+                                        Household.version).where(Household.id.in_(ids))).all()
+    assert {tuple(r) for r in rows} == {("classified", "poor", 3)}
+    assert db.session.scalar(db.select(db.func.count(Assessment.id))) == 3
+
+
+def test_a_list_with_one_household_in_the_wrong_state_moves_none(ctx, world):
+    ids = _register(world, 3)
+    bulk.fire_many(world.user("worker"), ids[:1], "start_review")
+    with pytest.raises(InvalidTrigger):
+        bulk.fire_many(world.user("worker"), ids, "start_review")
+    states = db.session.scalars(db.select(Household.state).where(Household.id.in_(ids))).all()
+    assert sorted(states) == ["registered", "registered", "under_review"]
+
+
+def test_a_list_reaching_outside_the_callers_units_is_refused(ctx, world):
+    ids = _register(world, 2)
+    with pytest.raises(NotFound):
+        bulk.fire_many(world.user("outsider"), ids, "start_review")
+
+
+def test_automatic_triggers_are_not_fired_by_hand_in_bulk(ctx, world):
+    ids = _register(world, 1)
+    bulk.fire_many(world.user("worker"), ids, "start_review")
+    with pytest.raises(Forbidden):
+        bulk.fire_many(world.user("worker"), ids, "classify")
