@@ -21,6 +21,10 @@ def create_app(config: Mapping | None = None) -> Flask:
         app.config.update(config)
     _init_extensions(app)
     _register(app)
+    if app.config["CASEFLOW_SCHEDULER"]:
+        from caseflow.scheduler import start_with_dev_server
+
+        start_with_dev_server(app)
     return app
 
 
@@ -41,9 +45,13 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _locale() -> str:
+    """Pages speak Vietnamese until the user switches; the API speaks the language a client
+    asks for with Accept-Language, else the messages' own English."""
     from flask import session
 
-    return session.get("lang") or request.accept_languages.best_match(["vi", "en"]) or "vi"
+    if request.path.startswith("/api/"):
+        return request.accept_languages.best_match(["vi", "en"]) or "en"
+    return session.get("lang") or "vi"
 
 
 def _configure_sqlite(app: Flask, db) -> None:
@@ -64,17 +72,18 @@ def _configure_sqlite(app: Flask, db) -> None:
 
 def _register(app: Flask) -> None:
     from caseflow import api as api_package
-    from caseflow import cli
+    from caseflow import cli, web
     from caseflow.api.auth import require_token
-    from caseflow.api.base import handle_domain_error
     from caseflow.domain.errors import DomainError
     from caseflow.extensions import login
+    from caseflow.web.errors import domain_error
 
     api_package.register(app)
+    web.register(app)
     login.request_loader(_user_from_bearer)
     login.user_loader(_user_from_session)
     app.before_request(lambda: require_token() if _is_api() else None)
-    app.register_error_handler(DomainError, handle_domain_error)
+    app.register_error_handler(DomainError, domain_error)
     cli.register(app)
 
 
@@ -92,8 +101,11 @@ def _user_from_bearer(req):
 
 
 def _user_from_session(user_id: str):
+    """The pages' logged-in user; the API (exempt from CSRF) knows only bearer tokens."""
     from caseflow.extensions import db
     from caseflow.models import User
 
+    if _is_api():
+        return None
     user = db.session.get(User, int(user_id))
     return user if user is not None and user.active else None

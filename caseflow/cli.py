@@ -14,7 +14,7 @@ from caseflow.domain.errors import DomainError
 
 
 def register(app: Flask) -> None:
-    for command in (init_db, demo, users, units, workflows):
+    for command in (init_db, demo, users, units, workflows, sweep, scheduler, calendar):
         app.cli.add_command(command)
 
 
@@ -137,3 +137,94 @@ def check_workflows(folder: Path | None) -> None:
         click.echo(f"ok {definition.name} v{definition.version} "
                    f"({len(definition.states)} states, {len(definition.transitions)} transitions)")
     click.echo("ok standards")
+
+
+def _moment(context, param, value: str | None):
+    """Parse an ISO time; without an offset it is business-local time (Asia/Ho_Chi_Minh)."""
+    from datetime import datetime
+
+    from caseflow.clock import BUSINESS_TZ
+
+    if value is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"not an ISO time: {value!r}") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=BUSINESS_TZ)
+
+
+@click.command("sweep")
+@click.option("--as-of", "as_of", callback=_moment, metavar="ISO-TIME",
+              help="fire what is due at this moment instead of now (moves the clock)")
+@with_appcontext
+@fail_on_domain_error
+def sweep(as_of) -> None:
+    """Fire every deadline due now, send the outbox; print `fired N` on the last line."""
+    from caseflow.services import deadlines
+
+    result = deadlines.sweep(as_of)
+    click.echo(f"cancelled {result.cancelled}, failed {result.failed}, "
+               f"messages sent {result.delivered}")
+    click.echo(f"fired {result.fired}")
+
+
+@click.command("scheduler")
+@click.option("--seconds", type=click.IntRange(min=1), default=None,
+              help="seconds between sweeps (default: CASEFLOW_SWEEP_SECONDS)")
+@with_appcontext
+def scheduler(seconds: int | None) -> None:
+    """Run the ticker that sweeps deadlines, as its own process (several are harmless)."""
+    import logging
+
+    from flask import current_app
+
+    from caseflow.scheduler import run_forever
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    run_forever(current_app._get_current_object(), seconds)
+
+
+@click.group("calendar")
+def calendar() -> None:
+    """Extra days off and make-up working days, on top of weekends and public holidays."""
+
+
+@calendar.command("add")
+@click.argument("day", type=click.DateTime(formats=["%Y-%m-%d"]))
+@click.option("--off", "kind", flag_value="off", help="an extra day off")
+@click.option("--working", "kind", flag_value="working", help="a make-up working day")
+@click.option("--note", default=None)
+@with_appcontext
+@fail_on_domain_error
+def add_calendar_day(day, kind: str | None, note: str | None) -> None:
+    """Declare DAY (YYYY-MM-DD) off or working."""
+    from caseflow.services import calendar_days
+
+    if kind is None:
+        raise click.UsageError("say --off or --working")
+    row = calendar_days.add(day.date(), kind, note)
+    click.echo(f"{row.day.isoformat()} {row.kind}{f' ({row.note})' if row.note else ''}")
+
+
+@calendar.command("remove")
+@click.argument("day", type=click.DateTime(formats=["%Y-%m-%d"]))
+@with_appcontext
+@fail_on_domain_error
+def remove_calendar_day(day) -> None:
+    """Withdraw what was declared for DAY."""
+    from caseflow.services import calendar_days
+
+    calendar_days.remove(day.date())
+    click.echo(f"{day.date().isoformat()} removed")
+
+
+@calendar.command("list")
+@click.option("--year", type=int, default=None)
+@with_appcontext
+def list_calendar_days(year: int | None) -> None:
+    """List the declared days off and working days."""
+    from caseflow.services import calendar_days
+
+    for row in calendar_days.listing(year):
+        click.echo(f"{row.day.isoformat()} {row.kind}{f' ({row.note})' if row.note else ''}")

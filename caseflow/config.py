@@ -28,6 +28,10 @@ def from_environment(instance_path: str) -> dict:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": env("CASEFLOW_SECURE_COOKIES", "0") == "1",
         "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": env("CASEFLOW_SECURE_COOKIES", "0") == "1",
+        # a form may stay open through a long survey on a slow line before it is sent
+        "WTF_CSRF_TIME_LIMIT": int(env("CASEFLOW_FORM_HOURS", "8")) * 3600,
     }
 
 

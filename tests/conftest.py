@@ -105,5 +105,7 @@ def api(client, world) -> Api:
 
 @pytest.fixture
 def on_postgres(app):
-    if db.engine.dialect.name != "postgresql":
+    with app.app_context():
+        dialect = db.engine.dialect.name
+    if dialect != "postgresql":
         pytest.skip("needs PostgreSQL (run with CASEFLOW_TEST_DATABASE_URL=postgresql://...)")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-BLUEPRINTS = ("auth", "households", "approvals", "catalogue")
+BLUEPRINTS = ("auth", "households", "approvals", "catalogue", "alerts", "visits")
 
 
 def register(app: Flask) -> None:

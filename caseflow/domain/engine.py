@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -13,6 +15,8 @@ from caseflow.domain.calendar import BusinessCalendar
 from caseflow.domain.errors import N_, GuardFailed, InvalidInput, InvalidTrigger
 from caseflow.domain.guards import GUARDS, CaseFacts
 from caseflow.domain.workflow import FieldDef, TimerDef, TransitionDef, WorkflowDef
+
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
 
 
 @lru_cache(maxsize=64)
@@ -33,10 +37,10 @@ def machine_for(definition: WorkflowDef) -> Machine:
 def transition_for(definition: WorkflowDef, state: str, trigger: str) -> TransitionDef:
     """Return the transition `trigger` from `state`, or refuse with InvalidTrigger."""
     machine = machine_for(definition)
+    if trigger not in machine.events:  # before asking: an empty trigger would match them all
+        raise InvalidInput(N_("Unknown trigger '%(trigger)s'."),
+                           params={"trigger": trigger}, fields={"trigger": ["unknown"]})
     if not machine.get_transitions(trigger=trigger, source=state):
-        if trigger not in machine.events:
-            raise InvalidInput(N_("Unknown trigger '%(trigger)s'."),
-                               params={"trigger": trigger}, fields={"trigger": ["unknown"]})
         raise InvalidTrigger(N_("'%(trigger)s' cannot be done while the household is "
                                 "'%(state)s'."), params={"trigger": trigger, "state": state})
     return definition.transition(trigger, state)  # type: ignore[return-value]
@@ -84,7 +88,8 @@ def _coerce(spec: FieldDef, value: object, today: date) -> object:
             raise ValueError("A date cannot be in the future.")
         return day
     if spec.type == "number":
-        if isinstance(value, bool) or not isinstance(value, int | float):
+        if isinstance(value, bool) or not isinstance(value, int | float) \
+                or (isinstance(value, float) and not math.isfinite(value)):
             raise ValueError("Not a valid number.")
         if spec.minimum is not None and value < spec.minimum:
             raise ValueError(f"Must be at least {spec.minimum}.")
@@ -105,8 +110,11 @@ def _coerce(spec: FieldDef, value: object, today: date) -> object:
 
 
 def _parse_date(value: object) -> date:
+    # fromisoformat alone also takes 20260301 and week dates; the API speaks YYYY-MM-DD only
+    if not isinstance(value, str) or not _ISO_DATE.fullmatch(value):
+        raise ValueError("Not a valid date (YYYY-MM-DD).")
     try:
-        return date.fromisoformat(str(value))
+        return date.fromisoformat(value)
     except ValueError:
         raise ValueError("Not a valid date (YYYY-MM-DD).") from None
 

@@ -6,6 +6,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from caseflow.domain.calendar import Duration, parse_duration
 from caseflow.domain.errors import DomainError, WorkflowError
@@ -138,14 +139,24 @@ class _Parser:
     def fail(self, problem: str) -> None:
         raise WorkflowError(self.source, problem)
 
+    def shaped(self, value: object, expected: type, where: str) -> Any:
+        """Return `value` if it is an `expected` (Mapping or list), else say what it must be."""
+        if not isinstance(value, expected):
+            self.fail(f"{where} must be a {'mapping' if expected is Mapping else 'list'}")
+        return value
+
     def parse(self, data: Mapping) -> WorkflowDef:
         for key in ("name", "version", "initial", "states", "transitions"):
             if key not in data:
                 self.fail(f"missing '{key}'")
-        if not isinstance(data["version"], int) or data["version"] < 1:
+        version = data["version"]
+        if not isinstance(version, int) or isinstance(version, bool) or version < 1:
             self.fail("'version' must be a positive integer")
-        states = {name: self.state(name, body or {}) for name, body in data["states"].items()}
-        transitions = tuple(self.transition(t, states) for t in data["transitions"])
+        states = {name: self.state(name, self.shaped(body or {}, Mapping, f"state '{name}'"))
+                  for name, body in self.shaped(data["states"], Mapping, "'states'").items()}
+        transitions = tuple(
+            self.transition(self.shaped(t, Mapping, "each transition"), states)
+            for t in self.shaped(data["transitions"], list, "'transitions'"))
         definition = WorkflowDef(
             name=str(data["name"]), version=data["version"], initial=data["initial"],
             states=states, transitions=transitions, digest=digest_of(data),
@@ -154,7 +165,8 @@ class _Parser:
         return definition
 
     def state(self, name: str, body: Mapping) -> StateDef:
-        timers = tuple(self.timer(name, t) for t in body.get("timers", ()))
+        timers = tuple(self.timer(name, self.shaped(t, Mapping, f"a timer of state '{name}'"))
+                       for t in self.shaped(body.get("timers", []), list, f"timers of '{name}'"))
         keys = [t.key for t in timers]
         if len(keys) != len(set(keys)):
             self.fail(f"state '{name}' declares a timer key twice")
@@ -201,8 +213,12 @@ class _Parser:
         for name in (*sources, body.get("dest")):
             if name not in states:
                 self.fail(f"transition '{trigger}' names unknown state '{name}'")
-        conditions = tuple(self.guard(trigger, c) for c in body.get("conditions", ()))
-        fields = tuple(self.field(trigger, n, f or {}) for n, f in body.get("fields", {}).items())
+        where = f"transition '{trigger}'"
+        raw_conditions = self.shaped(body.get("conditions", []), list, f"conditions of {where}")
+        conditions = tuple(self.guard(trigger, c) for c in raw_conditions)
+        raw_fields = self.shaped(body.get("fields", {}), Mapping, f"fields of {where}")
+        fields = tuple(self.field(trigger, n, self.shaped(f or {}, Mapping, f"field '{n}'"))
+                       for n, f in raw_fields.items())
         actions = tuple(body.get("actions", ()))
         for name in actions:
             if name not in self.actions:
@@ -216,7 +232,10 @@ class _Parser:
         )
 
     def guard(self, trigger: str, body: object) -> GuardRef:
-        name, params = (body, {}) if isinstance(body, str) else next(iter(dict(body).items()))
+        if not isinstance(body, str) and not (isinstance(body, Mapping) and len(body) == 1):
+            self.fail(f"transition '{trigger}': a condition is a guard name, or one name with "
+                      "its parameters")
+        name, params = (body, {}) if isinstance(body, str) else next(iter(body.items()))
         if name not in self.guards:
             self.fail(f"transition '{trigger}' names unknown guard '{name}'")
         return GuardRef(name=name, params=dict(params or {}))

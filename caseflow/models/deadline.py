@@ -25,10 +25,15 @@ class Deadline(db.Model):
     state: Mapped[str] = mapped_column(String(40))
     #: states that end it, comma separated; empty: leaving `state` ends it
     until_states: Mapped[str] = mapped_column(String(200), default="")
-    #: pending, claimed, fired, cancelled or failed
+    #: pending (waiting to fall due), claimed (a sweep is firing it), fired, done (the work was
+    #: done before it fired, e.g. a visit), cancelled (the case left its span) or failed
     status: Mapped[str] = mapped_column(String(10), default="pending")
+    #: how many times a sweep claimed it
     attempts: Mapped[int] = mapped_column(default=0)
+    #: while claimed: when the claim expires and another sweep may take it over
     claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: after a failed attempt: not claimed again before this moment
+    retry_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_error: Mapped[str | None] = mapped_column(Text)
     fired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -48,7 +53,7 @@ class Deadline(db.Model):
 
 class Alert(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
-    #: reminder, overdue, escalation or failure
+    #: reminder, overdue, escalation, failure, or hardship (a monitoring visit found hardship)
     kind: Mapped[str] = mapped_column(String(12))
     household_id: Mapped[int | None] = mapped_column(ForeignKey("household.id"), index=True)
     deadline_id: Mapped[int | None] = mapped_column(ForeignKey("deadline.id"))
@@ -56,7 +61,9 @@ class Alert(db.Model):
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
     role: Mapped[str | None] = mapped_column(String(20))
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"), index=True)
+    #: in Vietnamese; message_en in English
     message: Mapped[str] = mapped_column(Text)
+    message_en: Mapped[str | None] = mapped_column(Text)
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     #: open, acknowledged or closed
@@ -76,7 +83,7 @@ class Outbox(db.Model):
     channel: Mapped[str] = mapped_column(String(10))
     recipient: Mapped[str | None] = mapped_column(String(300))
     payload: Mapped[dict] = mapped_column(JSON)
-    #: pending, sending, sent or failed
+    #: pending, sending (claimed by a sender), sent or failed
     status: Mapped[str] = mapped_column(String(10), default="pending")
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

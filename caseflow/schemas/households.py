@@ -5,14 +5,14 @@ from __future__ import annotations
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from caseflow.domain.standards import INDICATOR_KEYS
-from caseflow.schemas.common import StrictArgs, not_future, page_of
+from caseflow.schemas.common import MAX_INT, MAX_PAGE, StrictArgs, not_blank, not_future, page_of
 
 CLASSES = ("poor", "near_poor")
 AREAS = ("rural", "urban")
 
 
 class MemberArgs(StrictArgs):
-    full_name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    full_name = fields.String(required=True, validate=(validate.Length(max=200), not_blank))
     birth_date = fields.Date(allow_none=True, validate=not_future)
     sex = fields.String(allow_none=True, validate=validate.OneOf(("male", "female")))
     relation = fields.String(allow_none=True, validate=validate.Length(max=50))
@@ -21,7 +21,7 @@ class MemberArgs(StrictArgs):
 
 
 class HouseholdArgs(StrictArgs):
-    head_name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    head_name = fields.String(required=True, validate=(validate.Length(max=200), not_blank))
     unit_code = fields.String(required=True)
     village = fields.String(allow_none=True, validate=validate.Length(max=200))
     address = fields.String(allow_none=True, validate=validate.Length(max=300))
@@ -33,7 +33,7 @@ class HouseholdArgs(StrictArgs):
 
 class HouseholdPatchArgs(StrictArgs):
     version = fields.Integer(required=True)
-    head_name = fields.String(validate=validate.Length(min=1, max=200))
+    head_name = fields.String(validate=(validate.Length(max=200), not_blank))
     village = fields.String(allow_none=True, validate=validate.Length(max=200))
     address = fields.String(allow_none=True, validate=validate.Length(max=300))
     phone = fields.String(allow_none=True, validate=validate.Regexp(r"^[0-9 +().-]{6,30}$"))
@@ -43,7 +43,7 @@ class HouseholdPatchArgs(StrictArgs):
 
 
 class HouseholdQueryArgs(StrictArgs):
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=MAX_PAGE))
     per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
     unit = fields.String()
     state = fields.String()
@@ -106,8 +106,11 @@ HouseholdPageSchema = page_of(HouseholdSchema, "HouseholdPage")
 
 class AssessmentArgs(StrictArgs):
     surveyed_on = fields.Date(required=True, validate=not_future)
-    income_per_capita_month = fields.Integer(allow_none=True, validate=validate.Range(min=0))
-    income_score = fields.Integer(allow_none=True, validate=validate.Range(min=0))
+    # strict: 1200000.5 or "1200000" is refused rather than silently made an integer
+    income_per_capita_month = fields.Integer(allow_none=True, strict=True,
+                                             validate=validate.Range(min=0, max=MAX_INT))
+    income_score = fields.Integer(allow_none=True, strict=True,
+                                  validate=validate.Range(min=0, max=MAX_INT))
     deprivations = fields.Dict(keys=fields.String(), required=True,
                                values=fields.Boolean(truthy={True}, falsy={False}))
 
@@ -172,7 +175,7 @@ class ApprovalResultSchema(Schema):
 class ApprovalQueryArgs(StrictArgs):
     status = fields.String(load_default="pending",
                            validate=validate.OneOf(("pending", "approved", "rejected", "stale")))
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=MAX_PAGE))
     per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
 
 
@@ -191,6 +194,11 @@ class BatchArgs(StrictArgs):
     ids = fields.List(fields.Integer(), required=True, validate=validate.Length(min=1, max=1000))
     decision = fields.String(required=True, validate=validate.OneOf(("approve", "reject")))
     comment = fields.String(allow_none=True, validate=validate.Length(max=2000))
+
+    @validates_schema
+    def check(self, data, **kwargs):
+        if data["decision"] == "reject" and not (data.get("comment") or "").strip():
+            raise ValidationError({"comment": ["A rejection needs a reason."]})
 
 
 class BatchResultSchema(Schema):

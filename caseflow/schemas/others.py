@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from caseflow.schemas.common import StrictArgs
+from caseflow.schemas.common import StrictArgs, not_future
 
 LEVELS = ("province", "district", "commune", "ward", "township", "village")
 
@@ -59,7 +59,7 @@ class SupportSchema(Schema):
 
 class SummaryArgs(StrictArgs):
     unit = fields.String(required=True)
-    as_of = fields.Date(load_default=None)
+    as_of = fields.Date(load_default=None, validate=not_future)
 
 
 class SummarySchema(Schema):

@@ -9,6 +9,13 @@ from caseflow.extensions import db
 from caseflow.models import Household, Unit, User
 
 WRITERS = ("case_worker", "supervisor", "admin")
+#: ids are PostgreSQL integers: a larger one names nothing (and cannot even be sent to SQL)
+MAX_ID = 2_147_483_647
+
+
+def storable_id(value: int) -> bool:
+    """Tell whether `value` could be the id of a row."""
+    return 0 < value <= MAX_ID
 
 
 def in_scope(user: User, unit: Unit) -> bool:
@@ -25,6 +32,8 @@ def scoped(query: Select, user: User) -> Select:
 
 def household_for(user: User, household_id: int, *, lock: bool = False) -> Household:
     """Return the household, or NotFound when unknown or outside the user's units."""
+    if not storable_id(household_id):
+        raise NotFound(N_("Household %(id)s not found."), params={"id": household_id})
     query = db.select(Household).where(Household.id == household_id)
     if lock:
         query = query.with_for_update(of=Household)

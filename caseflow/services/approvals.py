@@ -18,7 +18,7 @@ from caseflow.domain.errors import (
 from caseflow.extensions import db
 from caseflow.models import Approval, Household, Unit, User
 from caseflow.services import transaction
-from caseflow.services.access import household_for, in_scope, require_role, scoped
+from caseflow.services.access import household_for, in_scope, require_role, scoped, storable_id
 from caseflow.services.cases import apply, facts_of, from_json
 from caseflow.services.definitions import business_calendar, workflow
 
@@ -37,6 +37,8 @@ def list_approvals(actor: User, status: str | None = "pending", page: int = 1,
 
 def get_approval(actor: User, approval_id: int, *, lock: bool = False) -> Approval:
     """Return one request, or NotFound outside the actor's units."""
+    if not storable_id(approval_id):
+        raise NotFound(N_("Approval request %(id)s not found."), params={"id": approval_id})
     query = db.select(Approval).where(Approval.id == approval_id)
     if lock:
         query = query.with_for_update().execution_options(populate_existing=True)
@@ -90,7 +92,9 @@ def decide_many(actor: User, ids: Iterable[int], decision: str,
                         else reject(actor, approval_id, comment))
             results.append({"id": approval_id, "status": approval.status, "error": None})
         except DomainError as error:
-            status = db.session.scalar(db.select(Approval.status).filter_by(id=approval_id))
+            # outside the actor's units a request is not found, whatever its status is
+            status = None if isinstance(error, NotFound) else db.session.scalar(
+                db.select(Approval.status).filter_by(id=approval_id))
             results.append({"id": approval_id, "status": status or "not_found",
                             "error": {"status": error.status, "code": error.code,
                                       "message": error.message, "fields": error.fields}})

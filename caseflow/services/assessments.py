@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from caseflow import clock
 from caseflow.domain.classification import ClassificationError, classify, explain
 from caseflow.domain.errors import N_, InvalidInput
-from caseflow.domain.standards import standard_in_force
+from caseflow.domain.standards import StandardError, standard_in_force
 from caseflow.extensions import db
 from caseflow.models import Assessment, User
 from caseflow.services import transaction
@@ -30,7 +30,7 @@ def record(actor: User, household_id: int, fields: Mapping, lang: str = "vi") ->
                            fields={"surveyed_on": ["A date cannot be in the future."]})
     with transaction():
         household = household_for(actor, household_id)
-        standard = standard_in_force(standards(), surveyed_on)
+        standard = _standard_on(surveyed_on)
         result = _classify(standard, household.area, fields)
         assessment = Assessment(
             household_id=household.id, surveyed_on=surveyed_on, standard=standard.code,
@@ -48,6 +48,15 @@ def record(actor: User, household_id: int, fields: Mapping, lang: str = "vi") ->
                   {"assessment_classification": result.classification,
                    "surveyed_on": surveyed_on}, None, actor=actor)
     return assessment
+
+
+def _standard_on(surveyed_on):
+    try:
+        return standard_in_force(standards(), surveyed_on)
+    except StandardError as error:  # the date is the caller's: name the field
+        raise InvalidInput(N_("No poverty standard is in force on %(day)s."),
+                           params={"day": surveyed_on.isoformat()},
+                           fields={"surveyed_on": [error.problem]}) from error
 
 
 def _classify(standard, area, fields):

@@ -14,12 +14,12 @@ from caseflow.domain.engine import (
     transition_for,
     validate_payload,
 )
-from caseflow.domain.errors import N_, Forbidden, InvalidInput, StaleVersion
+from caseflow.domain.errors import N_, Conflict, Forbidden, InvalidInput, StaleVersion
 from caseflow.domain.guards import ACTIONS, CaseFacts
 from caseflow.domain.workflow import TransitionDef, WorkflowDef
 from caseflow.extensions import db
-from caseflow.models import Alert, Approval, Deadline, Event, Household, SupportItem, User
-from caseflow.services import transaction
+from caseflow.models import Approval, Deadline, Event, Household, SupportItem, User
+from caseflow.services import alerts, transaction
 from caseflow.services.access import household_for, require_role
 from caseflow.services.definitions import business_calendar, workflow
 
@@ -90,12 +90,13 @@ def facts_of(household: Household) -> CaseFacts:
 def request_approval(actor: User, household: Household, transition: TransitionDef,
                      payload: Mapping, reason: str | None) -> Approval:
     """Record a request for the approver's decision, pinned to the case's version."""
-    pending = db.session.scalar(db.select(Approval.id).filter_by(
+    pending = db.session.scalar(db.select(Approval).filter_by(
         household_id=household.id, status="pending"))
-    if pending is not None:
-        from caseflow.domain.errors import Conflict
+    if pending is not None and pending.case_version == household.version:
         raise Conflict(N_("Request %(id)s is already waiting for a decision on this household."),
-                       params={"id": pending})
+                       params={"id": pending.id})
+    if pending is not None:  # made on an older version, it could only be closed as stale
+        close_stale_requests(household, clock.now())
     approval = Approval(
         household_id=household.id, unit_id=household.unit_id, trigger=transition.trigger,
         data=to_json(payload), reason=reason, case_version=household.version,
@@ -126,23 +127,33 @@ def apply(household: Household, definition: WorkflowDef, transition: TransitionD
         workflow=definition.name, workflow_version=definition.version,
     )
     db.session.add(event)
+    close_stale_requests(household, now, keep=approval_id)
     move_deadlines(household, definition, transition.dest, payload, now)
     db.session.flush()
     return event
 
 
+def close_stale_requests(household: Household, now, keep: int | None = None) -> None:
+    """Close the household's pending request (but `keep`): it was made on a version now gone."""
+    # no autoflush: lock the request row before the household row, the order approving uses
+    with db.session.no_autoflush:
+        db.session.execute(db.update(Approval).where(
+            Approval.household_id == household.id, Approval.status == "pending",
+            Approval.id != keep,
+        ).values(status="stale", decided_by=SYSTEM, decided_at=now))
+
+
 def move_deadlines(household: Household, definition: WorkflowDef, dest: str,
                    payload: Mapping, now) -> None:
     """Cancel the deadlines that entering `dest` ends and create the ones it starts."""
-    pending = db.session.scalars(db.select(Deadline).filter_by(
-        household_id=household.id, status="pending")).all()
+    # a claimed deadline is still the case's until a sweep fires it (the sweep re-checks)
+    pending = db.session.scalars(db.select(Deadline).where(
+        Deadline.household_id == household.id,
+        Deadline.status.in_(("pending", "claimed")))).all()
     ended = [d for d in pending if ends_deadline(dest, d.state, d.until)]
     for deadline in ended:
         deadline.status = "cancelled"
-    if ended:
-        db.session.execute(db.update(Alert).where(
-            Alert.deadline_id.in_([d.id for d in ended]), Alert.status == "open"
-        ).values(status="closed"))
+    alerts.close_ended(household.id, dest)
     kept = {d.key for d in pending if d not in ended}
     db.session.flush()
     for plan in plan_deadlines(definition, dest, payload, now, business_calendar()):

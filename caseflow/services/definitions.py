@@ -50,6 +50,8 @@ class Definitions:
     current: dict[str, WorkflowDef] = field(default_factory=dict)
     standards: list[Standard] = field(default_factory=list)
     deployed: bool = False
+    #: versions from the files found to match what the database holds under their number
+    verified: set[tuple[str, int]] = field(default_factory=set)
     calendar: BusinessCalendar | None = None
     calendar_loaded_at: float = 0.0
 
@@ -60,7 +62,9 @@ class Definitions:
             definition, text = load_workflow_file(path)
             found.workflows[(definition.name, definition.version)] = definition
             found.texts[(definition.name, definition.version)] = text
-            found.current[definition.name] = definition
+            newest = found.current.get(definition.name)
+            if newest is None or definition.version > newest.version:
+                found.current[definition.name] = definition
         found.standards = load_standards_dir(found.folder / "standards")
         return found
 
@@ -82,6 +86,8 @@ def current_workflow(name: str) -> WorkflowDef:
 def workflow(name: str, version: int) -> WorkflowDef:
     """Return a pinned workflow version: from the files, else as deployed in the database."""
     found = definitions()
+    if (name, version) in found.texts and (name, version) not in found.verified:
+        _verify(found, (name, version))
     if (name, version) not in found.workflows:
         row = db.session.scalar(db.select(WorkflowDefinition).filter_by(name=name, version=version))
         if row is None:
@@ -91,6 +97,23 @@ def workflow(name: str, version: int) -> WorkflowDef:
         source = f"{name}@{version}"
         found.workflows[(name, version)] = parse_workflow(data, source, GUARDS, ACTIONS)
     return found.workflows[(name, version)]
+
+
+def _verify(found: Definitions, key: tuple[str, int]) -> None:
+    """Refuse a file whose body differs from the one deployed under its version (read only)."""
+    digest = db.session.scalar(db.select(WorkflowDefinition.digest).filter_by(
+        name=key[0], version=key[1]))
+    if digest is None:
+        return  # not deployed yet: deploy() stores it
+    if digest != found.workflows[key].digest:
+        raise _changed_body(*key)
+    found.verified.add(key)
+
+
+def _changed_body(name: str, version: int) -> Conflict:
+    return Conflict(N_("Workflow %(name)s version %(version)s was deployed with another "
+                       "body; give the changed file a new version number."),
+                    params={"name": name, "version": version})
 
 
 def deploy() -> None:
@@ -107,9 +130,8 @@ def deploy() -> None:
             db.session.add(WorkflowDefinition(name=key[0], version=key[1],
                                               digest=definition.digest, body=found.texts[key]))
         elif row.digest != definition.digest:
-            raise Conflict(N_("Workflow %(name)s version %(version)s was deployed with another "
-                              "body; give the changed file a new version number."),
-                           params={"name": key[0], "version": key[1]})
+            db.session.rollback()  # nor the rows added above
+            raise _changed_body(*key)
     try:
         db.session.commit()
     except IntegrityError:  # another process deployed the same rows just now

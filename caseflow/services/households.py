@@ -15,9 +15,9 @@ from caseflow.models import Approval, Deadline, Event, Household, Member, Unit, 
 from caseflow.services import transaction
 from caseflow.services.access import WRITERS, household_for, require_role, scoped, unit_by_code
 from caseflow.services.definitions import current_workflow, workflow
+from caseflow.services.worklist import late
 
 EDITABLE = ("head_name", "village", "address", "phone", "national_id", "area")
-OVERDUE_KINDS = ("overdue", "escalate", "repeat", "auto")
 
 
 @dataclass
@@ -79,10 +79,9 @@ def search(actor: User, *, unit: str | None = None, state: str | None = None,
     for word in fold(q or "").split():
         query = query.where(Household.search_name.contains(word, autoescape=True))
     if overdue is not None:
-        late = db.select(Deadline.id).where(
-            Deadline.household_id == Household.id, Deadline.status == "pending",
-            Deadline.kind.in_(OVERDUE_KINDS), Deadline.due_at <= clock.now()).exists()
-        query = query.where(late if overdue else ~late)
+        found = db.select(Deadline.id).where(
+            Deadline.household_id == Household.id, late(clock.now())).exists()
+        query = query.where(found if overdue else ~found)
     total = db.session.scalar(query.with_only_columns(db.func.count(Household.id)))
     items = db.session.scalars(
         query.order_by(Household.id).limit(per_page).offset((page - 1) * per_page)).all()
@@ -101,10 +100,13 @@ def update(actor: User, household_id: int, fields: Mapping, version: int) -> Hou
         for name in EDITABLE:
             if name in fields:
                 setattr(household, name, fields[name])
-        if "head_name" in fields:
+        if "head_name" in fields:  # as registering does
+            household.head_name = fields["head_name"].strip()
             household.search_name = fold(fields["head_name"])
         if "members" in fields:
             household.members = [Member(**m) for m in fields["members"]]
+            # members are rows of their own: touch the household so its version moves too
+            household.updated_at = clock.now()
     return household
 
 
@@ -136,8 +138,10 @@ def annotate(actor: User, households: list[Household]) -> list[Household]:
     pending = pending_approvals([h.id for h in households])
     for household in households:
         definition = workflow(household.workflow, household.workflow_version)
-        household.available_triggers = (
-            [] if household.id in pending
-            else triggers_for(definition, household.state, actor.role))
+        triggers = triggers_for(definition, household.state, actor.role)
+        if household.id in pending:  # one request at a time; steps without approval still go
+            triggers = [t for t in triggers
+                        if not definition.transition(t, household.state).approval]
+        household.available_triggers = triggers
         household.pending_approval = pending.get(household.id)
     return households

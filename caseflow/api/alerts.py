@@ -1,0 +1,28 @@
+"""Alerts addressed to the caller: list and acknowledge."""
+
+from __future__ import annotations
+
+from flask_smorest import Blueprint
+
+from caseflow.api.auth import actor
+from caseflow.schemas.alerts import AlertPageSchema, AlertQueryArgs, AlertSchema
+from caseflow.services import alerts
+
+blp = Blueprint("alerts", __name__, description="Alerts: reminders, overdue work, escalations")
+
+
+@blp.route("/alerts", methods=["GET"])
+@blp.arguments(AlertQueryArgs, location="query")
+@blp.response(200, AlertPageSchema)
+def list_alerts(args):
+    """List alerts addressed to the caller (by user, or by role within the caller's units)."""
+    status = None if args["status"] == "all" else args["status"]
+    items, total = alerts.list_for(actor(), status, args["page"], args["per_page"])
+    return {"items": items, "total": total, "page": args["page"], "per_page": args["per_page"]}
+
+
+@blp.route("/alerts/<int:alert_id>/ack", methods=["POST"])
+@blp.response(200, AlertSchema)
+def acknowledge(alert_id):
+    """Acknowledge an alert: seen; it closes by itself when its work is done."""
+    return alerts.ack(actor(), alert_id)

@@ -1,0 +1,49 @@
+"""Alerts and monitoring visits."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from caseflow.schemas.common import PageArgs, StrictArgs, not_future, page_of
+
+ALERT_STATUSES = ("open", "acknowledged", "closed", "all")
+
+
+class AlertQueryArgs(PageArgs):
+    status = fields.String(load_default="open", validate=validate.OneOf(ALERT_STATUSES))
+
+
+class AlertSchema(Schema):
+    id = fields.Integer()
+    #: reminder, overdue, escalation, failure or hardship
+    kind = fields.String()
+    household_id = fields.Integer()
+    deadline_id = fields.Integer()
+    message = fields.String()
+    message_en = fields.String()
+    due_at = fields.DateTime()
+    created_at = fields.DateTime()
+    status = fields.String()
+    acked_by = fields.String()
+    acked_at = fields.DateTime()
+
+
+AlertPageSchema = page_of(AlertSchema, "AlertPage")
+
+
+class VisitArgs(StrictArgs):
+    visited_on = fields.Date(required=True, validate=not_future)
+    notes = fields.String(allow_none=True, validate=validate.Length(max=4000))
+    hardship = fields.Boolean(load_default=False)
+
+
+class VisitSchema(Schema):
+    id = fields.Integer()
+    household_id = fields.Integer()
+    visited_on = fields.Date()
+    notes = fields.String()
+    hardship = fields.Boolean()
+    recorded_by = fields.String()
+    recorded_at = fields.DateTime()
+    #: when the next visit is due (only in the answer to recording one)
+    next_due_at = fields.DateTime()

@@ -1,0 +1,110 @@
+"""Alerts: raised by deadlines and visits, addressed to a role within a unit, acknowledged."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import or_
+
+from caseflow import clock
+from caseflow.domain.engine import ends_deadline
+from caseflow.domain.errors import N_, NotFound
+from caseflow.extensions import db
+from caseflow.models import Alert, Deadline, Household, Unit, User
+from caseflow.services import outbox, transaction
+
+#: an alert that still asks for work; acknowledged means seen, not done
+UNRESOLVED = ("open", "acknowledged")
+
+
+def raise_alert(kind: str, household: Household, deadline: Deadline | None, role: str,
+                message: str, message_en: str | None = None,
+                due_at: datetime | None = None) -> Alert | None:
+    """Add an alert to `role` at the household's unit, with its outbox rows; the caller commits.
+
+    Return None when this deadline already raised an alert of this kind.
+    """
+    if deadline is not None and db.session.scalar(db.select(Alert.id).where(
+            Alert.deadline_id == deadline.id, Alert.kind == kind)) is not None:
+        return None
+    alert = Alert(kind=kind, household_id=household.id,
+                  deadline_id=deadline.id if deadline else None, role=role,
+                  unit_id=household.unit_id, message=message, message_en=message_en,
+                  due_at=due_at, created_at=clock.now(), status="open")
+    db.session.add(alert)
+    db.session.flush()
+    if outbox.configured():
+        outbox.enqueue(alert, household, recipients(alert))
+    return alert
+
+
+def recipients(alert: Alert) -> list[User]:
+    """Return the active users an alert is addressed to (by user, or role within the unit)."""
+    if alert.user_id is not None:
+        user = db.session.get(User, alert.user_id)
+        return [user] if user is not None and user.active else []
+    unit = db.session.get(Unit, alert.unit_id)
+    ancestors = [int(part) for part in unit.path.split("/") if part]
+    return list(db.session.scalars(db.select(User).where(
+        User.role == alert.role, User.active.is_(True),
+        or_(User.unit_id.is_(None), User.unit_id.in_(ancestors))).order_by(User.id)))
+
+
+def _addressed_to(actor: User):
+    """The condition an alert meets when it is addressed to the actor."""
+    by_role = Alert.role == actor.role
+    if actor.scope_path:
+        by_role = by_role & Unit.path.startswith(actor.scope_path, autoescape=True)
+    return or_(Alert.user_id == actor.id, by_role)
+
+
+def _query(actor: User, status: str | None):
+    query = db.select(Alert).outerjoin(Unit, Unit.id == Alert.unit_id).where(_addressed_to(actor))
+    return query.where(Alert.status == status) if status else query
+
+
+def list_for(actor: User, status: str | None = "open", page: int = 1,
+             per_page: int = 50) -> tuple[list[Alert], int]:
+    """Return a page of the alerts addressed to the actor (all statuses when None), newest first."""
+    query = _query(actor, status)
+    total = db.session.scalar(query.with_only_columns(db.func.count(Alert.id)))
+    items = db.session.scalars(query.order_by(Alert.created_at.desc(), Alert.id.desc())
+                               .limit(per_page).offset((page - 1) * per_page)).all()
+    return list(items), total or 0
+
+
+def count_open(actor: User) -> int:
+    """Return how many open alerts are addressed to the actor."""
+    query = _query(actor, "open")
+    return db.session.scalar(query.with_only_columns(db.func.count(Alert.id))) or 0
+
+
+def ack(actor: User, alert_id: int) -> Alert:
+    """Acknowledge an alert addressed to the actor; NotFound for anyone else's."""
+    with transaction():
+        alert = db.session.scalar(_query(actor, None).where(Alert.id == alert_id))
+        if alert is None:
+            raise NotFound(N_("Alert %(id)s not found."), params={"id": alert_id})
+        if alert.status == "open":
+            alert.status, alert.acked_by, alert.acked_at = "acknowledged", actor.username, \
+                clock.now()
+    return alert
+
+
+def close_for_deadlines(deadline_ids: list[int]) -> None:
+    """Close the unresolved alerts of these deadlines: their work is done; the caller commits."""
+    if deadline_ids:
+        db.session.execute(db.update(Alert).where(
+            Alert.deadline_id.in_(deadline_ids), Alert.status.in_(UNRESOLVED),
+        ).values(status="closed"))
+
+
+def close_ended(household_id: int, dest: str) -> None:
+    """Close the alerts whose deadline's span ends as the household enters `dest`."""
+    rows = db.session.execute(
+        db.select(Deadline.id, Deadline.state, Deadline.until_states)
+        .join(Alert, Alert.deadline_id == Deadline.id)
+        .where(Alert.household_id == household_id, Alert.status.in_(UNRESOLVED))).all()
+    close_for_deadlines([
+        row.id for row in rows
+        if ends_deadline(dest, row.state, [s for s in row.until_states.split(",") if s])])

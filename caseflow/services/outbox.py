@@ -1,0 +1,177 @@
+"""The outbox: e-mail and webhook messages written with their alert, sent after commit.
+
+A row is claimed (status `sending`) in its own commit before it is sent and marked `sent` after,
+so no message goes out twice; a server that is down leaves the row pending, retried with backoff.
+A row left `sending` by a process that died mid-send is not resent (it may have gone out): it is
+marked failed for an admin to look at.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import logging
+import smtplib
+import urllib.request
+from datetime import timedelta
+from email.message import EmailMessage
+from email.utils import format_datetime
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from flask import current_app
+
+from caseflow import clock
+from caseflow.domain.calendar import BUSINESS_TZ
+from caseflow.extensions import db
+from caseflow.models import Alert, Household, Outbox, User
+from caseflow.services.claims import claim
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 8
+FIRST_RETRY = timedelta(minutes=1)
+LONGEST_RETRY = timedelta(hours=1)
+#: how long a sender may take over one message before the row counts as interrupted
+SEND_LEASE = timedelta(minutes=5)
+TIMEOUT_SECONDS = 15
+
+
+class DeliveryError(Exception):
+    """A server refused the message, or the channel is not configured."""
+
+
+def email_enabled() -> bool:
+    return bool(current_app.config.get("CASEFLOW_SMTP_URL"))
+
+
+def configured() -> bool:
+    """Tell whether any channel besides the in-app inbox is configured."""
+    return email_enabled() or bool(current_app.config.get("CASEFLOW_WEBHOOK_URL"))
+
+
+def enqueue(alert: Alert, household: Household, users: list[User]) -> None:
+    """Add the alert's messages: an e-mail to each addressed user with an address, one webhook."""
+    if email_enabled():
+        for user in users:
+            if user.email:
+                db.session.add(Outbox(alert_id=alert.id, channel="email", recipient=user.email,
+                                      payload=_email(alert, household, user),
+                                      next_attempt_at=clock.now()))
+    if current_app.config.get("CASEFLOW_WEBHOOK_URL"):
+        db.session.add(Outbox(alert_id=alert.id, channel="webhook", recipient=None,
+                              payload=_webhook(alert, household, users),
+                              next_attempt_at=clock.now()))
+
+
+def _email(alert: Alert, household: Household, user: User) -> dict:
+    context = {"alert": alert, "household": household, "user": user,
+               "due_on": alert.due_at.astimezone(BUSINESS_TZ) if alert.due_at else None}
+    return {"subject": " ".join(_render("emails/alert_subject.txt", context).split()),
+            "body": _render("emails/alert.txt", context)}
+
+
+def _render(name: str, context: dict) -> str:
+    # the bare environment: the pages' context processors may need a request; a sweep has none
+    return current_app.jinja_env.get_template(name).render(**context)
+
+
+def _webhook(alert: Alert, household: Household, users: list[User]) -> dict:
+    return {"event": "alert", "alert": {
+        "id": alert.id, "kind": alert.kind, "household_id": household.id,
+        "household_code": household.code, "unit_code": household.unit.code,
+        "deadline_id": alert.deadline_id, "role": alert.role, "message": alert.message,
+        "message_en": alert.message_en,
+        "due_at": alert.due_at.isoformat() if alert.due_at else None,
+        "created_at": alert.created_at.isoformat(),
+        "recipients": [u.username for u in users]}}
+
+
+def deliver_due(batch: int = 1) -> int:
+    """Send every message that is due now; return how many were sent."""
+    _give_up_interrupted()
+    sent = 0
+    while rows := _claim(batch):
+        sent += sum(_deliver(row) for row in rows)
+    return sent
+
+
+def _claim(limit: int) -> list:
+    now = clock.now()
+    return claim(
+        Outbox, (Outbox.status == "pending") & (Outbox.next_attempt_at <= now),
+        (Outbox.next_attempt_at, Outbox.id), limit,
+        {"status": "sending", "attempts": Outbox.attempts + 1,
+         "next_attempt_at": now + SEND_LEASE},
+        (Outbox.id, Outbox.channel, Outbox.recipient, Outbox.payload, Outbox.attempts))
+
+
+def _deliver(row) -> bool:
+    try:
+        SENDERS[row.channel](row.id, row.recipient, row.payload)
+    except (OSError, http.client.HTTPException, smtplib.SMTPException, DeliveryError) as error:
+        _retry_later(row, f"{type(error).__name__}: {error}")
+        return False
+    _settle(row.id, status="sent", sent_at=clock.now(), last_error=None)
+    return True
+
+
+def _retry_later(row, error: str) -> None:
+    logger.warning("Outbox %s (%s) not delivered, attempt %s: %s",
+                   row.id, row.channel, row.attempts, error)
+    if row.attempts >= MAX_ATTEMPTS:
+        _settle(row.id, status="failed", last_error=error)
+    else:
+        delay = min(FIRST_RETRY * 2 ** (row.attempts - 1), LONGEST_RETRY)
+        _settle(row.id, status="pending", next_attempt_at=clock.now() + delay, last_error=error)
+
+
+def _settle(outbox_id: int, **values) -> None:
+    db.session.execute(db.update(Outbox).where(
+        Outbox.id == outbox_id, Outbox.status == "sending").values(**values))
+    db.session.commit()
+
+
+def _give_up_interrupted() -> None:
+    db.session.execute(db.update(Outbox).where(
+        Outbox.status == "sending", Outbox.next_attempt_at < clock.now(),
+    ).values(status="failed", last_error="interrupted while sending; not resent, as it may "
+                                         "have gone out"))
+    db.session.commit()
+
+
+def _send_email(outbox_id: int, recipient: str, payload: dict) -> None:
+    url = urlsplit(current_app.config.get("CASEFLOW_SMTP_URL") or "")
+    if url.scheme not in ("smtp", "smtps") or not url.hostname:
+        raise DeliveryError("CASEFLOW_SMTP_URL is not an smtp:// or smtps:// address")
+    message = EmailMessage()
+    message["Subject"] = payload["subject"]
+    message["From"] = current_app.config["CASEFLOW_MAIL_FROM"]
+    message["To"] = recipient
+    message["Date"] = format_datetime(clock.now())
+    message["Message-ID"] = f"<caseflow-outbox-{outbox_id}@{url.hostname}>"
+    message.set_content(payload["body"])
+    secure = url.scheme == "smtps"
+    server = (smtplib.SMTP_SSL if secure else smtplib.SMTP)(
+        url.hostname, url.port or (465 if secure else 25), timeout=TIMEOUT_SECONDS)
+    with server:
+        if parse_qs(url.query).get("starttls") == ["1"]:
+            server.starttls()
+        if url.username:
+            server.login(unquote(url.username), unquote(url.password or ""))
+        server.send_message(message)
+
+
+def _send_webhook(outbox_id: int, recipient: str | None, payload: dict) -> None:
+    url = current_app.config.get("CASEFLOW_WEBHOOK_URL") or ""
+    if urlsplit(url).scheme not in ("http", "https"):
+        raise DeliveryError("CASEFLOW_WEBHOOK_URL is not an http:// or https:// address")
+    request = urllib.request.Request(
+        url, data=json.dumps(payload, ensure_ascii=False).encode("utf-8"), method="POST",
+        headers={"Content-Type": "application/json; charset=utf-8", "User-Agent": "caseflow",
+                 "Idempotency-Key": f"caseflow-outbox-{outbox_id}"})
+    with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310
+        if not 200 <= response.status < 300:
+            raise DeliveryError(f"the webhook answered {response.status}")
+
+
+SENDERS = {"email": _send_email, "webhook": _send_webhook}

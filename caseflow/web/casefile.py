@@ -1,0 +1,85 @@
+"""The household page: everything about one case and what this user may do with it now."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from flask import render_template
+from flask_login import current_user
+
+from caseflow.domain.workflow import TransitionDef
+from caseflow.services import assessments, households, supports, visits
+from caseflow.services.access import WRITERS
+from caseflow.services.definitions import workflow
+from caseflow.web.fields import Form
+from caseflow.web.forms import DecisionForm, SupportForm, VisitForm, action_form
+from caseflow.web.i18n import field_labels, lang
+
+#: the state whose households are served as "exited" by support programmes
+FOLLOW_UP = supports.FOLLOW_UP
+
+
+@dataclass
+class Action:
+    """One trigger this user may fire now, with its form."""
+
+    transition: TransitionDef
+    form: Form
+
+
+def render(household_id: int, *, forms: Mapping[str, Form] | None = None,
+           refused: Mapping[str, str] | None = None, notice: str | None = None,
+           support_form: SupportForm | None = None, support_error: str | None = None,
+           visit_form: VisitForm | None = None, visit_error: str | None = None,
+           status: int = 200):
+    """Render the household page; posted forms and refusals are shown where they were made."""
+    actor, forms = current_user, forms or {}
+    household = households.annotate(actor, [households.get(actor, household_id)])[0]
+    definition = workflow(household.workflow, household.workflow_version)
+    actions = []
+    for trigger in household.available_triggers:
+        transition = definition.transition(trigger, household.state)
+        actions.append(Action(transition, forms.get(trigger)
+                              or action_form(transition, household.version)))
+    shown = {action.transition.trigger for action in actions}
+    notice = notice or next((m for t, m in (refused or {}).items() if t not in shown), None)
+    programs = supports.programs()
+    served = "exited" if household.state == FOLLOW_UP else household.classification
+    eligible = [p for p in programs if served in p.eligible_classes]
+    approval = household.pending_approval
+    monitored = any(t.kind == "repeat" for t in definition.states[household.state].timers)
+    return render_template(
+        "households/page.html", household=household, definition=definition, actions=actions,
+        refused=refused or {}, notice=notice,
+        history=households.history(actor, household_id),
+        surveys=assessments.list_for(actor, household_id),
+        supports=supports.list_for(actor, household_id),
+        deadlines=households.deadlines(actor, household_id),
+        programs={p.code: p for p in programs},
+        support_form=(support_form or SupportForm(eligible, lang(), formdata=None))
+        if actor.role in WRITERS and eligible else None,
+        support_error=support_error, field_labels=field_labels(definition),
+        visits=visits.list_for(actor, household_id),
+        visit_form=(visit_form or VisitForm(formdata=None))
+        if monitored and actor.role in WRITERS else None,
+        visit_error=visit_error,
+        can_write=actor.role in WRITERS, show_identifiers=actor.role in WRITERS,
+        decision_form=DecisionForm(formdata=None) if approval is not None and decides(
+            actor, approval) else None,
+    ), status
+
+
+def attach(form: Form, errors: Mapping[str, list[str]],
+           renamed: Mapping[str, str] | None = None) -> None:
+    """Show a service's per-field messages beside the form's own fields."""
+    for name, messages in errors.items():
+        target = (renamed or {}).get(name, name)
+        if target in form:
+            form[target].errors = [*form[target].errors, *messages]
+
+
+def decides(actor, approval) -> bool:
+    """Tell whether `actor` may decide this request (its approver role, never its requester)."""
+    return (actor.role in (approval.approver_role, "admin")
+            and approval.requested_by_id != actor.id)

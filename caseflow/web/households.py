@@ -1,0 +1,175 @@
+"""Households: search, the household page and its actions, registration, surveys, supports."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
+from flask_login import current_user
+
+from caseflow import clock
+from caseflow.domain.errors import DomainError
+from caseflow.domain.standards import standard_in_force
+from caseflow.models import Unit
+from caseflow.services import (
+    assessments,
+    cases,
+    households,
+    supports,
+    units,
+    visits,
+    worklist,
+)
+from caseflow.services.access import WRITERS, require_role
+from caseflow.services.definitions import standards, workflow
+from caseflow.web import casefile
+from caseflow.web.forms import (
+    HouseholdFilterForm,
+    HouseholdForm,
+    SupportForm,
+    VisitForm,
+    action_form,
+    survey_form,
+)
+from caseflow.web.i18n import (
+    class_label,
+    error_message,
+    field_errors,
+    lang,
+    lifecycle,
+    state_label,
+    trigger_label,
+)
+
+bp = Blueprint("casework", __name__, url_prefix="/households")
+PER_PAGE = 25
+LISTED = ("poor", "near_poor")
+#: the API's names of survey fields, as the survey form names them
+SURVEY_FIELDS = {"income_per_capita_month": "income", "income_score": "income"}
+
+
+@bp.route("")
+def search():
+    """Find households by name (accents ignored), unit, state, class and late work."""
+    form = HouseholdFilterForm(units.list_units(current_user),
+                               [(s, state_label(s)) for s in lifecycle().states],
+                               [(c, class_label(c)) for c in LISTED], formdata=request.args)
+    if not form.validate():
+        return render_template("households/search.html", form=form, page=None), 422
+    page = households.search(current_user, **form.filters(), page=form.page.data or 1,
+                             per_page=PER_PAGE)
+    late = worklist.overdue_among(h.id for h in page.items)
+    return render_template("households/search.html", form=form, page=page, late=late)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def register():
+    """Register a household with its members; 'one more member' adds a row without saving."""
+    require_role(current_user, *WRITERS)
+    communes = [u for u in units.list_units(current_user) if u.level in Unit.COMMUNE_LEVELS]
+    form = HouseholdForm(communes)
+    if "add_member" in request.form:
+        form.members.append_entry()
+        return render_template("households/new.html", form=form)
+    if not form.validate_on_submit():
+        return render_template("households/new.html", form=form), 422 if form.errors else 200
+    try:
+        household = households.register(current_user, form.household_fields())
+    except DomainError as error:
+        return _refused("households/new.html", form, error)
+    flash(gettext("Household %(name)s registered.", name=household.head_name), "success")
+    return redirect(url_for(".show", household_id=household.id))
+
+
+@bp.route("/<int:household_id>")
+def show(household_id: int):
+    return casefile.render(household_id)
+
+
+@bp.route("/<int:household_id>/survey", methods=["GET", "POST"])
+def survey(household_id: int):
+    """Record a survey: income and the twelve indicators of the standard in force."""
+    household = households.get(current_user, household_id)
+    require_role(current_user, *WRITERS)
+    standard = standard_in_force(standards(), clock.today())
+    form = survey_form(standard, lang())
+    context = {"household": household, "standard": standard, "form": form,
+               "reviewing": household.state == assessments.REVIEWING}
+    if not form.validate_on_submit():
+        return render_template("households/survey.html", **context), 422 if form.errors else 200
+    try:
+        assessment = assessments.record(current_user, household_id, form.survey_fields(), lang())
+    except DomainError as error:
+        return _refused("households/survey.html", form, error, SURVEY_FIELDS, **context)
+    flash(gettext("Survey recorded: %(cls)s.", cls=class_label(assessment.classification)),
+          "success")
+    return redirect(url_for(".show", household_id=household_id))
+
+
+@bp.route("/<int:household_id>/actions/<trigger>", methods=["POST"])
+def act(household_id: int, trigger: str):
+    """Fire one trigger; a refusal re-shows the page with the reason beside that action."""
+    household = households.get(current_user, household_id)
+    definition = workflow(household.workflow, household.workflow_version)
+    transition = definition.transition(trigger, household.state)
+    if transition is None:
+        return casefile.render(household_id, notice=gettext(
+            "This action cannot be done now: the household is '%(state)s'.",
+            state=state_label(household.state, definition)), status=409)
+    form = action_form(transition, household.version, request.form)
+    if not form.validate_on_submit():
+        return casefile.render(household_id, forms={trigger: form}, status=422)
+    data, reason, version = form.payload()
+    try:
+        outcome = cases.fire(current_user, household_id, trigger, data, reason, version)
+    except DomainError as error:
+        casefile.attach(form, field_errors(error))
+        return casefile.render(household_id, forms={trigger: form},
+                               refused={trigger: error_message(error)}, status=error.status)
+    flash(_done(outcome, definition), "success")
+    return redirect(url_for(".show", household_id=household_id))
+
+
+@bp.route("/<int:household_id>/supports", methods=["POST"])
+def propose_support(household_id: int):
+    form = SupportForm(supports.programs(), lang())
+    if not form.validate_on_submit():
+        return casefile.render(household_id, support_form=form, status=422)
+    try:
+        supports.propose(current_user, household_id, form.program.data, form.note.data or None)
+    except DomainError as error:
+        casefile.attach(form, field_errors(error))
+        return casefile.render(household_id, support_form=form,
+                               support_error=error_message(error), status=error.status)
+    flash(gettext("Support proposed."), "success")
+    return redirect(url_for(".show", household_id=household_id))
+
+
+@bp.route("/<int:household_id>/visits", methods=["POST"])
+def record_visit(household_id: int):
+    """Record a monitoring visit of a household in follow-up."""
+    form = VisitForm()
+    if not form.validate_on_submit():
+        return casefile.render(household_id, visit_form=form, status=422)
+    try:
+        visits.record(current_user, household_id, form.visited_on.data, form.notes.data,
+                      form.hardship.data)
+    except DomainError as error:
+        casefile.attach(form, field_errors(error))
+        return casefile.render(household_id, visit_form=form,
+                               visit_error=error_message(error), status=error.status)
+    flash(gettext("Visit recorded."), "success")
+    return redirect(url_for(".show", household_id=household_id))
+
+
+def _done(outcome: cases.Outcome, definition) -> str:
+    if outcome.approval is not None:
+        return gettext("Request sent: '%(action)s' waits for a supervisor's decision.",
+                       action=trigger_label(outcome.approval.trigger, definition))
+    return gettext("Done: the household is now '%(state)s'.",
+                   state=state_label(outcome.household.state, definition))
+
+
+def _refused(template: str, form, error: DomainError, renamed: dict | None = None, **context):
+    casefile.attach(form, field_errors(error), renamed)
+    return render_template(template, form=form, error=error_message(error),
+                           **context), error.status

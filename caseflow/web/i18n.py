@@ -1,0 +1,312 @@
+"""The pages' words: labels of codes, the workflow's own names, dates, money, and errors."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from datetime import date, datetime
+from functools import lru_cache
+from pathlib import Path
+
+from flask import Flask, url_for
+from flask_babel import (
+    format_date,
+    format_datetime,
+    format_decimal,
+    format_percent,
+    get_locale,
+    get_translations,
+    gettext,
+    to_user_timezone,
+)
+
+from caseflow.domain.classification import CLASSIFICATION_NAMES
+from caseflow.domain.errors import N_, DomainError
+from caseflow.domain.workflow import FieldDef, WorkflowDef
+
+LIFECYCLE = "household_lifecycle"
+SUPPORT_ITEM = "support_item"
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+#: labels of the codes the pages show; the msgids are English, the catalog holds Vietnamese
+LABELS: dict[str, dict[str, str]] = {
+    "role": {"case_worker": N_("Case worker"), "supervisor": N_("Supervisor"),
+             "officer": N_("Officer"), "admin": N_("Administrator")},
+    "area": {"rural": N_("Rural"), "urban": N_("Urban")},
+    "sex": {"male": N_("Male"), "female": N_("Female")},
+    "relation": {"head": N_("Head of household"), "spouse": N_("Spouse"), "child": N_("Child"),
+                 "parent": N_("Parent"), "grandchild": N_("Grandchild"),
+                 "sibling": N_("Brother or sister"), "other": N_("Other relative")},
+    "approval": {"pending": N_("Waiting for a decision"), "approved": N_("Approved"),
+                 "rejected": N_("Rejected"), "stale": N_("Closed as stale")},
+    "deadline": {"pending": N_("Pending"), "claimed": N_("Being processed"),
+                 "fired": N_("Done"), "cancelled": N_("Cancelled"), "failed": N_("Failed")},
+    "deadline_kind": {"remind": N_("Reminder"), "overdue": N_("Time limit"),
+                      "escalate": N_("Escalation"), "auto": N_("Automatic step"),
+                      "repeat": N_("Recurring visit")},
+    "alert_kind": {"reminder": N_("Reminder"), "overdue": N_("Overdue"),
+                   "escalation": N_("Escalation"), "failure": N_("Failure"),
+                   "hardship": N_("Hardship found")},
+    "alert_status": {"open": N_("Open"), "acknowledged": N_("Acknowledged"),
+                     "closed": N_("Closed")},
+    "review_kind": {"regular": N_("Regular review (monthly)"),
+                    "periodic": N_("Periodic review (yearly)")},
+    "support": {"proposed": N_("Proposed"), "approved": N_("Approved"),
+                "in_progress": N_("In progress"), "completed": N_("Completed"),
+                "cancelled": N_("Cancelled")},
+    "income_basis": {"vnd": N_("Income in VND per person per month"),
+                     "score": N_("Income score (points)")},
+    "decision": {"approve": N_("Approve"), "reject": N_("Reject")},
+    "unit_level": {"province": N_("Province"), "district": N_("District"),
+                   "commune": N_("Commune"), "ward": N_("Ward"), "township": N_("Township"),
+                   "village": N_("Village")},
+}
+#: history rows that are not transitions of the workflow file
+EXTRA_TRIGGERS = {"register": N_("Registered")}
+#: payload fields written by the system rather than asked for by a trigger's form
+EXTRA_FIELDS = {"assessment_classification": N_("Class found by the survey"),
+                "surveyed_on": N_("Survey date")}
+#: field messages the engine writes in English without a catalog entry of their own
+FIELD_MESSAGES = (
+    N_("Missing data for required field."), N_("A date cannot be in the future."),
+    N_("Not a valid number."), N_("Not a valid text."), N_("Not a valid boolean."),
+    N_("Not a valid date (YYYY-MM-DD)."), N_("Unknown field for this trigger."),
+    N_("Unknown field."), N_("Must be at least %(minimum)s."),
+    N_("Must be at most %(maximum)s."), N_("Must be one of: %(choices)s."),
+)
+#: which translated label a message parameter holds, by the parameter's name
+PARAM_KINDS = {"role": "role", "status": "approval"}
+
+
+def lang() -> str:
+    """Return the language of this request: 'vi' or 'en'."""
+    locale = get_locale()
+    return locale.language if locale is not None else "vi"
+
+
+def label(kind: str, code: str | None) -> str:
+    """Return the translated label of a code, or the code itself when it has none."""
+    if code is None:
+        return ""
+    text = LABELS.get(kind, {}).get(code)
+    return gettext(text) if text else code
+
+
+def class_label(code: str | None) -> str:
+    """Return a class name (poor, near_poor, middle, better_off) in the page's language."""
+    if not code:
+        return ""
+    name = CLASSIFICATION_NAMES["en" if lang() == "en" else "vi"].get(code, code)
+    return name[:1].upper() + name[1:]
+
+
+def lifecycle() -> WorkflowDef:
+    from caseflow.services.definitions import definitions
+
+    return definitions().current[LIFECYCLE]
+
+
+def state_label(name: str | None, definition: WorkflowDef | None = None) -> str:
+    """Return a state's name from the workflow file, in the page's language."""
+    state = (definition or lifecycle()).states.get(name or "")
+    if state is None:
+        return name or ""
+    return state.label_en if lang() == "en" else state.label_vi
+
+
+def trigger_label(name: str, definition: WorkflowDef | None = None) -> str:
+    """Return a trigger's name from the workflow file, in the page's language."""
+    if name in EXTRA_TRIGGERS:
+        return gettext(EXTRA_TRIGGERS[name])
+    transition = next((t for t in (definition or lifecycle()).transitions if t.trigger == name),
+                      None)
+    if transition is None:
+        return name
+    return transition.label_en if lang() == "en" else transition.label_vi
+
+
+def field_label(spec: FieldDef) -> str:
+    return spec.label_en if lang() == "en" else spec.label_vi
+
+
+def field_labels(definition: WorkflowDef | None = None) -> dict[str, str]:
+    """Return the label of every payload field history may hold, by field name."""
+    labels = {name: gettext(text) for name, text in EXTRA_FIELDS.items()}
+    labels.update({spec.name: field_label(spec)
+                   for t in (definition or lifecycle()).transitions for spec in t.fields})
+    return labels
+
+
+def show_value(name: str, value: object) -> object:
+    """Show a payload value: dates as dates, codes by their labels."""
+    if isinstance(value, bool):
+        return gettext("Yes") if value else gettext("No")
+    if isinstance(value, int | float):
+        return number(value)
+    if name.endswith("classification"):
+        return class_label(str(value))
+    if isinstance(value, str) and name in LABELS:
+        return label(name, value)
+    return show_param(name, value)
+
+
+def timer_message(deadline, definition: WorkflowDef | None = None) -> str:
+    """Return the workflow file's words for what a deadline is about."""
+    state = (definition or lifecycle()).states.get(deadline.state)
+    timer = next((t for t in state.timers if t.key == deadline.timer), None) if state else None
+    if timer is None:
+        return deadline.timer
+    message = timer.message_en if lang() == "en" else timer.message_vi
+    return message or trigger_label(timer.trigger or deadline.timer, definition)
+
+
+def support_state(name: str) -> str:
+    """Return a support item's state name from its workflow file."""
+    from caseflow.services.definitions import definitions
+
+    return state_label(name, definitions().current.get(SUPPORT_ITEM) or lifecycle())
+
+
+def mask(identifier: str | None) -> str:
+    """Hide all but the last three characters of a personal identifier."""
+    if not identifier:
+        return ""
+    return "•" * max(len(identifier) - 3, 0) + identifier[-3:]
+
+
+def show_date(value: date | datetime | str | None) -> str:
+    """dd/mm/yyyy in Vietnamese, '5 Mar 2025' in English; a moment shows its local date."""
+    if value in (None, ""):
+        return ""
+    if isinstance(value, str):
+        value = date.fromisoformat(value)
+    if isinstance(value, datetime):
+        value = to_user_timezone(value).date()
+    return format_date(value, "d MMM yyyy" if lang() == "en" else "dd/MM/yyyy")
+
+
+def show_datetime(value: datetime | None) -> str:
+    if value is None:
+        return ""
+    return format_datetime(value, "d MMM yyyy, HH:mm" if lang() == "en" else "dd/MM/yyyy HH:mm")
+
+
+def money(value: int | float | None) -> str:
+    """1.500.000 đ in Vietnamese, 1,500,000 VND in English."""
+    if value is None:
+        return ""
+    return f"{format_decimal(value)}\u00a0{'VND' if lang() == 'en' else 'đ'}"
+
+
+def number(value: int | float | None) -> str:
+    return "" if value is None else format_decimal(value)
+
+
+def percent(value: float | None) -> str:
+    return "" if value is None else format_percent(value, "#,##0.0%")
+
+
+def show_param(name: str, value: object) -> object:
+    """Show a message parameter as the page would: dates, classes, states and triggers named."""
+    if isinstance(value, date):
+        return show_date(value)
+    if not isinstance(value, str):
+        return value
+    if ISO_DATE.match(value):
+        return show_date(value)
+    if name in ("cls", "status") and value in CLASSIFICATION_NAMES["en"]:
+        return class_label(value).lower()
+    if name in PARAM_KINDS:
+        return label(PARAM_KINDS[name], value)
+    if name == "classes":
+        return ", ".join(class_label(v.strip()).lower() or v for v in value.split(","))
+    if name == "state":
+        return state_label(value)
+    if name == "trigger":
+        return trigger_label(value)
+    return value
+
+
+def error_message(error: DomainError) -> str:
+    """Return a domain error's message in the page's language, its dates and codes named."""
+    params = {k: show_param(k, v) for k, v in error.params.items()}
+    try:
+        return gettext(error.template, **params) if params else gettext(error.template)
+    except (KeyError, ValueError, TypeError):
+        return error.message
+
+
+def field_errors(error: DomainError) -> dict[str, list[str]]:
+    """Return a domain error's per-field messages, translated where the catalog knows them."""
+    return {name: [translate_text(str(m)) for m in (messages if isinstance(messages, list)
+                                                    else [messages])]
+            for name, messages in error.fields.items()}
+
+
+def translate_text(message: str) -> str:
+    """Translate an English message already filled in, by matching the catalog's templates."""
+    translations = get_translations()
+    direct = translations.ugettext(message)
+    if direct != message or lang() == "en":
+        return direct
+    for template, pattern in _patterns(translations):
+        found = pattern.fullmatch(message)
+        if found:
+            params = {k: show_param(k, v) for k, v in found.groupdict().items()}
+            return translations.ugettext(template) % params
+    return message
+
+
+def _patterns(translations) -> list[tuple[str, re.Pattern]]:
+    key = id(translations)
+    if key not in _PATTERNS:
+        catalog = getattr(translations, "_catalog", {})
+        _PATTERNS[key] = [(t, _pattern_of(t)) for t in catalog
+                          if isinstance(t, str) and "%(" in t]
+    return _PATTERNS[key]
+
+
+_PATTERNS: dict[int, list[tuple[str, re.Pattern]]] = {}
+
+
+def _pattern_of(template: str) -> re.Pattern:
+    parts, seen, position = [], set(), 0
+    for found in re.finditer(r"%\((\w+)\)[sd]|%%", template):
+        parts.append(re.escape(template[position:found.start()]))
+        name = found.group(1)
+        if name is None:
+            parts.append("%")
+        elif name in seen:
+            parts.append(f"(?P={name})")
+        else:
+            seen.add(name)
+            parts.append(f"(?P<{name}>.+?)")
+        position = found.end()
+    parts.append(re.escape(template[position:]))
+    return re.compile("".join(parts), re.DOTALL)
+
+
+@lru_cache(maxsize=32)
+def _digest(path: str) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:10]
+
+
+def static_url(filename: str) -> str:
+    """Return a static file's URL with its content hash, so browsers may cache it for long."""
+    from flask import current_app
+
+    return url_for("static", filename=filename,
+                   v=_digest(str(Path(current_app.static_folder) / filename)))
+
+
+def register(app: Flask) -> None:
+    """Give the templates their filters and helpers."""
+    app.jinja_env.filters.update(
+        date=show_date, datetime=show_datetime, money=money, number=number, percent=percent,
+    )
+    app.jinja_env.globals.update(
+        label=label, class_label=class_label, state_label=state_label,
+        trigger_label=trigger_label, field_label=field_label, timer_message=timer_message,
+        lang=lang, static_url=static_url, show_value=show_value, mask=mask,
+        support_state=support_state,
+    )

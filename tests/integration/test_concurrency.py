@@ -1,0 +1,177 @@
+"""Two requests on the same case at once, on PostgreSQL: exactly one wins, the other gets 409."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from datetime import timedelta
+
+import pytest
+
+from caseflow import clock
+from caseflow.extensions import db
+from caseflow.models import Approval, Event
+from caseflow.services import approvals, cases
+
+TIMEOUT = 20
+
+
+def at_once(app, world, requests: list[tuple[str, str, dict]]) -> list:
+    """Send each (user, path, body) from its own thread and test client, released together."""
+    start = threading.Barrier(len(requests), timeout=TIMEOUT)
+    responses: list = [None] * len(requests)
+    failures: list[BaseException] = []
+
+    def send(index: int, who: str, path: str, body: dict) -> None:
+        try:
+            client = app.test_client()
+            start.wait()
+            responses[index] = client.post(
+                f"/api/v1{path}", json=body,
+                headers={"Authorization": f"Bearer {world.tokens[who]}"})
+        except BaseException as error:  # noqa: BLE001 - reported by the test thread below
+            failures.append(error)
+
+    threads = [threading.Thread(target=send, args=(i, *r)) for i, r in enumerate(requests)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(TIMEOUT * 2)
+    assert not any(t.is_alive() for t in threads), "a request hung"
+    assert failures == []
+    return responses
+
+
+def hold_everyone_after(monkeypatch, module, name: str, parties: int) -> None:
+    """Make `module.name` wait, once it returned, until every request has called it."""
+    gate = threading.Barrier(parties, timeout=TIMEOUT)
+    original: Callable = getattr(module, name)
+
+    def held(*args, **kwargs):
+        result = original(*args, **kwargs)
+        gate.wait()
+        return result
+
+    monkeypatch.setattr(module, name, held)
+
+
+def hold_everyone_before(monkeypatch, module, name: str, parties: int) -> None:
+    """Make `module.name` wait, before it runs, until every request has reached it."""
+    gate = threading.Barrier(parties, timeout=TIMEOUT)
+    original: Callable = getattr(module, name)
+
+    def held(*args, **kwargs):
+        gate.wait()
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, held)
+
+
+def events_of(app, household_id: int) -> list[str]:
+    with app.app_context():
+        found = list(db.session.scalars(db.select(Event.trigger).where(
+            Event.household_id == household_id).order_by(Event.id)))
+        db.session.remove()
+    return found
+
+
+def statuses(responses) -> list[int]:
+    return sorted(r.status_code for r in responses)
+
+
+def posted_with_request(api) -> tuple[int, int]:
+    hid = api.register()["id"]
+    api.fire(hid, "start_review")
+    api.survey(hid)
+    day = (clock.today() - timedelta(days=14)).isoformat()
+    api.fire(hid, "agree", meeting_on=day, posted_on=day, agreement_pct=80)
+    return hid, api.fire(hid, "recognise").json["approval"]["id"]
+
+
+def test_two_fires_at_once_one_wins_and_one_event_is_written(on_postgres, app, world, api):
+    hid = api.register()["id"]
+    path, body = f"/households/{hid}/transitions", {"trigger": "start_review"}
+
+    responses = at_once(app, world, [("worker", path, body), ("worker2", path, body)])
+
+    assert statuses(responses) == [200, 409]
+    assert events_of(app, hid) == ["register", "start_review"]
+
+
+def test_two_fires_that_both_read_the_same_version_one_wins(on_postgres, app, world, api,
+                                                            monkeypatch):
+    hid = api.register()["id"]
+    # both requests have loaded the household at the same version before either writes
+    hold_everyone_after(monkeypatch, cases, "transition_for", 2)
+    body = {"trigger": "start_review"}
+
+    responses = at_once(app, world, [("worker", f"/households/{hid}/transitions", body),
+                                     ("worker2", f"/households/{hid}/transitions", body)])
+
+    assert statuses(responses) == [200, 409]
+    loser = next(r for r in responses if r.status_code == 409)
+    assert loser.json["error"]["code"] == "stale_version"
+    assert events_of(app, hid) == ["register", "start_review"]
+
+
+@pytest.mark.parametrize("attempt", range(5))
+def test_a_complaint_and_an_approval_at_once_one_wins(on_postgres, app, world, api,
+                                                      attempt: int):
+    hid, approval_id = posted_with_request(api)
+
+    responses = at_once(app, world, [
+        ("worker", f"/households/{hid}/transitions",
+         {"trigger": "complain", "reason": "khiếu nại"}),
+        ("chair", f"/approvals/{approval_id}/approve", {})])
+
+    assert statuses(responses) == [200, 409]
+    moved = events_of(app, hid)[4:]
+    assert moved in (["complain"], ["recognise"])
+
+
+def test_two_supervisors_approving_one_request_at_once_one_wins(on_postgres, app, world, api,
+                                                                monkeypatch):
+    hid, approval_id = posted_with_request(api)
+    hold_everyone_before(monkeypatch, approvals, "get_approval", 2)
+    path = f"/approvals/{approval_id}/approve"
+
+    responses = at_once(app, world, [("chair", path, {}), ("deputy", path, {})])
+
+    assert statuses(responses) == [200, 409]
+    loser = next(r for r in responses if r.status_code == 409)
+    assert loser.json["error"]["code"] == "already_decided"
+    assert events_of(app, hid).count("recognise") == 1
+    with app.app_context():
+        approval = db.session.get(Approval, approval_id)
+        assert approval.status == "approved"
+        winner = next(r for r in responses if r.status_code == 200)
+        assert approval.decided_by == winner.json["approval"]["decided_by"]
+        db.session.remove()
+
+
+def test_two_supervisors_approving_without_a_hold_one_wins(on_postgres, app, world, api):
+    hid, approval_id = posted_with_request(api)
+    path = f"/approvals/{approval_id}/approve"
+
+    responses = at_once(app, world, [("chair", path, {}), ("deputy", path, {})])
+
+    assert statuses(responses) == [200, 409]
+    assert events_of(app, hid).count("recognise") == 1
+
+
+def test_two_requests_for_approval_at_once_one_is_kept(on_postgres, app, world, api,
+                                                       monkeypatch):
+    hid, approval_id = posted_with_request(api)
+    api.post(f"/approvals/{approval_id}/reject", {"reason": "thiếu hồ sơ"}, who="chair")
+    hold_everyone_after(monkeypatch, cases, "transition_for", 2)
+    path = f"/households/{hid}/transitions"
+
+    responses = at_once(app, world, [("worker", path, {"trigger": "recognise"}),
+                                     ("worker2", path, {"trigger": "recognise"})])
+
+    assert statuses(responses) == [202, 409]
+    with app.app_context():
+        pending = db.session.scalar(db.select(db.func.count(Approval.id)).filter_by(
+            household_id=hid, status="pending"))
+        db.session.remove()
+    assert pending == 1

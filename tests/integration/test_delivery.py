@@ -1,0 +1,202 @@
+"""Delivery through the outbox: e-mail to a real SMTP server and a JSON webhook to a real HTTP
+listener, both on loopback; kept while a server is down, never sent twice."""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+from datetime import date, timedelta
+from email import message_from_bytes, policy
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from caseflow import clock
+from caseflow.extensions import db
+from caseflow.models import Outbox
+from caseflow.services import deadlines, outbox
+from tests.factories import at
+from tests.timers_support import posted_case
+
+POSTED_ON = date(2027, 10, 4)
+DUE = at(date(2027, 10, 7), 0)  # 3 working days later: the supervisors are reminded
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Inbox:
+    """An aiosmtpd handler that keeps what it receives."""
+
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
+        self.messages.append((envelope.rcpt_tos, message_from_bytes(envelope.content,
+                                                                    policy=policy.default)))
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp_port(ctx, monkeypatch) -> int:
+    port = free_port()
+    monkeypatch.setitem(ctx.config, "CASEFLOW_SMTP_URL", f"smtp://127.0.0.1:{port}")
+    return port
+
+
+@pytest.fixture
+def smtp_server(smtp_port):
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=smtp_port)
+    controller.start()
+    yield inbox
+    controller.stop()
+
+
+def sent_to(inbox: Inbox) -> list[str]:
+    return sorted(address for recipients, _ in inbox.messages for address in recipients)
+
+
+def test_alert_is_mailed_in_vietnamese_to_each_addressed_user(world, smtp_server):
+    posted_case(world, POSTED_ON)
+    assert deadlines.sweep(DUE).delivered == 2
+    assert sent_to(smtp_server) == ["chair@example.org", "deputy@example.org"]
+    _, mail = smtp_server.messages[0]
+    assert mail["Subject"].startswith("[caseflow] Nhắc việc: Trần Thị Lan")
+    assert "Hết thời gian niêm yết công khai" in mail.get_content()
+    assert mail["Message-ID"].startswith("<caseflow-outbox-")
+
+
+def test_sent_mail_is_not_sent_again(world, smtp_server):
+    posted_case(world, POSTED_ON)
+    deadlines.sweep(DUE)
+    with clock.frozen_at(DUE + timedelta(hours=2)):
+        assert outbox.deliver_due() == 0
+    assert deadlines.sweep(DUE + timedelta(hours=2)).delivered == 0
+    assert len(smtp_server.messages) == 2
+
+
+def test_mail_is_kept_while_the_server_is_down_and_delivered_later_once(world, smtp_port):
+    posted_case(world, POSTED_ON)
+    assert deadlines.sweep(DUE).delivered == 0
+    rows = db.session.scalars(db.select(Outbox)).all()
+    assert [(r.status, r.attempts) for r in rows] == [("pending", 1), ("pending", 1)]
+    assert all("Connection" in r.last_error for r in rows)
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=smtp_port)
+    controller.start()
+    try:
+        with clock.frozen_at(DUE + timedelta(seconds=30)):  # before the retry is due
+            assert outbox.deliver_due() == 0
+        with clock.frozen_at(DUE + outbox.FIRST_RETRY):
+            assert outbox.deliver_due() == 2
+            assert outbox.deliver_due() == 0
+        with clock.frozen_at(DUE + timedelta(days=1)):
+            assert outbox.deliver_due() == 0
+    finally:
+        controller.stop()
+    assert sent_to(inbox) == ["chair@example.org", "deputy@example.org"]
+    statuses = db.session.scalars(db.select(Outbox.status).execution_options(
+        populate_existing=True)).all()
+    assert statuses == ["sent", "sent"]
+
+
+def test_mail_is_given_up_after_the_last_attempt(world, smtp_port):
+    posted_case(world, POSTED_ON)
+    moment = DUE
+    deadlines.sweep(moment)
+    for _ in range(outbox.MAX_ATTEMPTS - 1):
+        moment += outbox.LONGEST_RETRY
+        with clock.frozen_at(moment):
+            outbox.deliver_due()
+    rows = db.session.scalars(db.select(Outbox).execution_options(populate_existing=True)).all()
+    assert [(r.status, r.attempts) for r in rows] == [("failed", outbox.MAX_ATTEMPTS)] * 2
+
+
+def test_message_interrupted_while_sending_is_not_sent_again(world, smtp_server):
+    posted_case(world, POSTED_ON)
+    deadlines.sweep(DUE, deliver=False)
+    with clock.frozen_at(DUE):
+        outbox._claim(1)  # the sender dies after claiming, perhaps after sending
+    with clock.frozen_at(DUE + outbox.SEND_LEASE + timedelta(seconds=1)):
+        assert outbox.deliver_due() == 1
+    statuses = db.session.scalars(db.select(Outbox.status).order_by(Outbox.id)
+                                  .execution_options(populate_existing=True)).all()
+    assert statuses == ["failed", "sent"]
+    assert len(smtp_server.messages) == 1
+
+
+class Listener(ThreadingHTTPServer):
+    """A webhook receiver on loopback answering each POST with the next status of `answers`."""
+
+    def __init__(self, answers=(200,)):
+        self.received, self.answers = [], list(answers)
+        super().__init__(("127.0.0.1", 0), _Handler)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}/hooks/caseflow"
+
+
+class _Handler(BaseHTTPRequestHandler):
+    def do_POST(self):  # noqa: N802 - http.server's name
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        self.server.received.append((dict(self.headers), json.loads(body)))
+        status = self.server.answers.pop(0) if len(self.server.answers) > 1 \
+            else self.server.answers[0]
+        self.send_response(status)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def listener(ctx, monkeypatch):
+    def start(answers=(200,)) -> Listener:
+        server = Listener(answers)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        started.append(server)
+        monkeypatch.setitem(ctx.config, "CASEFLOW_WEBHOOK_URL", server.url)
+        return server
+
+    started: list[Listener] = []
+    yield start
+    for server in started:
+        server.shutdown()
+        server.server_close()
+
+
+def test_webhook_receives_the_alert_as_json_once(world, listener):
+    hook = listener()
+    case = posted_case(world, POSTED_ON)
+    assert deadlines.sweep(DUE).delivered == 1
+    [(headers, body)] = hook.received
+    assert headers["Content-Type"] == "application/json; charset=utf-8"
+    assert headers["Idempotency-Key"].startswith("caseflow-outbox-")
+    alert = body["alert"]
+    assert (body["event"], alert["kind"], alert["household_id"]) == ("alert", "reminder", case.id)
+    assert alert["unit_code"] == "C1-V1"
+    assert sorted(alert["recipients"]) == ["chair", "deputy"]
+    assert alert["message"].startswith("Hết thời gian niêm yết")
+    assert deadlines.sweep(DUE + timedelta(days=1)).delivered == 0
+    assert len(hook.received) == 1
+
+
+def test_webhook_answering_an_error_is_retried_with_backoff(world, listener):
+    hook = listener(answers=(503, 200))
+    posted_case(world, POSTED_ON)
+    assert deadlines.sweep(DUE).delivered == 0
+    [row] = db.session.scalars(db.select(Outbox)).all()
+    assert "503" in row.last_error
+    with clock.frozen_at(DUE + outbox.FIRST_RETRY):
+        assert outbox.deliver_due() == 1
+    with clock.frozen_at(DUE + timedelta(days=1)):
+        assert outbox.deliver_due() == 0
+    assert len(hook.received) == 2  # the refused attempt, then the delivery

@@ -1,0 +1,40 @@
+"""Folding names for accent-insensitive search: "nguyen thi hoa" finds "Nguyễn Thị Hoa"."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+
+from caseflow.domain.text import fold
+
+
+@pytest.mark.parametrize(
+    ("text", "folded"),
+    [
+        ("Nguyễn Thị Hoa", "nguyen thi hoa"),
+        ("NGUYỄN THỊ HOA", "nguyen thi hoa"),
+        ("Đặng Văn Đức", "dang van duc"),
+        ("đặng", "dang"),
+        ("Lê Thị Ánh Tuyết", "le thi anh tuyet"),
+        ("Phạm  Ngọc\tƯớc ", "pham ngoc uoc"),
+        ("Hồ Xuân Hương", "ho xuan huong"),
+        ("Trương Mỹ Lan", "truong my lan"),
+        ("", ""),
+        ("   ", ""),
+        ("plain ascii", "plain ascii"),
+    ],
+)
+def test_fold_lowers_case_drops_accents_and_squeezes_spaces(text: str, folded: str) -> None:
+    assert fold(text) == folded
+
+
+@pytest.mark.parametrize("form", ["NFC", "NFD"])
+def test_fold_does_not_depend_on_how_the_accents_are_encoded(form: str) -> None:
+    assert fold(unicodedata.normalize(form, "Nguyễn Đặng")) == "nguyen dang"
+
+
+def test_folding_twice_changes_nothing() -> None:
+    once = fold("Võ Thị Sáu")
+
+    assert fold(once) == once

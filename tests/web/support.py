@@ -1,0 +1,76 @@
+"""Helpers of the web tests: households put where a test needs them, dates as pages show them,
+and a check that every form field has a label."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from html.parser import HTMLParser
+
+from caseflow import clock
+from tests.factories import Api
+
+
+def days_ago(days: int) -> str:
+    return (clock.today() - timedelta(days=days)).isoformat()
+
+
+def posted(api: Api, **fields) -> int:
+    """A household surveyed as poor, agreed at its meeting and posted three weeks ago."""
+    household = api.register(**fields)["id"]
+    assert api.fire(household, "start_review").status_code == 200
+    assert api.survey(household).status_code == 201
+    agreed = api.fire(household, "agree", meeting_on=days_ago(21), posted_on=days_ago(21),
+                      agreement_pct=80)
+    assert agreed.status_code == 200, agreed.json
+    return household
+
+
+def requested(api: Api, **fields) -> tuple[int, int]:
+    """A posted household whose recognition a case worker asked for: (household, request)."""
+    household = posted(api, **fields)
+    asked = api.fire(household, "recognise")
+    assert asked.status_code == 202, asked.json
+    return household, asked.json["approval"]["id"]
+
+
+class _Fields(HTMLParser):
+    """Collect the form fields of a page and the fields its labels name."""
+
+    def __init__(self):
+        super().__init__()
+        self.fields: list[str] = []
+        self.labelled: set[str] = set()
+        self.open_labels = 0
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "label":
+            self.open_labels += 1
+            if attrs.get("for"):
+                self.labelled.add(attrs["for"])
+        elif tag in ("input", "select", "textarea") and attrs.get("type") not in (
+                "hidden", "submit", "button"):
+            name = attrs.get("id") or attrs.get("name") or "?"
+            self.fields.append(name)
+            if self.open_labels:
+                self.labelled.add(name)
+
+    def handle_endtag(self, tag):
+        if tag == "label":
+            self.open_labels -= 1
+
+
+def unlabelled(html: str) -> list[str]:
+    """Return the fields of a page that no label names."""
+    found = _Fields()
+    found.feed(html)
+    return [name for name in found.fields if name not in found.labelled]
+
+
+def today() -> str:
+    """Today as a Vietnamese user types and reads it: dd/mm/yyyy."""
+    return f"{clock.today():%d/%m/%Y}"
+
+
+def shown_days_ago(days: int) -> str:
+    return f"{clock.today() - timedelta(days=days):%d/%m/%Y}"
