@@ -5,6 +5,7 @@ from __future__ import annotations
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from caseflow.domain.standards import INDICATOR_KEYS
+from caseflow.domain.text import mask
 from caseflow.schemas.common import MAX_INT, MAX_PAGE, StrictArgs, not_blank, not_future, page_of
 
 CLASSES = ("poor", "near_poor")
@@ -81,6 +82,11 @@ class WorkflowRefSchema(Schema):
     version = fields.Integer()
 
 
+def _identifier(household, name: str) -> str | None:
+    value = getattr(household, name)
+    return mask(value) if getattr(household, "identifiers_masked", True) else value
+
+
 class HouseholdSchema(Schema):
     id = fields.Integer()
     code = fields.String()
@@ -88,8 +94,8 @@ class HouseholdSchema(Schema):
     unit_code = fields.Function(lambda h: h.unit.code)
     village = fields.String()
     address = fields.String()
-    phone = fields.String()
-    national_id = fields.String()
+    phone = fields.Function(lambda h: _identifier(h, "phone"))
+    national_id = fields.Function(lambda h: _identifier(h, "national_id"))
     area = fields.String()
     state = fields.String()
     classification = fields.String()

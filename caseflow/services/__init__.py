@@ -28,10 +28,20 @@ def transaction() -> Iterator[None]:
                           "request already pending); reload and try again.")) from error
     except OperationalError as error:
         db.session.rollback()
-        if "locked" in str(error.orig).lower():
+        if _lost_race(error):
             raise Conflict(N_("The database was busy with another change to this record; "
                               "try again.")) from error
         raise
     except BaseException:
         db.session.rollback()
         raise
+
+
+#: PostgreSQL's serialization failure and deadlock: the other transaction won
+RACE_SQLSTATES = ("40001", "40P01")
+
+
+def _lost_race(error: OperationalError) -> bool:
+    """Tell whether the database refused because a concurrent change won (SQLite: locked)."""
+    return (getattr(error.orig, "sqlstate", None) in RACE_SQLSTATES
+            or "locked" in str(error.orig).lower())

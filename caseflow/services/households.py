@@ -6,6 +6,8 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from sqlalchemy.orm import selectinload
+
 from caseflow import clock
 from caseflow.domain.engine import triggers_for
 from caseflow.domain.errors import N_, InvalidInput, StaleVersion
@@ -17,6 +19,8 @@ from caseflow.services.access import WRITERS, household_for, require_role, scope
 from caseflow.services.definitions import current_workflow, workflow
 from caseflow.services.worklist import late
 
+#: roles whose work needs national ids and phone numbers; officers read reports only
+SEES_IDENTIFIERS = ("case_worker", "supervisor", "admin")
 EDITABLE = ("head_name", "village", "address", "phone", "national_id", "area")
 
 
@@ -84,7 +88,8 @@ def search(actor: User, *, unit: str | None = None, state: str | None = None,
         query = query.where(found if overdue else ~found)
     total = db.session.scalar(query.with_only_columns(db.func.count(Household.id)))
     items = db.session.scalars(
-        query.order_by(Household.id).limit(per_page).offset((page - 1) * per_page)).all()
+        query.options(selectinload(Household.members))
+        .order_by(Household.id).limit(per_page).offset((page - 1) * per_page)).all()
     return Page(list(items), total or 0, page, per_page)
 
 
@@ -144,4 +149,5 @@ def annotate(actor: User, households: list[Household]) -> list[Household]:
                         if not definition.transition(t, household.state).approval]
         household.available_triggers = triggers
         household.pending_approval = pending.get(household.id)
+        household.identifiers_masked = actor.role not in SEES_IDENTIFIERS
     return households

@@ -496,3 +496,15 @@ def test_a_survey_above_the_line_is_proposed_but_does_not_change_the_recognised_
     assert (household["proposed_classification"], household["classification"]) == (
         "middle", None)
     assert household["state"] == "registered"
+
+
+def test_officers_see_personal_identifiers_masked(api):
+    household = api.register(national_id="036090001234", phone="0912345678")
+    seen = api.get(f"/households/{household['id']}", who="officer").json
+    assert (seen["national_id"], seen["phone"]) == ("*********234", "*******678")
+
+
+def test_case_workers_see_personal_identifiers_whole(api):
+    household = api.register(national_id="036090001234", phone="0912345678")
+    seen = api.get(f"/households/{household['id']}").json
+    assert (seen["national_id"], seen["phone"]) == ("036090001234", "0912345678")

@@ -6,7 +6,7 @@ import unicodedata
 
 import pytest
 
-from caseflow.domain.text import fold
+from caseflow.domain.text import fold, mask
 
 
 @pytest.mark.parametrize(
@@ -38,3 +38,10 @@ def test_folding_twice_changes_nothing() -> None:
     once = fold("Võ Thị Sáu")
 
     assert fold(once) == once
+
+
+@pytest.mark.parametrize(("value", "masked"), [
+    ("036090001234", "*********234"), ("0912", "*912"), ("12", "12"), (None, None), ("", ""),
+])
+def test_mask_keeps_only_the_last_three_characters(value, masked):
+    assert mask(value) == masked
