@@ -20,11 +20,14 @@ def register(app: Flask) -> None:
     from caseflow.extensions import login
     from caseflow.web import errors, i18n
 
+    protected = set()
     for name in BLUEPRINTS:
         blueprint = import_module(f"caseflow.web.{name}").bp
         if name != "auth":
-            blueprint.before_request(_require_login)
+            protected.add(blueprint.name)
         app.register_blueprint(blueprint)
+    # on the app, not the shared blueprint objects, so that a second app can be built
+    app.before_request(lambda: _require_login() if request.blueprint in protected else None)
     i18n.register(app)
     errors.register(app)
     login.login_view = "account.login"

@@ -22,6 +22,7 @@ from flask_babel import (
 
 from caseflow.domain.classification import CLASSIFICATION_NAMES
 from caseflow.domain.errors import N_, DomainError
+from caseflow.domain.text import mask
 from caseflow.domain.workflow import FieldDef, WorkflowDef
 
 LIFECYCLE = "household_lifecycle"
@@ -165,13 +166,6 @@ def support_state(name: str) -> str:
     from caseflow.services.definitions import definitions
 
     return state_label(name, definitions().current.get(SUPPORT_ITEM) or lifecycle())
-
-
-def mask(identifier: str | None) -> str:
-    """Hide all but the last three characters of a personal identifier."""
-    if not identifier:
-        return ""
-    return "•" * max(len(identifier) - 3, 0) + identifier[-3:]
 
 
 def show_date(value: date | datetime | str | None) -> str:
