@@ -127,3 +127,8 @@ ACTIONS: dict[str, Action] = {
     #: the household leaves the poor or near-poor lists
     "clear_recognised_class": lambda facts: {"classification": None},
 }
+
+#: actions the services carry out on rows other than the household (caseflow.services.effects)
+EFFECTS = ("approve_proposed_supports",)
+#: every action name a workflow file may use
+ACTION_NAMES = frozenset(ACTIONS) | frozenset(EFFECTS)

@@ -19,16 +19,25 @@ from caseflow.domain.engine import (
     ends_deadline,
     plan_deadlines,
     transition_for,
-    validate_payload,
 )
 from caseflow.domain.errors import N_, Forbidden, InvalidInput, NotFound, StaleVersion
 from caseflow.domain.guards import CaseFacts
 from caseflow.domain.standards import standard_in_force
 from caseflow.extensions import db
-from caseflow.models import Alert, Assessment, Deadline, Event, Household, SupportItem, Unit, User
+from caseflow.models import (
+    Alert,
+    Approval,
+    Assessment,
+    Deadline,
+    Event,
+    Household,
+    SupportItem,
+    Unit,
+    User,
+)
 from caseflow.services import transaction
 from caseflow.services.access import WRITERS, require_role, scoped
-from caseflow.services.cases import SYSTEM, to_json
+from caseflow.services.cases import SYSTEM, to_json, validate
 from caseflow.services.definitions import business_calendar, standards, workflow
 
 CHUNK = 1000
@@ -151,7 +160,7 @@ def _plan_transition(actor: User, household: Case, trigger: str, data: dict,
                            "approvals queue."), params={"trigger": trigger})
     if not system:
         require_role(actor, *transition.roles)
-    payload = validate_payload(transition, data, clock.today())
+    payload, reason = validate(transition, data, reason)
     if transition.conditions:
         facts = CaseFacts(household.state, household.classification,
                           household.proposed_classification, {}, _proposed(household.id))
@@ -201,6 +210,11 @@ def _write(writes: Writes) -> None:
                                             Alert.status == "open").values(status="closed"))
     if writes.households:
         _update_households(writes.households)
+    moved = [event["household_id"] for event in writes.events]
+    if moved:  # as cases.apply does: a request made on a version now gone is stale
+        session.execute(update(Approval).where(
+            Approval.household_id.in_(moved), Approval.status == "pending",
+        ).values(status="stale", decided_by=SYSTEM, decided_at=clock.now()))
     for model, rows in ((Assessment, writes.assessments), (Event, writes.events),
                         (Deadline, writes.new_deadlines)):
         if rows:

@@ -22,6 +22,7 @@ from caseflow.models import Approval, Deadline, Event, Household, SupportItem, U
 from caseflow.services import alerts, transaction
 from caseflow.services.access import household_for, require_role
 from caseflow.services.definitions import business_calendar, workflow
+from caseflow.services.effects import EFFECTS
 
 SYSTEM = "system"
 
@@ -63,13 +64,20 @@ def fire(actor: User, household_id: int, trigger: str, data: Mapping | None = No
 def prepare(transition: TransitionDef, household: Household, data: Mapping,
             reason: str | None) -> tuple[dict, str | None]:
     """Validate the payload and run the guards; return the clean payload and the reason."""
+    payload, reason = validate(transition, data, reason)
+    check_guards(transition, facts_of(household), payload, business_calendar())
+    return payload, reason
+
+
+def validate(transition: TransitionDef, data: Mapping,
+             reason: str | None) -> tuple[dict, str | None]:
+    """Return the payload coerced to its fields, the request's `reason` counted as one."""
     data = dict(data)
     if transition.field("reason") is not None:
         data.setdefault("reason", reason)
     elif "reason" in data:
         reason = reason or data.pop("reason")
     payload = validate_payload(transition, data, clock.today())
-    check_guards(transition, facts_of(household), payload, business_calendar())
     return payload, payload.get("reason", reason)
 
 
@@ -116,6 +124,9 @@ def apply(household: Household, definition: WorkflowDef, transition: TransitionD
     source, now = household.state, clock.now()
     household.state = transition.dest
     for action in transition.actions:
+        if action in EFFECTS:
+            EFFECTS[action](household)
+            continue
         for name, value in ACTIONS[action](facts).items():
             setattr(household, name, value)
     event = Event(

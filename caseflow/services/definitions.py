@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from caseflow.domain.calendar import BusinessCalendar
 from caseflow.domain.errors import N_, Conflict, NotFound, WorkflowError
-from caseflow.domain.guards import ACTIONS, GUARDS
+from caseflow.domain.guards import ACTION_NAMES, GUARDS
 from caseflow.domain.standards import Standard
 from caseflow.domain.standards_files import load_standards_dir
 from caseflow.domain.workflow import WorkflowDef, parse_workflow
@@ -29,7 +29,7 @@ def load_workflow_file(path: Path) -> tuple[WorkflowDef, str]:
         data = yaml.safe_load(text)
     except yaml.YAMLError as error:
         raise WorkflowError(str(path), f"not valid YAML: {error}") from error
-    return parse_workflow(data, str(path), GUARDS, ACTIONS), text
+    return parse_workflow(data, str(path), GUARDS, ACTION_NAMES), text
 
 
 def check_folder(folder: str | Path) -> list[WorkflowDef]:
@@ -95,7 +95,7 @@ def workflow(name: str, version: int) -> WorkflowDef:
                            params={"name": name, "version": version})
         data = yaml.safe_load(row.body)
         source = f"{name}@{version}"
-        found.workflows[(name, version)] = parse_workflow(data, source, GUARDS, ACTIONS)
+        found.workflows[(name, version)] = parse_workflow(data, source, GUARDS, ACTION_NAMES)
     return found.workflows[(name, version)]
 
 

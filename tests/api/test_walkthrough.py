@@ -58,3 +58,17 @@ def test_household_walks_from_review_to_exit_with_every_step_in_history(api):
         ("start_review", "worker", None), ("classify", "worker", None),
         ("agree", "worker", None), ("exit", "worker", "chair"),
     ]
+
+
+def test_approving_the_support_plan_approves_its_proposed_items(api):
+    hid = api.register()["id"]
+    api.fire(hid, "start_review")
+    api.survey(hid)
+    api.fire(hid, "agree", **_posted_long_ago())
+    api.post(f"/approvals/{api.fire(hid, 'recognise').json['approval']['id']}/approve", {},
+             who="chair")
+    api.post(f"/households/{hid}/supports", {"program": "health_insurance"})
+    asked = api.fire(hid, "assign_support")
+    api.post(f"/approvals/{asked.json['approval']['id']}/approve", {}, who="chair")
+    items = api.get(f"/households/{hid}/supports").json
+    assert [(i["program"], i["state"]) for i in items] == [("health_insurance", "approved")]

@@ -64,3 +64,21 @@ def test_automatic_triggers_are_not_fired_by_hand_in_bulk(ctx, world):
     bulk.fire_many(world.user("worker"), ids, "start_review")
     with pytest.raises(Forbidden):
         bulk.fire_many(world.user("worker"), ids, "classify")
+
+
+def test_moving_a_list_closes_requests_made_on_the_old_state(ctx, world):
+    from datetime import timedelta
+
+    from caseflow.models import Approval
+    from caseflow.services import assessments, cases
+
+    worker = world.user("worker")
+    hid = _register(world, 1)[0]
+    cases.fire(worker, hid, "start_review")
+    assessments.record(worker, hid, {"surveyed_on": clock.today(), **POOR_SURVEY})
+    day = clock.today() - timedelta(days=14)
+    cases.fire(worker, hid, "agree", {"meeting_on": day, "posted_on": day,
+                                      "agreement_pct": 90})
+    request = cases.fire(worker, hid, "recognise").approval
+    bulk.fire_many(worker, [hid], "complain", reason="Khiếu nại của hộ bên cạnh")
+    assert db.session.get(Approval, request.id).status == "stale"

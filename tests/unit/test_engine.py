@@ -20,7 +20,7 @@ from caseflow.domain.engine import (
     validate_payload,
 )
 from caseflow.domain.errors import InvalidInput, InvalidTrigger
-from caseflow.domain.guards import ACTIONS, GUARDS
+from caseflow.domain.guards import ACTION_NAMES, GUARDS
 from caseflow.domain.workflow import WorkflowDef, parse_workflow
 
 LIFECYCLE_FILE = Path(__file__).resolve().parents[2] / "workflows" / "household_lifecycle.yaml"
@@ -52,7 +52,7 @@ REFUSED = [(state, trigger) for state in STATES for trigger in LIFECYCLE
 
 def load_lifecycle() -> WorkflowDef:
     data = yaml.safe_load(LIFECYCLE_FILE.read_text(encoding="utf-8"))
-    return parse_workflow(data, str(LIFECYCLE_FILE), GUARDS, ACTIONS)
+    return parse_workflow(data, str(LIFECYCLE_FILE), GUARDS, ACTION_NAMES)
 
 
 @pytest.fixture(scope="module")
@@ -311,7 +311,7 @@ def test_two_loads_of_the_same_definition_share_one_machine() -> None:
 def test_another_version_gets_its_own_machine() -> None:
     data = yaml.safe_load(LIFECYCLE_FILE.read_text(encoding="utf-8"))
     data["version"] = 2
-    other = parse_workflow(data, "v2", GUARDS, ACTIONS)
+    other = parse_workflow(data, "v2", GUARDS, ACTION_NAMES)
 
     assert machine_for(other) is not machine_for(load_lifecycle())
 

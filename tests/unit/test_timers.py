@@ -11,7 +11,7 @@ import yaml
 
 from caseflow.domain.calendar import BusinessCalendar
 from caseflow.domain.engine import ends_deadline, next_occurrence, plan_deadlines
-from caseflow.domain.guards import ACTIONS, GUARDS
+from caseflow.domain.guards import ACTION_NAMES, GUARDS
 from caseflow.domain.workflow import WorkflowDef, parse_workflow
 
 LIFECYCLE = Path(__file__).resolve().parents[2] / "workflows" / "household_lifecycle.yaml"
@@ -21,7 +21,7 @@ CALENDAR = BusinessCalendar()
 @pytest.fixture(scope="module")
 def lifecycle() -> WorkflowDef:
     data = yaml.safe_load(LIFECYCLE.read_text(encoding="utf-8"))
-    return parse_workflow(data, str(LIFECYCLE), GUARDS, ACTIONS)
+    return parse_workflow(data, str(LIFECYCLE), GUARDS, ACTION_NAMES)
 
 
 def midnight(day: date) -> datetime:
@@ -91,7 +91,7 @@ def test_entering_a_state_plans_its_deadlines(lifecycle, state, payload, entered
 def test_extra_day_off_moves_the_end_of_posting():
     calendar = BusinessCalendar(days_off=[date(2027, 10, 11)])
     data = yaml.safe_load(LIFECYCLE.read_text(encoding="utf-8"))
-    lifecycle = parse_workflow(data, str(LIFECYCLE), GUARDS, ACTIONS)
+    lifecycle = parse_workflow(data, str(LIFECYCLE), GUARDS, ACTION_NAMES)
     [planned] = plan_deadlines(lifecycle, "posted", {"posted_on": date(2027, 10, 8)},
                                local(date(2027, 10, 8), 9), calendar)
     assert planned.due_at == midnight(date(2027, 10, 14))

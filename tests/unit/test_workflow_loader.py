@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from caseflow.domain.errors import WorkflowError
-from caseflow.domain.guards import ACTIONS, GUARDS
+from caseflow.domain.guards import ACTION_NAMES, GUARDS
 from caseflow.domain.workflow import parse_workflow
 from caseflow.services.definitions import check_folder, load_workflow_file
 
@@ -43,7 +43,7 @@ def tiny() -> dict:
 
 
 def parse(data: object):
-    return parse_workflow(data, SOURCE, GUARDS, ACTIONS)
+    return parse_workflow(data, SOURCE, GUARDS, ACTION_NAMES)
 
 
 def test_the_real_workflows_load() -> None:
