@@ -41,7 +41,9 @@ def app(database_url):
 
         upgrade()
         db.session.remove()
-    return app
+    yield app
+    with app.app_context():
+        db.engine.dispose()
 
 
 def _psycopg(url: str) -> str:

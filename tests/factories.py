@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from caseflow import clock
 from caseflow.extensions import db
@@ -107,3 +107,21 @@ class Api:
     def survey(self, household_id: int, who: str = "worker", **fields):
         body = {"surveyed_on": clock.today().isoformat(), **POOR_SURVEY, **fields}
         return self.post(f"/households/{household_id}/assessments", body, who)
+
+
+def days_ago(days: int) -> str:
+    """An ISO date `days` before today (business calendar)."""
+    return (clock.today() - timedelta(days=days)).isoformat()
+
+
+def assert_error(response, status: int, code: str, fields: set[str] | None = None) -> dict:
+    """Check the envelope of API.md and return its body."""
+    assert response.status_code == status, response.json
+    assert set(response.json) == {"error"}
+    error = response.json["error"]
+    assert set(error) == {"status", "code", "message", "fields"}
+    assert (error["status"], error["code"]) == (status, code)
+    assert error["message"]
+    if fields is not None:
+        assert set(error["fields"]) == fields
+    return error

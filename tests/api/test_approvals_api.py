@@ -2,39 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
 
 from caseflow import clock
 from caseflow.extensions import db
 from caseflow.models import Approval, Deadline, Event, Household, SupportItem
+from tests.factories import assert_error, days_ago
 
 APPROVAL_KEYS = {"id", "household_id", "trigger", "requested_by", "requested_at", "status",
                  "decided_by", "decided_at", "comment"}
-
-
-def days_ago(days: int) -> str:
-    return (clock.today() - timedelta(days=days)).isoformat()
-
-
-@pytest.fixture(autouse=True)
-def english(client) -> None:
-    """Messages are checked in English; without Accept-Language the API answers in Vietnamese."""
-    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
-
-
-def assert_error(response, status: int, code: str, fields: set[str] | None = None) -> dict:
-    """Check the envelope of API.md and return its body."""
-    assert response.status_code == status, response.json
-    assert set(response.json) == {"error"}
-    error = response.json["error"]
-    assert set(error) == {"status", "code", "message", "fields"}
-    assert (error["status"], error["code"]) == (status, code)
-    assert error["message"]
-    if fields is not None:
-        assert set(error["fields"]) == fields
-    return error
 
 
 def rows(app) -> dict[str, object]:

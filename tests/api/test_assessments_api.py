@@ -9,31 +9,12 @@ import pytest
 from caseflow import clock
 from caseflow.extensions import db
 from caseflow.models import Assessment, Event, Household
-from tests.factories import ABOVE_LINE_SURVEY, POOR_SURVEY, deprived
+from tests.factories import ABOVE_LINE_SURVEY, POOR_SURVEY, assert_error, deprived
 
 ASSESSMENT_KEYS = {"id", "household_id", "surveyed_on", "standard", "classification",
                    "deprivation_count", "income_line", "explanation"}
 #: a day under Decree 07/2021 (2022-2026), whatever today is
 UNDER_DECREE_07 = "2025-06-02"
-
-
-@pytest.fixture(autouse=True)
-def english(client) -> None:
-    """Messages are checked in English; without Accept-Language the API answers in Vietnamese."""
-    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
-
-
-def assert_error(response, status: int, code: str, fields: set[str] | None = None) -> dict:
-    """Check the envelope of API.md and return its body."""
-    assert response.status_code == status, response.json
-    assert set(response.json) == {"error"}
-    error = response.json["error"]
-    assert set(error) == {"status", "code", "message", "fields"}
-    assert (error["status"], error["code"]) == (status, code)
-    assert error["message"]
-    if fields is not None:
-        assert set(error["fields"]) == fields
-    return error
 
 
 def rows(app) -> dict[str, object]:

@@ -9,34 +9,11 @@ import pytest
 from caseflow import clock
 from caseflow.extensions import db
 from caseflow.models import Event, Household, Member
-from tests.factories import ABOVE_LINE_SURVEY
+from tests.factories import ABOVE_LINE_SURVEY, assert_error, days_ago
 
 HOUSEHOLD_KEYS = {"id", "code", "head_name", "unit_code", "village", "area", "state",
                   "classification", "proposed_classification", "workflow", "version", "members",
                   "available_triggers", "pending_approval"}
-
-
-def days_ago(days: int) -> str:
-    return (clock.today() - timedelta(days=days)).isoformat()
-
-
-@pytest.fixture(autouse=True)
-def english(client) -> None:
-    """Messages are checked in English; without Accept-Language the API answers in Vietnamese."""
-    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
-
-
-def assert_error(response, status: int, code: str, fields: set[str] | None = None) -> dict:
-    """Check the envelope of API.md and return its body."""
-    assert response.status_code == status, response.json
-    assert set(response.json) == {"error"}
-    error = response.json["error"]
-    assert set(error) == {"status", "code", "message", "fields"}
-    assert (error["status"], error["code"]) == (status, code)
-    assert error["message"]
-    if fields is not None:
-        assert set(error["fields"]) == fields
-    return error
 
 
 def counts(app) -> dict[str, int]:

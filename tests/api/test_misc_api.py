@@ -9,26 +9,7 @@ import pytest
 from caseflow import clock
 from caseflow.extensions import db
 from caseflow.models import ApiToken, SupportItem, Unit
-from tests.factories import PASSWORD, at
-
-
-@pytest.fixture(autouse=True)
-def english(client) -> None:
-    """Messages are checked in English; without Accept-Language the API answers in Vietnamese."""
-    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
-
-
-def assert_error(response, status: int, code: str, fields: set[str] | None = None) -> dict:
-    """Check the envelope of API.md and return its body."""
-    assert response.status_code == status, response.json
-    assert set(response.json) == {"error"}
-    error = response.json["error"]
-    assert set(error) == {"status", "code", "message", "fields"}
-    assert (error["status"], error["code"]) == (status, code)
-    assert error["message"]
-    if fields is not None:
-        assert set(error["fields"]) == fields
-    return error
+from tests.factories import PASSWORD, assert_error, at, days_ago
 
 
 def count(app, model) -> int:
@@ -36,10 +17,6 @@ def count(app, model) -> int:
         found = db.session.scalar(db.select(db.func.count()).select_from(model))
         db.session.remove()
     return found
-
-
-def days_ago(days: int) -> str:
-    return (clock.today() - timedelta(days=days)).isoformat()
 
 
 def recognised(api, who: str = "worker", **register) -> int:

@@ -11,33 +11,10 @@ from caseflow import clock
 from caseflow.domain.engine import machine_for
 from caseflow.extensions import db
 from caseflow.models import Approval, Deadline, Event, Household
-from tests.factories import at
+from tests.factories import assert_error, at, days_ago
 
 EVENT_KEYS = {"id", "at", "trigger", "from_state", "to_state", "actor", "approved_by", "reason",
               "data", "workflow_version"}
-
-
-def days_ago(days: int) -> str:
-    return (clock.today() - timedelta(days=days)).isoformat()
-
-
-@pytest.fixture(autouse=True)
-def english(client) -> None:
-    """Messages are checked in English; without Accept-Language the API answers in Vietnamese."""
-    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
-
-
-def assert_error(response, status: int, code: str, fields: set[str] | None = None) -> dict:
-    """Check the envelope of API.md and return its body."""
-    assert response.status_code == status, response.json
-    assert set(response.json) == {"error"}
-    error = response.json["error"]
-    assert set(error) == {"status", "code", "message", "fields"}
-    assert (error["status"], error["code"]) == (status, code)
-    assert error["message"]
-    if fields is not None:
-        assert set(error["fields"]) == fields
-    return error
 
 
 def rows(app) -> dict[str, object]:

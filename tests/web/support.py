@@ -7,11 +7,7 @@ from datetime import timedelta
 from html.parser import HTMLParser
 
 from caseflow import clock
-from tests.factories import Api
-
-
-def days_ago(days: int) -> str:
-    return (clock.today() - timedelta(days=days)).isoformat()
+from tests.factories import Api, days_ago
 
 
 def posted(api: Api, **fields) -> int:
