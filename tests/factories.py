@@ -125,3 +125,14 @@ def assert_error(response, status: int, code: str, fields: set[str] | None = Non
     if fields is not None:
         assert set(error["fields"]) == fields
     return error
+
+
+def posted(api: Api, who: str = "worker", days: int = 14, **register) -> int:
+    """A household surveyed as poor, agreed at its meeting and posted `days` ago."""
+    hid = api.register(who, **register)["id"]
+    assert api.fire(hid, "start_review", who).status_code == 200
+    assert api.survey(hid, who).status_code == 201
+    agreed = api.fire(hid, "agree", who, meeting_on=days_ago(days), posted_on=days_ago(days),
+                      agreement_pct=80)
+    assert agreed.status_code == 200, agreed.json
+    return hid

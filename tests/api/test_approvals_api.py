@@ -7,7 +7,7 @@ import pytest
 from caseflow import clock
 from caseflow.extensions import db
 from caseflow.models import Approval, Deadline, Event, Household, SupportItem
-from tests.factories import assert_error, days_ago
+from tests.factories import assert_error, days_ago, posted
 
 APPROVAL_KEYS = {"id", "household_id", "trigger", "requested_by", "requested_at", "status",
                  "decided_by", "decided_at", "comment"}
@@ -26,16 +26,6 @@ def rows(app) -> dict[str, object]:
             .order_by(Household.id)).all()
         db.session.remove()
     return found
-
-
-def posted(api, who: str = "worker", **register) -> int:
-    hid = api.register(who, **register)["id"]
-    assert api.fire(hid, "start_review", who).status_code == 200
-    assert api.survey(hid, who).status_code == 201
-    agreed = api.fire(hid, "agree", who, meeting_on=days_ago(14), posted_on=days_ago(14),
-                      agreement_pct=80)
-    assert agreed.status_code == 200, agreed.json
-    return hid
 
 
 def requested(api, who: str = "worker", trigger: str = "recognise", **register) -> tuple[int, int]:

@@ -9,7 +9,7 @@ import pytest
 from caseflow import clock
 from caseflow.extensions import db
 from caseflow.models import Event, Household, Member
-from tests.factories import ABOVE_LINE_SURVEY, assert_error, days_ago
+from tests.factories import ABOVE_LINE_SURVEY, assert_error, days_ago, posted
 
 HOUSEHOLD_KEYS = {"id", "code", "head_name", "unit_code", "village", "area", "state",
                   "classification", "proposed_classification", "workflow", "version", "members",
@@ -22,16 +22,6 @@ def counts(app) -> dict[str, int]:
                  for model in (Household, Member, Event)}
         db.session.remove()
     return found
-
-
-def posted(api, who: str = "worker", **register) -> int:
-    hid = api.register(who, **register)["id"]
-    assert api.fire(hid, "start_review", who).status_code == 200
-    assert api.survey(hid, who).status_code == 201
-    agreed = api.fire(hid, "agree", who, meeting_on=days_ago(14), posted_on=days_ago(14),
-                      agreement_pct=80)
-    assert agreed.status_code == 200, agreed.json
-    return hid
 
 
 # -- register ---------------------------------------------------------------------------------

@@ -7,18 +7,13 @@ from datetime import timedelta
 from html.parser import HTMLParser
 
 from caseflow import clock
-from tests.factories import Api, days_ago
+from tests import factories
+from tests.factories import Api
 
 
 def posted(api: Api, **fields) -> int:
     """A household surveyed as poor, agreed at its meeting and posted three weeks ago."""
-    household = api.register(**fields)["id"]
-    assert api.fire(household, "start_review").status_code == 200
-    assert api.survey(household).status_code == 201
-    agreed = api.fire(household, "agree", meeting_on=days_ago(21), posted_on=days_ago(21),
-                      agreement_pct=80)
-    assert agreed.status_code == 200, agreed.json
-    return household
+    return factories.posted(api, days=21, **fields)
 
 
 def requested(api: Api, **fields) -> tuple[int, int]:

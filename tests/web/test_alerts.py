@@ -8,7 +8,7 @@ import pytest
 
 from caseflow.extensions import db
 from caseflow.services import deadlines
-from tests.web.support import days_ago
+from tests.factories import days_ago
 
 
 @pytest.fixture

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-from tests.web.support import days_ago, requested
+from tests.factories import days_ago
+from tests.web.support import requested
 
 
 def numbers(html: str) -> list[str]:

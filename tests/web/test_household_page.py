@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from tests.factories import ABOVE_LINE_SURVEY
-from tests.web.support import days_ago, posted, requested, shown_days_ago, today
+from tests.factories import ABOVE_LINE_SURVEY, days_ago
+from tests.web.support import posted, requested, shown_days_ago, today
 
 
 def action_block(html: str, trigger: str) -> str:

@@ -8,7 +8,8 @@ import pytest
 
 from caseflow.extensions import db
 from caseflow.services import deadlines
-from tests.web.support import days_ago, requested
+from tests.factories import days_ago
+from tests.web.support import requested
 
 MAX_PAGE_BYTES = 200_000
 REPORT = Path(__file__).parent / "screenshots" / "page-sizes-full-lists.txt"

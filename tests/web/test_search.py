@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.web.support import days_ago
+from tests.factories import days_ago
 
 
 def test_search_finds_names_without_their_accents(pages, api_as) -> None:

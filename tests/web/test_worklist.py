@@ -6,7 +6,8 @@ import re
 
 from caseflow.extensions import db
 from caseflow.services import deadlines
-from tests.web.support import days_ago, requested
+from tests.factories import days_ago
+from tests.web.support import requested
 
 
 def counts(html: str) -> dict[str, int]:
