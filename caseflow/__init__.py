@@ -6,6 +6,7 @@ import os
 from collections.abc import Mapping
 
 from flask import Flask, request
+from werkzeug.routing import IntegerConverter
 
 from caseflow.config import API_SETTINGS, from_environment
 
@@ -19,6 +20,7 @@ def create_app(config: Mapping | None = None) -> Flask:
     app.config.update(from_environment(app.instance_path))
     if config:
         app.config.update(config)
+    app.url_map.converters["int"] = RowId
     _init_extensions(app)
     _register(app)
     if app.config["CASEFLOW_SCHEDULER"]:
@@ -26,6 +28,21 @@ def create_app(config: Mapping | None = None) -> Flask:
 
         start_with_dev_server(app)
     return app
+
+
+class RowId(IntegerConverter):
+    """`<int:...>` in every route: a number too large for any row becomes 0, which no row has.
+
+    The lookup then answers 404 as for any unknown id, instead of the database refusing the
+    number (a 500). Refusing it in the route instead would make werkzeug answer 405 where a
+    path has one rule per method.
+    """
+
+    LARGEST = 2_147_483_647
+
+    def to_python(self, value: str) -> int:
+        number = super().to_python(value)
+        return number if number <= self.LARGEST else 0
 
 
 def _init_extensions(app: Flask) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import marshmallow as ma
 from flask import jsonify, request
 from flask_babel import gettext
 from flask_smorest import Api
@@ -43,7 +44,23 @@ def _flatten(messages: object) -> dict:
     return messages if isinstance(messages, dict) else {"_schema": messages}
 
 
+class ErrorBodySchema(ma.Schema):
+    status = ma.fields.Integer(metadata={"description": "HTTP status"})
+    code = ma.fields.String(metadata={"description": "what went wrong, e.g. guard_failed"})
+    message = ma.fields.String(metadata={"description": "why, in the request's language"})
+    fields = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Raw(),
+                            metadata={"description": "field name: its problems"})
+
+
+class ErrorSchema(ma.Schema):
+    """The error envelope of every API answer that is not a success."""
+
+    error = ma.fields.Nested(ErrorBodySchema)
+
+
 class CaseflowApi(Api):
+    ERROR_SCHEMA = ErrorSchema
+
     def handle_http_exception(self, error: HTTPException):
         if not wants_json():
             return error
@@ -55,7 +72,11 @@ class CaseflowApi(Api):
         )
         if status == 400 and not data.get("message"):
             message = "The request body is not valid JSON."
-        return error_response(status, CODES.get(status, "error"), message, fields)
+        response, status = error_response(status, CODES.get(status, "error"), message, fields)
+        for name, value in error.get_headers():  # e.g. Allow on 405
+            if name.lower() != "content-type":
+                response.headers[name] = value
+        return response, status
 
 
 def handle_domain_error(error: DomainError):

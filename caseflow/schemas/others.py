@@ -22,7 +22,7 @@ class UnitSchema(Schema):
     name = fields.String()
     level = fields.String()
     parent_code = fields.Function(lambda u: u.parent.code if u.parent else None)
-    area = fields.String()
+    area = fields.String(allow_none=True)
 
 
 class TokenArgs(StrictArgs):
@@ -51,7 +51,7 @@ class SupportSchema(Schema):
     id = fields.Integer()
     household_id = fields.Integer()
     program = fields.String(attribute="program_code")
-    note = fields.String()
+    note = fields.String(allow_none=True)
     state = fields.String()
     created_by = fields.String()
     created_at = fields.DateTime()

@@ -90,3 +90,13 @@ def test_bad_list_query_is_422(api, reminded, query):
 
 def test_alerts_need_a_token(api):
     assert api.get("/alerts", who=None).status_code == 401
+
+
+@pytest.mark.parametrize(("method", "path"), [
+    ("post", "/alerts/303520574564899219660865536/ack"), ("post", "/alerts/0/ack"),
+    ("get", "/households/99999999999/visits"),
+])
+def test_an_id_no_row_can_have_is_not_found(api, method, path):
+    response = api.post(path, {}) if method == "post" else api.get(path)
+    assert response.status_code == 404
+    assert response.json["error"]["code"] == "not_found"
