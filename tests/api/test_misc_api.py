@@ -373,3 +373,21 @@ def test_the_openapi_document_describes_the_api_without_a_token(client) -> None:
         schemas["Household"]["properties"])
     assert "202" in document["paths"]["/api/v1/households/{household_id}/transitions"]["post"][
         "responses"]
+
+
+def test_one_users_failures_do_not_lock_out_colleagues_at_the_same_address(api) -> None:
+    for _ in range(5):
+        api.post("/auth/tokens", {"username": "worker", "password": "guess"}, who=None)
+
+    response = api.post("/auth/tokens", {"username": "chair", "password": PASSWORD}, who=None)
+
+    assert response.status_code == 201
+
+
+def test_guessing_many_names_from_one_address_is_throttled(api) -> None:
+    for number in range(20):
+        api.post("/auth/tokens", {"username": f"guess{number}", "password": "x"}, who=None)
+
+    response = api.post("/auth/tokens", {"username": "chair", "password": PASSWORD}, who=None)
+
+    assert_error(response, 429, "too_many_requests")
