@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import jsonify, make_response, request
+from flask import jsonify, make_response
 from flask_smorest import Blueprint
 
 from caseflow.api.auth import actor
@@ -28,10 +28,6 @@ blp = Blueprint("households", __name__, description="Households and their lifecy
 
 def _one(household):
     return households.annotate(actor(), [household])[0]
-
-
-def _lang() -> str:
-    return request.accept_languages.best_match(["vi", "en"], default="vi") or "vi"
 
 
 @blp.route("/households", methods=["POST"])
@@ -72,7 +68,7 @@ def patch(args, household_id):
 @blp.response(201, AssessmentSchema)
 def record_assessment(args, household_id):
     """Record a survey; under review, the household moves to `classified`."""
-    return assessments.record(actor(), household_id, args, _lang())
+    return assessments.record(actor(), household_id, args)
 
 
 @blp.route("/households/<int:household_id>/assessments", methods=["GET"])

@@ -24,8 +24,14 @@ class Assessment(db.Model):
     #: poor, near_poor, middle or better_off
     classification: Mapped[str] = mapped_column(String(20))
     income_line: Mapped[int]
+    #: why, in words, in Vietnamese and in English, as the standard said when it was recorded
     explanation: Mapped[str] = mapped_column(Text)
+    explanation_en: Mapped[str | None] = mapped_column(Text)
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    def explanation_in(self, lang: str) -> str:
+        """Return the explanation in `lang` ('vi' or 'en')."""
+        return self.explanation_en if lang == "en" and self.explanation_en else self.explanation
 
     __table_args__ = (Index("ix_assessment_household_id", "household_id", "surveyed_on"),)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import get_locale
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from caseflow.domain.standards import INDICATOR_KEYS
@@ -82,6 +83,12 @@ class WorkflowRefSchema(Schema):
     version = fields.Integer()
 
 
+def request_lang() -> str:
+    """The language the caller reads: 'vi' or 'en' (the API follows Accept-Language)."""
+    locale = get_locale()
+    return locale.language if locale is not None else "vi"
+
+
 def _identifier(household, name: str) -> str | None:
     value = getattr(household, name)
     return mask(value) if getattr(household, "identifiers_masked", True) else value
@@ -145,7 +152,7 @@ class AssessmentSchema(Schema):
     income_per_capita_month = fields.Integer(allow_none=True)
     income_score = fields.Integer(allow_none=True)
     income_line = fields.Integer()
-    explanation = fields.String()
+    explanation = fields.Function(lambda a: a.explanation_in(request_lang()))
 
 
 class TransitionArgs(StrictArgs):

@@ -21,7 +21,7 @@ REVIEWING = "under_review"
 CLASSIFY = "classify"
 
 
-def record(actor: User, household_id: int, fields: Mapping, lang: str = "vi") -> Assessment:
+def record(actor: User, household_id: int, fields: Mapping) -> Assessment:
     """Record and classify a survey; under review, the household moves to `classified`."""
     require_role(actor, *WRITERS)
     surveyed_on = fields["surveyed_on"]
@@ -37,7 +37,8 @@ def record(actor: User, household_id: int, fields: Mapping, lang: str = "vi") ->
             income_per_capita_month=fields.get("income_per_capita_month"),
             income_score=fields.get("income_score"), deprivations=dict(fields["deprivations"]),
             deprivation_count=result.deprivation_count, classification=result.classification,
-            income_line=result.income_line, explanation=explain(result, standard, lang),
+            income_line=result.income_line, explanation=explain(result, standard, "vi"),
+            explanation_en=explain(result, standard, "en"),
             recorded_by_id=actor.id,
         )
         db.session.add(assessment)

@@ -84,7 +84,7 @@ def fire_many(actor: User, household_ids: Sequence[int], trigger: str,
     return len(set(household_ids))
 
 
-def record_surveys(actor: User, surveys: Iterable[Mapping], lang: str = "vi") -> int:
+def record_surveys(actor: User, surveys: Iterable[Mapping]) -> int:
     """Record many surveys (each with `household_id`); households under review get classified."""
     require_role(actor, *WRITERS)
     count = 0
@@ -94,7 +94,7 @@ def record_surveys(actor: User, surveys: Iterable[Mapping], lang: str = "vi") ->
             writes = Writes()
             for survey in chunk:
                 household = by_id[survey["household_id"]]
-                _plan_survey(actor, household, survey, lang, writes)
+                _plan_survey(actor, household, survey, writes)
                 if household.state == "under_review":
                     _plan_transition(actor, household, CLASSIFY, {}, None, writes, system=True)
                 count += 1
@@ -127,8 +127,7 @@ def _load(actor: User, ids: list[int]) -> dict[int, Case]:
     return found
 
 
-def _plan_survey(actor: User, household: Case, survey: Mapping, lang: str,
-                 writes: Writes) -> None:
+def _plan_survey(actor: User, household: Case, survey: Mapping, writes: Writes) -> None:
     surveyed_on: date = survey["surveyed_on"]
     standard = standard_in_force(standards(), surveyed_on)
     try:
@@ -143,7 +142,8 @@ def _plan_survey(actor: User, household: Case, survey: Mapping, lang: str,
         "income_per_capita_month": survey.get("income_per_capita_month"),
         "income_score": survey.get("income_score"), "deprivations": dict(survey["deprivations"]),
         "deprivation_count": result.deprivation_count, "classification": result.classification,
-        "income_line": result.income_line, "explanation": explain(result, standard, lang),
+        "income_line": result.income_line, "explanation": explain(result, standard, "vi"),
+        "explanation_en": explain(result, standard, "en"),
         "recorded_by_id": actor.id, "created_at": clock.now()})
     household.proposed_classification = result.classification
     writes.households.append(_household_row(household))

@@ -97,7 +97,7 @@ def survey(household_id: int):
     if not form.validate_on_submit():
         return render_template("households/survey.html", **context), 422 if form.errors else 200
     try:
-        assessment = assessments.record(current_user, household_id, form.survey_fields(), lang())
+        assessment = assessments.record(current_user, household_id, form.survey_fields())
     except DomainError as error:
         return _refused("households/survey.html", form, error, SURVEY_FIELDS, **context)
     flash(gettext("Survey recorded: %(cls)s.", cls=class_label(assessment.classification)),

@@ -68,6 +68,19 @@ def test_the_explanation_follows_the_callers_language(api) -> None:
     assert "Health insurance" in response.json["explanation"]
 
 
+def test_a_survey_recorded_in_one_language_is_explained_in_the_readers(api) -> None:
+    hid = under_review(api)
+    survey(api, hid)
+    path = f"/api/v1/households/{hid}/assessments"
+    token = {"Authorization": f"Bearer {api.world.tokens['worker']}"}
+
+    in_vietnamese = api.client.get(path, headers={**token, "Accept-Language": "vi"}).json
+    in_english = api.client.get(path, headers={**token, "Accept-Language": "en"}).json
+
+    assert "Bảo hiểm y tế" in in_vietnamese[0]["explanation"]
+    assert "Health insurance" in in_english[0]["explanation"]
+
+
 def test_a_survey_under_review_moves_the_household_to_classified(api) -> None:
     hid = under_review(api)
     survey(api, hid)

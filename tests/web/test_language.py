@@ -148,3 +148,17 @@ def test_the_compiled_catalogs_match_their_sources(lang) -> None:
         compiled = {_key(m.id): _key(m.string) for m in read_mo(handle) if m.id}
 
     assert compiled == source, "run: pybabel compile -d caseflow/translations"
+
+
+def test_a_survey_is_explained_in_the_language_of_the_page(pages, api_as) -> None:
+    household = api_as.register()["id"]
+    api_as.fire(household, "start_review")
+    api_as.survey(household)
+    pages.login("worker")
+
+    in_vietnamese = pages.get(f"/households/{household}").text
+    pages.english()
+    in_english = pages.get(f"/households/{household}").text
+
+    assert "Bảo hiểm y tế" in in_vietnamese and "Health insurance" not in in_vietnamese
+    assert "Health insurance" in in_english
