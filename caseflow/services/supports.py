@@ -43,7 +43,7 @@ def propose(actor: User, household_id: int, program_code: str, note: str | None)
         if program is None:
             raise InvalidInput(N_("Unknown programme '%(code)s'."), params={"code": program_code},
                                fields={"program": ["Unknown programme."]})
-        status = "exited" if household.state == FOLLOW_UP else household.classification
+        status = served_as(household)
         if status not in program.eligible_classes:
             raise InvalidInput(
                 N_("This programme serves %(classes)s households; this one is %(status)s."),
@@ -53,6 +53,17 @@ def propose(actor: User, household_id: int, program_code: str, note: str | None)
                            state="proposed", created_by=actor.username)
         db.session.add(item)
     return item
+
+
+def served_as(household) -> str | None:
+    """The class programmes serve the household as: poor, near_poor, exited (or None)."""
+    return "exited" if household.state == FOLLOW_UP else household.classification
+
+
+def eligible_programs(household) -> list[Program]:
+    """Return the programmes that serve this household now."""
+    status = served_as(household)
+    return [p for p in programs() if status in p.eligible_classes]
 
 
 def list_for(actor: User, household_id: int) -> list[SupportItem]:

@@ -17,9 +17,6 @@ from caseflow.web.fields import Form
 from caseflow.web.forms import DecisionForm, SupportForm, VisitForm, action_form
 from caseflow.web.i18n import field_labels, lang
 
-#: the state whose households are served as "exited" by support programmes
-FOLLOW_UP = supports.FOLLOW_UP
-
 
 @dataclass
 class Action:
@@ -46,8 +43,7 @@ def render(household_id: int, *, forms: Mapping[str, Form] | None = None,
     shown = {action.transition.trigger for action in actions}
     notice = notice or next((m for t, m in (refused or {}).items() if t not in shown), None)
     programs = supports.programs()
-    served = "exited" if household.state == FOLLOW_UP else household.classification
-    eligible = [p for p in programs if served in p.eligible_classes]
+    eligible = supports.eligible_programs(household)
     approval = household.pending_approval
     monitored = any(t.kind == "repeat" for t in definition.states[household.state].timers)
     return render_template(
