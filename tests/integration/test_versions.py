@@ -202,3 +202,15 @@ def test_the_newest_version_is_current_whatever_the_file_names(app, tmp_path, re
 
     with app.app_context():
         assert current_workflow("household_lifecycle").version == 2
+
+
+def test_the_database_refuses_to_change_a_history_event(ctx, world) -> None:
+    from sqlalchemy import text
+    from sqlalchemy.exc import DatabaseError
+
+    from caseflow.services import households as households_service
+
+    households_service.register(world.user("worker"), {"head_name": "Hộ A", "unit_code": "C1"})
+    with pytest.raises(DatabaseError, match="append-only"):
+        db.session.execute(text("UPDATE event SET actor = 'someone else'"))
+    db.session.rollback()
