@@ -19,11 +19,11 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 
 from sqlalchemy import bindparam, insert, text, update  # noqa: E402
 
+from bench.common import empty_database  # noqa: E402
 from caseflow import clock, create_app  # noqa: E402
 from caseflow.extensions import db  # noqa: E402
 from caseflow.models import Assessment, Deadline, Event, Household  # noqa: E402
 from caseflow.services import bulk, units, users  # noqa: E402
-from caseflow.services.definitions import deploy  # noqa: E402
 
 SURVEY = {"income_per_capita_month": 1_200_000,
           "deprivations": {k: k in ("water", "telecom", "employment") for k in (
@@ -59,14 +59,7 @@ def db_name(url: str) -> str:
 
 
 def prepare(url: str) -> None:
-    from flask_migrate import upgrade
-
-    if url.startswith("postgresql"):
-        with db.engine.begin() as connection:
-            connection.execute(text("DROP SCHEMA public CASCADE"))
-            connection.execute(text("CREATE SCHEMA public"))
-    upgrade()
-    deploy()
+    empty_database()
     units.load([{"code": "P", "name": "Tỉnh", "level": "province"},
                 {"code": "C", "name": "Xã", "level": "commune", "parent_code": "P",
                  "area": "rural"}])

@@ -19,12 +19,12 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 
 from sqlalchemy import insert, text  # noqa: E402
 
+from bench.common import empty_database  # noqa: E402
 from caseflow import clock, create_app  # noqa: E402
 from caseflow.domain.text import fold  # noqa: E402
 from caseflow.extensions import db  # noqa: E402
 from caseflow.models import Household, Unit  # noqa: E402
 from caseflow.services import units, users  # noqa: E402
-from caseflow.services.definitions import deploy  # noqa: E402
 
 COMMUNES = 100
 NAMES = ["Nguyễn Thị Hoa", "Trần Văn Bình", "Lê Thị Lan", "Phạm Văn An", "Đặng Thị Mai",
@@ -53,14 +53,7 @@ def main() -> None:
 
 
 def prepare(url: str, rows: int) -> dict[str, str]:
-    from flask_migrate import upgrade
-
-    if url.startswith("postgresql"):
-        with db.engine.begin() as connection:
-            connection.execute(text("DROP SCHEMA public CASCADE"))
-            connection.execute(text("CREATE SCHEMA public"))
-    upgrade()
-    deploy()
+    empty_database()
     units.load([{"code": "P", "name": "Tỉnh", "level": "province"}] + [
         {"code": f"C{i}", "name": f"Xã {i}", "level": "commune", "parent_code": "P",
          "area": "rural"} for i in range(COMMUNES)])

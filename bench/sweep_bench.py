@@ -25,6 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import event, text  # noqa: E402
 
+from bench.common import empty_database  # noqa: E402
 from caseflow import create_app  # noqa: E402
 from caseflow.extensions import db  # noqa: E402
 from caseflow.services import deadlines  # noqa: E402
@@ -37,18 +38,11 @@ PAST = datetime(2027, 1, 1, tzinfo=UTC)
 
 def build(app, rows: int) -> None:
     """Fresh schema, one commune, `rows` posted households each with one pending deadline."""
-    from flask_migrate import upgrade
 
     from caseflow.services import units
-    from caseflow.services.definitions import deploy
 
     with app.app_context():
-        if db.engine.dialect.name == "postgresql":
-            with db.engine.begin() as connection:
-                connection.execute(text("DROP SCHEMA public CASCADE"))
-                connection.execute(text("CREATE SCHEMA public"))
-        upgrade()
-        deploy()
+        empty_database()
         units.load([{"code": "B", "name": "Xã Bench", "level": "commune", "area": "rural"}])
         unit_id = db.session.scalar(text("SELECT id FROM unit WHERE code = 'B'"))
         started = time.perf_counter()

@@ -111,3 +111,22 @@ def on_postgres(app):
         dialect = db.engine.dialect.name
     if dialect != "postgresql":
         pytest.skip("needs PostgreSQL (run with CASEFLOW_TEST_DATABASE_URL=postgresql://...)")
+
+
+@pytest.fixture
+def machines_built(monkeypatch) -> list:
+    """The transitions.Machine objects built during the test, from an empty cache."""
+    import transitions
+
+    from caseflow.domain.engine import machine_for
+
+    built: list = []
+    original = transitions.Machine.__init__
+
+    def counting(self, *args, **kwargs):
+        built.append(self)
+        original(self, *args, **kwargs)
+
+    machine_for.cache_clear()
+    monkeypatch.setattr(transitions.Machine, "__init__", counting)
+    return built

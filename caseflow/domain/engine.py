@@ -171,6 +171,25 @@ def _start_of(timer: TimerDef, data: Mapping[str, object], entered_at: datetime)
     return value if isinstance(value, date) else entered_at
 
 
+def deadline_changes(live: Iterable, definition: WorkflowDef, dest: str,
+                     data: Mapping[str, object], entered_at: datetime,
+                     calendar: BusinessCalendar) -> tuple[list[int], list[PlannedDeadline]]:
+    """Return the ids of the live deadlines that entering `dest` ends, and those it creates.
+
+    `live` holds the case's pending or claimed deadlines (anything with id, key, state and
+    until_states); a new one is not made where a live one with its key goes on.
+    """
+    ended, kept = [], set()
+    for deadline in live:
+        until = [s for s in deadline.until_states.split(",") if s]
+        if ends_deadline(dest, deadline.state, until):
+            ended.append(deadline.id)
+        else:
+            kept.add(deadline.key)
+    planned = plan_deadlines(definition, dest, data, entered_at, calendar)
+    return ended, [plan for plan in planned if plan.key not in kept]
+
+
 def ends_deadline(dest: str, state: str, until: Iterable[str]) -> bool:
     """Tell whether entering `dest` ends a pending deadline made in `state`."""
     until = tuple(until)

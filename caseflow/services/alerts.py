@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 
 from sqlalchemy import or_
@@ -99,12 +100,18 @@ def close_for_deadlines(deadline_ids: list[int]) -> None:
         ).values(status="closed"))
 
 
-def close_ended(household_id: int, dest: str) -> None:
-    """Close the alerts whose deadline's span ends as the household enters `dest`."""
+def close_ended(moves: Mapping[int, str]) -> None:
+    """Close the alerts whose deadline's span ends as each household enters its new state.
+
+    `moves` maps household ids to the state each enters; one query for all of them.
+    """
+    if not moves:
+        return
     rows = db.session.execute(
-        db.select(Deadline.id, Deadline.state, Deadline.until_states)
+        db.select(Deadline.id, Deadline.household_id, Deadline.state, Deadline.until_states)
         .join(Alert, Alert.deadline_id == Deadline.id)
-        .where(Alert.household_id == household_id, Alert.status.in_(UNRESOLVED))).all()
+        .where(Alert.household_id.in_(list(moves)), Alert.status.in_(UNRESOLVED))).all()
     close_for_deadlines([
         row.id for row in rows
-        if ends_deadline(dest, row.state, [s for s in row.until_states.split(",") if s])])
+        if ends_deadline(moves[row.household_id], row.state,
+                         [s for s in row.until_states.split(",") if s])])

@@ -14,18 +14,12 @@ from sqlalchemy import bindparam, insert, update
 
 from caseflow import clock
 from caseflow.domain.classification import ClassificationError, classify, explain
-from caseflow.domain.engine import (
-    check_guards,
-    ends_deadline,
-    plan_deadlines,
-    transition_for,
-)
+from caseflow.domain.engine import check_guards, deadline_changes, transition_for
 from caseflow.domain.errors import N_, Forbidden, InvalidInput, NotFound, StaleVersion
 from caseflow.domain.guards import CaseFacts
 from caseflow.domain.standards import standard_in_force
 from caseflow.extensions import db
 from caseflow.models import (
-    Alert,
     Approval,
     Assessment,
     Deadline,
@@ -35,9 +29,9 @@ from caseflow.models import (
     Unit,
     User,
 )
-from caseflow.services import transaction
+from caseflow.services import alerts, transaction
 from caseflow.services.access import WRITERS, require_role, scoped
-from caseflow.services.cases import SYSTEM, to_json, validate
+from caseflow.services.cases import LIVE, SYSTEM, deadline_row, event_row, validate
 from caseflow.services.definitions import business_calendar, standards, workflow
 
 CHUNK = 1000
@@ -69,6 +63,8 @@ class Writes:
     assessments: list[dict] = field(default_factory=list)
     new_deadlines: list[dict] = field(default_factory=list)
     ended_deadlines: list[int] = field(default_factory=list)
+    #: household id -> the state it enters (the last, if it moves twice)
+    moves: dict[int, str] = field(default_factory=dict)
 
 
 def fire_many(actor: User, household_ids: Sequence[int], trigger: str,
@@ -122,7 +118,7 @@ def _load(actor: User, ids: list[int]) -> dict[int, Case]:
                           Deadline.until_states, Deadline.status).where(
         Deadline.household_id.in_(ids))
     for row in db.session.execute(deadlines):
-        if row.status == "pending":
+        if row.status in LIVE:
             found[row.household_id].pending.append(row)
     return found
 
@@ -158,7 +154,7 @@ def _plan_transition(actor: User, household: Case, trigger: str, data: dict,
                      reason: str | None, writes: Writes, system: bool = False) -> None:
     definition = workflow(household.workflow, household.workflow_version)
     transition = transition_for(definition, household.state, trigger)
-    if not system and (transition.automatic or transition.approval):
+    if not system and (transition.automatic or transition.approval or transition.actions):
         raise Forbidden(N_("'%(trigger)s' cannot be done for a whole list this way; use the "
                            "approvals queue."), params={"trigger": trigger})
     if not system:
@@ -170,13 +166,8 @@ def _plan_transition(actor: User, household: Case, trigger: str, data: dict,
         check_guards(transition, facts, payload, business_calendar())
     now, source = clock.now(), household.state
     household.state = transition.dest
-    writes.events.append({
-        "household_id": household.id, "at": now, "trigger": trigger, "from_state": source,
-        "to_state": transition.dest, "classification": household.classification,
-        "unit_id": household.unit_id, "actor_id": actor.id if actor else None,
-        "actor": actor.username if actor else SYSTEM, "approved_by": None, "approval_id": None,
-        "reason": reason, "data": to_json(payload), "workflow": definition.name,
-        "workflow_version": definition.version})
+    writes.events.append(event_row(household, source, definition, transition, payload, reason,
+                                   now, actor))
     writes.households.append(_household_row(household))
     _plan_deadlines(household, definition, transition.dest, payload, now, writes)
 
@@ -187,21 +178,12 @@ def _proposed(household_id: int) -> int:
 
 
 def _plan_deadlines(household: Case, definition, dest, payload, now, writes: Writes) -> None:
-    kept, still = set(), []
-    for row in household.pending:
-        if ends_deadline(dest, row.state, [s for s in row.until_states.split(",") if s]):
-            writes.ended_deadlines.append(row.id)
-        else:
-            kept.add(row.key)
-            still.append(row)
-    household.pending = still
-    for plan in plan_deadlines(definition, dest, payload, now, business_calendar()):
-        if plan.key not in kept:
-            writes.new_deadlines.append({
-                "household_id": household.id, "key": plan.key, "timer": plan.timer,
-                "kind": plan.kind, "due_at": plan.due_at, "state": plan.state,
-                "until_states": ",".join(plan.until), "status": "pending", "attempts": 0,
-                "created_at": now})
+    ended, created = deadline_changes(household.pending, definition, dest, payload, now,
+                                      business_calendar())
+    writes.ended_deadlines.extend(ended)
+    household.pending = [row for row in household.pending if row.id not in ended]
+    writes.moves[household.id] = dest
+    writes.new_deadlines.extend(deadline_row(household.id, plan, now) for plan in created)
 
 
 def _write(writes: Writes) -> None:
@@ -209,11 +191,10 @@ def _write(writes: Writes) -> None:
     if writes.ended_deadlines:
         session.execute(update(Deadline).where(Deadline.id.in_(writes.ended_deadlines))
                         .values(status="cancelled"))
-        session.execute(update(Alert).where(Alert.deadline_id.in_(writes.ended_deadlines),
-                                            Alert.status == "open").values(status="closed"))
+    alerts.close_ended(writes.moves)
     if writes.households:
         _update_households(writes.households)
-    moved = [event["household_id"] for event in writes.events]
+    moved = list(writes.moves)
     if moved:  # as cases.apply does: a request made on a version now gone is stale
         session.execute(update(Approval).where(
             Approval.household_id.in_(moved), Approval.status == "pending",

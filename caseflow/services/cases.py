@@ -8,9 +8,9 @@ from datetime import date
 
 from caseflow import clock
 from caseflow.domain.engine import (
+    PlannedDeadline,
     check_guards,
-    ends_deadline,
-    plan_deadlines,
+    deadline_changes,
     transition_for,
     validate_payload,
 )
@@ -25,6 +25,8 @@ from caseflow.services.definitions import business_calendar, workflow
 from caseflow.services.effects import EFFECTS
 
 SYSTEM = "system"
+#: a claimed deadline is still the case's until a sweep fires it (the sweep re-checks)
+LIVE = ("pending", "claimed")
 
 
 @dataclass
@@ -129,14 +131,8 @@ def apply(household: Household, definition: WorkflowDef, transition: TransitionD
             continue
         for name, value in ACTIONS[action](facts).items():
             setattr(household, name, value)
-    event = Event(
-        household_id=household.id, at=now, trigger=transition.trigger, from_state=source,
-        to_state=transition.dest, classification=household.classification,
-        unit_id=household.unit_id, actor_id=actor.id if actor else None,
-        actor=actor.username if actor else SYSTEM, approved_by=approved_by,
-        approval_id=approval_id, reason=reason, data=to_json(payload),
-        workflow=definition.name, workflow_version=definition.version,
-    )
+    event = Event(**event_row(household, source, definition, transition, payload, reason, now,
+                              actor, approved_by, approval_id))
     db.session.add(event)
     close_stale_requests(household, now, keep=approval_id)
     move_deadlines(household, definition, transition.dest, payload, now)
@@ -157,22 +153,40 @@ def close_stale_requests(household: Household, now, keep: int | None = None) -> 
 def move_deadlines(household: Household, definition: WorkflowDef, dest: str,
                    payload: Mapping, now) -> None:
     """Cancel the deadlines that entering `dest` ends and create the ones it starts."""
-    # a claimed deadline is still the case's until a sweep fires it (the sweep re-checks)
-    pending = db.session.scalars(db.select(Deadline).where(
-        Deadline.household_id == household.id,
-        Deadline.status.in_(("pending", "claimed")))).all()
-    ended = [d for d in pending if ends_deadline(dest, d.state, d.until)]
-    for deadline in ended:
-        deadline.status = "cancelled"
-    alerts.close_ended(household.id, dest)
-    kept = {d.key for d in pending if d not in ended}
+    live = db.session.scalars(db.select(Deadline).where(
+        Deadline.household_id == household.id, Deadline.status.in_(LIVE))).all()
+    ended, created = deadline_changes(live, definition, dest, payload, now, business_calendar())
+    for deadline in live:
+        if deadline.id in ended:
+            deadline.status = "cancelled"
+    alerts.close_ended({household.id: dest})
     db.session.flush()
-    for plan in plan_deadlines(definition, dest, payload, now, business_calendar()):
-        if plan.key not in kept:
-            db.session.add(Deadline(
-                household_id=household.id, key=plan.key, timer=plan.timer, kind=plan.kind,
-                due_at=plan.due_at, state=plan.state, until_states=",".join(plan.until),
-            ))
+    for plan in created:
+        db.session.add(Deadline(**deadline_row(household.id, plan, now)))
+
+
+def event_row(household, source: str | None, definition: WorkflowDef,
+              transition: TransitionDef, payload: Mapping, reason: str | None, now,
+              actor: User | None, approved_by: str | None = None,
+              approval_id: int | None = None) -> dict:
+    """Return the columns of the history event of one move (single or in bulk)."""
+    return {
+        "household_id": household.id, "at": now, "trigger": transition.trigger,
+        "from_state": source, "to_state": transition.dest,
+        "classification": household.classification, "unit_id": household.unit_id,
+        "actor_id": actor.id if actor else None, "actor": actor.username if actor else SYSTEM,
+        "approved_by": approved_by, "approval_id": approval_id, "reason": reason,
+        "data": to_json(payload), "workflow": definition.name,
+        "workflow_version": definition.version,
+    }
+
+
+def deadline_row(household_id: int, plan: PlannedDeadline, now) -> dict:
+    """Return the columns of a new pending deadline."""
+    return {"household_id": household_id, "key": plan.key, "timer": plan.timer,
+            "kind": plan.kind, "due_at": plan.due_at, "state": plan.state,
+            "until_states": ",".join(plan.until), "status": "pending", "attempts": 0,
+            "created_at": now}
 
 
 def to_json(payload: Mapping) -> dict:

@@ -5,10 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-import transitions
 
 from caseflow import clock
-from caseflow.domain.engine import machine_for
 from caseflow.extensions import db
 from caseflow.models import Approval, Deadline, Event, Household
 from tests.factories import assert_error, at, days_ago
@@ -429,16 +427,7 @@ def test_a_periodic_review_has_no_decision_deadline(api) -> None:
 
 # -- one Machine per (workflow, version) ------------------------------------------------------
 
-def test_firing_twenty_transitions_builds_at_most_one_machine(api, monkeypatch) -> None:
-    built = []
-    original = transitions.Machine.__init__
-
-    def counting(self, *args, **kwargs):
-        built.append(self)
-        original(self, *args, **kwargs)
-
-    machine_for.cache_clear()
-    monkeypatch.setattr(transitions.Machine, "__init__", counting)
+def test_firing_twenty_transitions_builds_at_most_one_machine(api, machines_built) -> None:
     hid = api.register()["id"]
     fired = [api.fire(hid, "start_review").status_code]
     for _ in range(10):
@@ -450,4 +439,4 @@ def test_firing_twenty_transitions_builds_at_most_one_machine(api, monkeypatch) 
         fired.append(api.fire(hid, "complain", reason="khiếu nại").status_code)
 
     assert fired.count(200) >= 20
-    assert len(built) == 1
+    assert len(machines_built) == 1

@@ -82,3 +82,24 @@ def test_moving_a_list_closes_requests_made_on_the_old_state(ctx, world):
     request = cases.fire(worker, hid, "recognise").approval
     bulk.fire_many(worker, [hid], "complain", reason="Khiếu nại của hộ bên cạnh")
     assert db.session.get(Approval, request.id).status == "stale"
+
+
+def test_moving_a_list_closes_the_alerts_whose_work_ended_as_one_move_does(ctx, world):
+    from datetime import timedelta
+
+    from caseflow.models import Alert
+    from caseflow.services import assessments, cases, deadlines
+
+    worker = world.user("worker")
+    hid = _register(world, 1)[0]
+    cases.fire(worker, hid, "start_review", {"review_kind": "periodic"})
+    assessments.record(worker, hid, {"surveyed_on": clock.today(), **POOR_SURVEY})
+    day = clock.today() - timedelta(days=14)
+    cases.fire(worker, hid, "agree", {"meeting_on": day, "posted_on": day,
+                                      "agreement_pct": 90})
+    deadlines.sweep(deliver=False)
+    assert db.session.scalars(db.select(Alert.status)).all() == ["open"]
+
+    bulk.fire_many(worker, [hid], "complain", reason="Khiếu nại của hộ bên cạnh")
+
+    assert db.session.scalars(db.select(Alert.status)).all() == ["closed"]

@@ -7,7 +7,6 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-import transitions
 import yaml
 
 from caseflow.domain.calendar import BusinessCalendar
@@ -316,19 +315,29 @@ def test_another_version_gets_its_own_machine() -> None:
     assert machine_for(other) is not machine_for(load_lifecycle())
 
 
-def test_checking_triggers_builds_no_machine_after_the_first(monkeypatch) -> None:
-    built = []
-    original = transitions.Machine.__init__
-
-    def counting(self, *args, **kwargs):
-        built.append(self)
-        original(self, *args, **kwargs)
-
-    machine_for.cache_clear()
-    monkeypatch.setattr(transitions.Machine, "__init__", counting)
+def test_checking_triggers_builds_no_machine_after_the_first(machines_built) -> None:
     for _ in range(20):
         definition = load_lifecycle()
         transition_for(definition, "posted", "recognise")
         triggers_for(definition, "posted", "case_worker")
 
-    assert len(built) == 1
+    assert len(machines_built) == 1
+
+
+def test_deadline_changes_end_what_the_new_state_ends_and_keep_what_spans_it() -> None:
+    from types import SimpleNamespace
+
+    from caseflow.domain.calendar import BusinessCalendar
+    from caseflow.domain.engine import deadline_changes
+
+    live = [SimpleNamespace(id=1, key="review_decision", state="under_review",
+                            until_states="recognised,registered,follow_up"),
+            SimpleNamespace(id=2, key="posting_end", state="posted", until_states="")]
+    moment = datetime(2026, 10, 1, 2, tzinfo=UTC)
+
+    ended, created = deadline_changes(live, load_lifecycle(), "under_review",
+                                      {"review_kind": "regular", "started_on": moment.date()},
+                                      moment, BusinessCalendar())
+
+    assert ended == [2]
+    assert [plan.key for plan in created] == ["review_decision:remind"]
