@@ -72,6 +72,13 @@ def clean(app):
 
 
 @pytest.fixture
+def committed(clean):
+    """Tables emptied around the test, and every write really committed: for tests whose data
+    another connection, thread or process must see (sweepers racing, a live server, kill -9)."""
+    return clean
+
+
+@pytest.fixture
 def ctx(clean):
     """An app context for tests that call services directly (not during HTTP requests)."""
     with clean.app_context():
