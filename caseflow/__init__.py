@@ -72,7 +72,13 @@ def _locale() -> str:
 
 
 def _configure_sqlite(app: Flask, db) -> None:
-    """Wait for a busy SQLite file instead of failing, and enforce foreign keys."""
+    """Wait for a busy SQLite file instead of failing, enforce foreign keys, and let SQLAlchemy
+    begin transactions itself.
+
+    Python's sqlite3 module begins a transaction only before a write, so the reads before it
+    see no consistent snapshot and SAVEPOINTs misbehave; SQLAlchemy's documented recipe turns
+    that off and emits BEGIN when a transaction starts.
+    """
     if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         return
     from sqlalchemy import event
@@ -80,11 +86,16 @@ def _configure_sqlite(app: Flask, db) -> None:
     with app.app_context():
         @event.listens_for(db.engine, "connect")
         def _on_connect(connection, record):
+            connection.isolation_level = None
             cursor = connection.cursor()
             cursor.execute("PRAGMA foreign_keys = ON")
             cursor.execute("PRAGMA busy_timeout = 10000")
             cursor.execute("PRAGMA journal_mode = WAL")
             cursor.close()
+
+        @event.listens_for(db.engine, "begin")
+        def _on_begin(connection):
+            connection.exec_driver_sql("BEGIN")
 
 
 def _register(app: Flask) -> None:

@@ -1,13 +1,24 @@
 """Fixtures: an app on a real database (SQLite by default, PostgreSQL with
-CASEFLOW_TEST_DATABASE_URL), clean tables for every test, users of each role."""
+CASEFLOW_TEST_DATABASE_URL), the test world built once per session, and each test rolled back.
+
+A test that asks for `world`, `api`, `ctx`, `client` or `clean` runs inside one outer
+transaction on one connection: the services' commits release SAVEPOINTs within it, and the
+whole test is rolled back at its end. A test whose writes other connections must see (threads,
+a live server, another process) asks for `committed` instead: its writes are real, and the
+tables are emptied and the world rebuilt after it.
+"""
 
 from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 from sqlalchemy import text
+
+from flask_sqlalchemy.session import Session
 
 from caseflow import create_app
 from caseflow.extensions import db
@@ -59,23 +70,88 @@ def _fresh_schema():
             connection.execute(text("CREATE SCHEMA public"))
 
 
-@pytest.fixture
-def clean(app):
-    """Empty tables (history included) before and after each test."""
+@pytest.fixture(scope="session")
+def built_world(app) -> World:
+    """Units P (province) > C1, C2 (rural communes) > villages, W1 (urban ward); users.
+
+    Built once, committed; `committed` tests rebuild it in place after they emptied the tables.
+    """
+    found = World()
+    _rebuild(app, found)
+    return found
+
+
+def _rebuild(app, world: World) -> None:
     with app.app_context():
         _empty_tables()
+        _forget_caches(app)
+        built = build_world()
+        db.session.remove()
+    world.ids.clear(), world.tokens.clear()
+    world.ids.update(built.ids), world.tokens.update(built.tokens)
+
+
+def _forget_caches(app) -> None:
     app.extensions["caseflow.definitions"].deployed = False
     app.extensions["caseflow.definitions"].calendar = None
-    yield app
+
+
+def _empty_tables():
+    db.session.remove()
+    with db.engine.begin() as connection:
+        for table in reversed(db.metadata.sorted_tables):
+            connection.execute(table.delete())
+
+
+class _OnConnection(Session):
+    """Flask-SQLAlchemy's session picks the app's engine by itself; this one keeps its bind."""
+
+    def get_bind(self, mapper=None, clause=None, bind=None, **kwargs):
+        return bind or self.bind
+
+
+@contextmanager
+def rolled_back(app) -> Iterator[None]:
+    """Run the block on one connection in one transaction, rolled back at the end.
+
+    Every session of the block is bound to that connection and turns commit into the release
+    of a SAVEPOINT, so services behave as on their own and leave nothing behind.
+    """
     with app.app_context():
-        _empty_tables()
+        connection = db.engine.connect()
+        outer = connection.begin()
+    shared = db.session
+    db.session = db._make_scoped_session({"class_": _OnConnection, "bind": connection,
+                                          "join_transaction_mode": "create_savepoint"})
+    try:
+        yield
+    finally:
+        with app.app_context():
+            db.session.remove()
+        db.session = shared
+        outer.rollback()
+        connection.close()
+        _forget_caches(app)
 
 
 @pytest.fixture
-def committed(clean):
-    """Tables emptied around the test, and every write really committed: for tests whose data
-    another connection, thread or process must see (sweepers racing, a live server, kill -9)."""
-    return clean
+def committed(app, built_world):
+    """Writes really committed: for tests whose data another connection, thread or process
+    must see (sweepers racing, a live server, kill -9). The world is rebuilt afterwards."""
+    _forget_caches(app)
+    yield app
+    _rebuild(app, built_world)
+
+
+@pytest.fixture
+def clean(request, app, built_world):
+    """The app, with the test's writes rolled back at its end (unless it asked for committed)."""
+    if "committed" in request.fixturenames:
+        yield app
+        return
+    _forget_caches(app)
+    with rolled_back(app):
+        yield app
 
 
 @pytest.fixture
@@ -86,20 +162,10 @@ def ctx(clean):
         db.session.remove()
 
 
-def _empty_tables():
-    db.session.remove()
-    with db.engine.begin() as connection:
-        for table in reversed(db.metadata.sorted_tables):
-            connection.execute(table.delete())
-
-
 @pytest.fixture
-def world(clean) -> World:
-    """Units P (province) > C1, C2 (rural communes) > villages, W1 (urban ward); users."""
-    with clean.app_context():
-        built = build_world()
-        db.session.remove()
-    return built
+def world(clean, built_world) -> World:
+    """The ids and tokens of the test world's users."""
+    return built_world
 
 
 @pytest.fixture

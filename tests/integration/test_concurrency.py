@@ -14,6 +14,8 @@ from caseflow.models import Approval, Event
 from caseflow.services import approvals, cases
 
 TIMEOUT = 20
+#: each request runs on its own connection: the writes must really be committed
+pytestmark = pytest.mark.usefixtures("committed")
 
 
 def at_once(app, world, requests: list[tuple[str, str, dict]]) -> list:

@@ -41,7 +41,7 @@ def chromium() -> str | None:
 
 
 @pytest.fixture
-def server(clean, world) -> Iterator[str]:
+def server(committed, clean, world) -> Iterator[str]:
     """The app on 127.0.0.1 and a free port, in a thread, on the test database."""
     httpd = make_server("127.0.0.1", 0, clean, threaded=True)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
