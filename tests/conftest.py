@@ -16,9 +16,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import text
-
 from flask_sqlalchemy.session import Session
+from sqlalchemy import text
 
 from caseflow import create_app
 from caseflow.extensions import db
