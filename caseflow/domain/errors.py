@@ -3,6 +3,30 @@
 from __future__ import annotations
 
 
+class Msg(str):
+    """A message to show a person: its id (an English template) and its parameters.
+
+    It is the English text wherever a plain string is expected (logs, marshmallow, JSON), and
+    the edge translates it by its id: `gettext(msg.template) % msg.params`, with the
+    parameters shown in the reader's language (dates, field names, classes).
+    """
+
+    template: str
+    params: dict
+
+    def __new__(cls, template: str, **params: object) -> Msg:
+        text = super().__new__(cls, template % params if params else template)
+        text.template, text.params = template, params
+        return text
+
+    def __reduce__(self):  # copies and pickles keep the id and the parameters
+        return (_msg, (self.template, self.params))
+
+
+def _msg(template: str, params: dict) -> Msg:
+    return Msg(template, **params)
+
+
 class DomainError(Exception):
     """A rule of the field was broken; the message is safe to show a user."""
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -20,7 +20,8 @@ class CaseFacts:
     classification: str | None
     proposed_classification: str | None
     state_data: Mapping[str, object] = field(default_factory=dict)
-    proposed_supports: int = 0
+    #: ids of the support items proposed and not yet decided
+    proposed_supports: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -115,7 +116,7 @@ def was_not_listed(facts, data, params, calendar):
 
 @guard("has_proposed_support")
 def has_proposed_support(facts, data, params, calendar):
-    if facts.proposed_supports < int(params.get("min", 1)):
+    if len(facts.proposed_supports) < int(params.get("min", 1)):
         return Refusal(N_("Propose at least one support item before asking for approval."))
     return None
 
@@ -128,7 +129,20 @@ ACTIONS: dict[str, Action] = {
     "clear_recognised_class": lambda facts: {"classification": None},
 }
 
-#: actions the services carry out on rows other than the household (caseflow.services.effects)
-EFFECTS = ("approve_proposed_supports",)
+#: actions the services carry out on rows other than the household (caseflow.services.effects),
+#: each with what it pins when it is asked for: a request covers exactly what the approver saw
+EFFECTS: dict[str, Callable[[CaseFacts], dict[str, object]]] = {
+    #: the support plan approves the items proposed when it was asked for, not later ones
+    "approve_proposed_supports": lambda facts: {"support_items": list(facts.proposed_supports)},
+}
 #: every action name a workflow file may use
 ACTION_NAMES = frozenset(ACTIONS) | frozenset(EFFECTS)
+
+
+def pinned(actions: Iterable[str], facts: CaseFacts) -> dict[str, object]:
+    """Return what the effects among `actions` will act on, as the case is now."""
+    found: dict[str, object] = {}
+    for action in actions:
+        if action in EFFECTS:
+            found.update(EFFECTS[action](facts))
+    return found

@@ -32,6 +32,11 @@ class Household(db.Model):
     classification: Mapped[str | None] = mapped_column(String(20), index=True)
     #: class of the latest survey
     proposed_classification: Mapped[str | None] = mapped_column(String(20))
+    #: the latest date the household's moves recorded (started_on, surveyed_on, meeting_on,
+    #: posted_on, decided_on...): the next move's dates may not be earlier (DESIGN.md, "Dates
+    #: in order"); recorded_field names the field it came from
+    recorded_on: Mapped[date | None] = mapped_column(Date)
+    recorded_field: Mapped[str | None] = mapped_column(String(40))
     version: Mapped[int] = mapped_column(nullable=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from caseflow import clock
-from caseflow.domain.engine import check_guards
 from caseflow.domain.errors import (
     N_,
     AlreadyDecided,
@@ -15,12 +14,13 @@ from caseflow.domain.errors import (
     InvalidInput,
     NotFound,
 )
+from caseflow.domain.statuses import ApprovalStatus
 from caseflow.extensions import db
 from caseflow.models import Approval, Household, Unit, User
-from caseflow.services import transaction
+from caseflow.services import cases, moves, transaction
 from caseflow.services.access import household_for, in_scope, require_role, scoped, storable_id
-from caseflow.services.cases import apply, facts_of, from_json
-from caseflow.services.definitions import business_calendar, workflow
+from caseflow.services.cases import from_json
+from caseflow.services.definitions import workflow
 
 
 def list_approvals(actor: User, status: str | None = "pending", page: int = 1,
@@ -56,15 +56,15 @@ def approve(actor: User, approval_id: int, comment: str | None = None) -> Approv
         definition = workflow(household.workflow, household.workflow_version)
         transition = definition.transition(approval.trigger, household.state)
         if household.version != approval.case_version or transition is None:
-            _decide(approval, actor, "stale", comment)
+            _decide(approval, actor, ApprovalStatus.STALE, comment)
             stale = True
         else:
-            payload = from_json(transition, approval.data)
-            check_guards(transition, facts_of(household), payload, business_calendar())
+            view = moves.views([household.id])[household.id]
             requester = db.session.get(User, approval.requested_by_id)
-            _decide(approval, actor, "approved", comment)
-            apply(household, definition, transition, payload, approval.reason,
-                  actor=requester, approved_by=actor.username, approval_id=approval.id)
+            _decide(approval, actor, ApprovalStatus.APPROVED, comment)
+            cases.move(view, definition, transition, from_json(transition, approval.data),
+                       approval.reason, actor=cases.as_actor(requester),
+                       approved_by=actor.username, approval_id=approval.id)
     if stale:
         raise Conflict(N_("The household changed after this request was made; the request "
                           "is closed as stale. Ask again if it still holds."))
@@ -78,7 +78,7 @@ def reject(actor: User, approval_id: int, reason: str | None) -> Approval:
                            fields={"reason": ["Missing data for required field."]})
     with transaction():
         approval, _ = _decidable(actor, approval_id)
-        _decide(approval, actor, "rejected", reason.strip())
+        _decide(approval, actor, ApprovalStatus.REJECTED, reason.strip())
     return approval
 
 
@@ -106,7 +106,7 @@ def _decidable(actor: User, approval_id: int) -> tuple[Approval, Household]:
     require_role(actor, approval.approver_role)
     if approval.requested_by_id == actor.id:
         raise Forbidden(N_("No one may decide their own request."))
-    if approval.status != "pending":
+    if approval.status != ApprovalStatus.PENDING:
         raise AlreadyDecided(N_("This request was already decided (%(status)s)."),
                              params={"status": approval.status})
     household = household_for(actor, approval.household_id, lock=True)

@@ -1,101 +1,95 @@
-"""Whole lists at once: a village's reviews and surveys, with the engine's rules per household.
+"""Moving households, one or ten thousand: orders planned by the domain, written in batches.
 
-The rules are the same as for one household (caseflow.domain.engine); only the writing is
-batched: one SELECT per chunk and executemany INSERT/UPDATE, all in one transaction.
+Every move of a household by a person (an API call, a page, a round's village step, an
+import) comes here: the rules are the domain's (caseflow.domain.planner), the rows are the one
+writer's (caseflow.services.moves). With `each=True` every household moves or is refused on its
+own, with the reason; otherwise the first refusal refuses the whole list and nothing is written.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
-
-from sqlalchemy import bindparam, insert, update
 
 from caseflow import clock
-from caseflow.domain.classification import ClassificationError, classify, explain
-from caseflow.domain.engine import check_guards, deadline_changes, transition_for
-from caseflow.domain.errors import N_, Forbidden, InvalidInput, NotFound, StaleVersion
-from caseflow.domain.guards import CaseFacts
-from caseflow.domain.standards import standard_in_force
-from caseflow.extensions import db
-from caseflow.models import (
-    Approval,
-    Assessment,
-    Deadline,
-    Event,
-    Household,
-    SupportItem,
-    Unit,
-    User,
+from caseflow.domain.classification import ClassificationError, classify
+from caseflow.domain.engine import transition_for
+from caseflow.domain.errors import (
+    N_,
+    Conflict,
+    DomainError,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    StaleVersion,
 )
-from caseflow.services import alerts, transaction
-from caseflow.services.access import WRITERS, require_role, scoped
-from caseflow.services.cases import LIVE, SYSTEM, deadline_row, event_row, validate
+from caseflow.domain.planner import Actor, CaseView, Move, plan_move, plan_request, plan_survey
+from caseflow.domain.standards import Standard, StandardError, standard_in_force
+from caseflow.domain.statuses import ApprovalStatus
+from caseflow.extensions import db
+from caseflow.models import Approval, User
+from caseflow.services import moves, transaction
+from caseflow.services.access import WRITERS, require_role
 from caseflow.services.definitions import business_calendar, standards, workflow
 
 CHUNK = 1000
-CLASSIFY = "classify"
+#: the domain's names for the income fields, and the API's
+API_FIELDS = {"income_vnd": "income_per_capita_month", "income_score": "income_score"}
+
+
+@dataclass(frozen=True)
+class Order:
+    """One trigger to fire on one household, as a person asks for it."""
+
+    household_id: int
+    trigger: str
+    data: Mapping = field(default_factory=dict)
+    reason: str | None = None
+    #: the household version the person saw: a stale one is refused
+    version: int | None = None
 
 
 @dataclass
-class Case:
-    """The columns of a household that the rules read, as a plain mutable record."""
+class Result:
+    """What became of one household: applied, requested (waits for approval), recorded (a
+    survey), or refused with the error saying why."""
 
-    id: int
-    unit_id: int
-    area: str
-    state: str
-    classification: str | None
-    proposed_classification: str | None
-    version: int
-    workflow: str
-    workflow_version: int
-    pending: list = field(default_factory=list)
-
-
-@dataclass
-class Writes:
-    """Rows a chunk will write, gathered before anything is written."""
-
-    events: list[dict] = field(default_factory=list)
-    households: list[dict] = field(default_factory=list)
-    assessments: list[dict] = field(default_factory=list)
-    new_deadlines: list[dict] = field(default_factory=list)
-    ended_deadlines: list[int] = field(default_factory=list)
-    #: household id -> the state it enters (the last, if it moves twice)
-    moves: dict[int, str] = field(default_factory=dict)
+    household_id: int
+    status: str
+    error: DomainError | None = None
+    event_id: int | None = None
+    approval_id: int | None = None
+    assessment_id: int | None = None
+    classification: str | None = None
 
 
 def fire_many(actor: User, household_ids: Sequence[int], trigger: str,
-              data: Mapping | None = None, reason: str | None = None) -> int:
-    """Fire one trigger on every listed household, all or nothing; return how many moved."""
+              data: Mapping | None = None, reason: str | None = None, *,
+              each: bool = False) -> list[Result]:
+    """Fire one trigger on every listed household."""
+    return fire_all(actor, [Order(h, trigger, data or {}, reason)
+                            for h in dict.fromkeys(household_ids)], each=each)
+
+
+def fire_all(actor: User, orders: Sequence[Order], *, each: bool = False) -> list[Result]:
+    """Apply each order, or ask for its approval; all or nothing unless `each`."""
     require_role(actor, *WRITERS)
+    results: list[Result] = []
     with transaction():
-        for chunk in _chunks(list(dict.fromkeys(household_ids))):
-            writes = Writes()
-            for household in _load(actor, chunk).values():
-                _plan_transition(actor, household, trigger, dict(data or {}), reason, writes)
-            _write(writes)
-    return len(set(household_ids))
+        for chunk in _chunks(list(orders)):
+            results += _fire_chunk(actor, chunk, each)
+    return results
 
 
-def record_surveys(actor: User, surveys: Iterable[Mapping]) -> int:
-    """Record many surveys (each with `household_id`); households under review get classified."""
+def record_surveys(actor: User, surveys: Iterable[Mapping], *,
+                   each: bool = False) -> list[Result]:
+    """Record and classify surveys (each with `household_id`); under review, classify."""
     require_role(actor, *WRITERS)
-    count = 0
+    results: list[Result] = []
     with transaction():
         for chunk in _chunks(list(surveys)):
-            by_id = _load(actor, [s["household_id"] for s in chunk])
-            writes = Writes()
-            for survey in chunk:
-                household = by_id[survey["household_id"]]
-                _plan_survey(actor, household, survey, writes)
-                if household.state == "under_review":
-                    _plan_transition(actor, household, CLASSIFY, {}, None, writes, system=True)
-                count += 1
-            _write(writes)
-    return count
+            results += _survey_chunk(actor, chunk, each)
+    return results
 
 
 def _chunks(items: list) -> Iterable[list]:
@@ -103,120 +97,132 @@ def _chunks(items: list) -> Iterable[list]:
         yield items[start:start + CHUNK]
 
 
-def _load(actor: User, ids: list[int]) -> dict[int, Case]:
-    """Read a chunk's households and their pending deadlines in two queries."""
-    columns = [getattr(Household, name) for name in Case.__dataclass_fields__ if name != "pending"]
-    query = scoped(db.select(*columns).join(Unit, Unit.id == Household.unit_id), actor)
-    found = {row.id: Case(*row) for row in db.session.execute(query.where(Household.id.in_(ids)))}
-    missing = sorted(set(ids) - set(found))
-    if missing:
-        raise NotFound(N_("Households not found in your units: %(ids)s."),
-                       params={"ids": ", ".join(map(str, missing[:20]))})
-    # by household only, so that no plan can walk ix_deadline_due over every pending row;
-    # a household has few deadlines, and the pending ones are picked here
-    deadlines = db.select(Deadline.household_id, Deadline.id, Deadline.key, Deadline.state,
-                          Deadline.until_states, Deadline.status).where(
-        Deadline.household_id.in_(ids))
-    for row in db.session.execute(deadlines):
-        if row.status in LIVE:
-            found[row.household_id].pending.append(row)
-    return found
+def _fire_chunk(actor: User, orders: list[Order], each: bool) -> list[Result]:
+    views = moves.views([o.household_id for o in orders], actor)
+    pending = _pending_versions(views)
+    who, now, calendar = Actor(actor.id, actor.username), clock.now(), business_calendar()
+    planned: list[tuple[int, Move]] = []
+    asked: list[tuple[int, dict]] = []
+    results = [Result(o.household_id, "refused") for o in orders]
+    for index, order in enumerate(orders):
+        try:
+            view = _found(views, order.household_id)
+            if order.version is not None and order.version != view.version:
+                raise StaleVersion(N_("The household was changed meanwhile (version "
+                                      "%(have)s, you sent %(sent)s); reload it and try again."),
+                                   params={"have": view.version, "sent": order.version})
+            definition = workflow(view.workflow, view.workflow_version)
+            transition = _transition(actor, definition, view, order.trigger)
+            payload, reason = _payload(transition, order)
+            if transition.approval:
+                if pending.get(view.id) == view.version:
+                    raise _already_pending()
+                asked.append((index, plan_request(view, transition, payload, reason,
+                                                  actor=who, now=now, calendar=calendar)))
+                pending[view.id] = view.version
+            else:
+                planned.append((index, plan_move(view, definition, transition, payload,
+                                                 reason, actor=who, now=now,
+                                                 calendar=calendar)))
+                views[view.id] = None  # moved: a second order for it in this list is refused
+        except DomainError as error:
+            if not each:
+                raise
+            results[index].error = error
+    _write(results, planned, asked)
+    return results
 
 
-def _plan_survey(actor: User, household: Case, survey: Mapping, writes: Writes) -> None:
-    surveyed_on: date = survey["surveyed_on"]
-    standard = standard_in_force(standards(), surveyed_on)
+def _write(results: list[Result], planned: list[tuple[int, Move]],
+           asked: list[tuple[int, dict]]) -> None:
+    written = moves.write([move for _, move in planned], returning=True)
+    for (index, move), event_id, assessment_id in zip(
+            planned, written.events, written.assessments or [None] * len(planned), strict=True):
+        result = results[index]
+        result.status, result.event_id, result.assessment_id = "applied", event_id, assessment_id
+        result.classification = move.proposed_classification
+    for (index, _), approval_id in zip(asked, moves.request([row for _, row in asked]),
+                                       strict=True):
+        results[index].status, results[index].approval_id = "requested", approval_id
+
+
+def _found(views: dict[int, CaseView | None], household_id: int) -> CaseView:
+    view = views.get(household_id)
+    if view is None:
+        if household_id in views:
+            raise Conflict(N_("Household %(id)s is listed twice; it was moved once."),
+                           params={"id": household_id})
+        raise NotFound(N_("Household %(id)s not found."), params={"id": household_id})
+    return view
+
+
+def _transition(actor: User, definition, view: CaseView, trigger: str):
+    transition = transition_for(definition, view.state, trigger)
+    if transition.automatic:
+        raise Forbidden(N_("'%(trigger)s' is done by the system, not by hand."),
+                        params={"trigger": trigger})
+    require_role(actor, *transition.roles)
+    return transition
+
+
+def _payload(transition, order: Order) -> tuple[dict, str | None]:
+    from caseflow.services.cases import validate
+
+    return validate(transition, order.data, order.reason)
+
+
+def _pending_versions(views: Mapping[int, CaseView | None]) -> dict[int, int]:
+    """The case version each household's pending request was made on, in one query."""
+    if not views:
+        return {}
+    return dict(db.session.execute(db.select(Approval.household_id, Approval.case_version).where(
+        Approval.household_id.in_(list(views)), Approval.status == ApprovalStatus.PENDING)).all())
+
+
+def _already_pending() -> Conflict:
+    return Conflict(N_("A request is already waiting for a decision on this household."))
+
+
+def _survey_chunk(actor: User, surveys: list[Mapping], each: bool) -> list[Result]:
+    views = moves.views([s["household_id"] for s in surveys], actor)
+    who, now, calendar = Actor(actor.id, actor.username), clock.now(), business_calendar()
+    planned: list[tuple[int, Move]] = []
+    results = [Result(s["household_id"], "refused") for s in surveys]
+    for index, survey in enumerate(surveys):
+        try:
+            view = _found(views, survey["household_id"])
+            standard = standard_on(survey["surveyed_on"])
+            move = plan_survey(view, workflow(view.workflow, view.workflow_version),
+                               classified(standard, view.area, survey), survey, standard,
+                               actor=who, now=now, calendar=calendar)
+            planned.append((index, move))
+            views[view.id] = None
+        except DomainError as error:
+            if not each:
+                raise
+            results[index].error = error
+    _write(results, planned, [])
+    for index, _ in planned:
+        results[index].status = "recorded"
+    return results
+
+
+def standard_on(surveyed_on) -> Standard:
+    """Return the standard in force on a survey's date, or refuse naming the field."""
     try:
-        result = classify(standard, household.area, survey["deprivations"],
-                          income_vnd=survey.get("income_per_capita_month"),
-                          income_score=survey.get("income_score"))
+        return standard_in_force(standards(), surveyed_on)
+    except StandardError as error:  # the date is the caller's: name the field
+        raise InvalidInput(N_("No poverty standard is in force on %(day)s."),
+                           params={"day": surveyed_on}, fields={"surveyed_on": [
+                               error.message]}) from error
+
+
+def classified(standard: Standard, area: str, survey: Mapping):
+    """Classify a survey under `standard`; a survey that cannot be is refused naming fields."""
+    try:
+        return classify(standard, area, survey["deprivations"],
+                        income_vnd=survey.get("income_per_capita_month"),
+                        income_score=survey.get("income_score"))
     except ClassificationError as error:
-        raise InvalidInput(N_("Household %(id)s: the survey cannot be classified."),
-                           params={"id": household.id}, fields=error.fields) from error
-    writes.assessments.append({
-        "household_id": household.id, "surveyed_on": surveyed_on, "standard": standard.code,
-        "income_per_capita_month": survey.get("income_per_capita_month"),
-        "income_score": survey.get("income_score"), "deprivations": dict(survey["deprivations"]),
-        "deprivation_count": result.deprivation_count, "classification": result.classification,
-        "income_line": result.income_line, "explanation": explain(result, standard, "vi"),
-        "explanation_en": explain(result, standard, "en"),
-        "recorded_by_id": actor.id, "created_at": clock.now()})
-    household.proposed_classification = result.classification
-    writes.households.append(_household_row(household))
-
-
-def _household_row(household: Case) -> dict:
-    return {"b_id": household.id, "b_version": household.version, "b_state": household.state,
-            "b_proposed": household.proposed_classification}
-
-
-def _plan_transition(actor: User, household: Case, trigger: str, data: dict,
-                     reason: str | None, writes: Writes, system: bool = False) -> None:
-    definition = workflow(household.workflow, household.workflow_version)
-    transition = transition_for(definition, household.state, trigger)
-    if not system and (transition.automatic or transition.approval or transition.actions):
-        raise Forbidden(N_("'%(trigger)s' cannot be done for a whole list this way; use the "
-                           "approvals queue."), params={"trigger": trigger})
-    if not system:
-        require_role(actor, *transition.roles)
-    payload, reason = validate(transition, data, reason)
-    if transition.conditions:
-        facts = CaseFacts(household.state, household.classification,
-                          household.proposed_classification, {}, _proposed(household.id))
-        check_guards(transition, facts, payload, business_calendar())
-    now, source = clock.now(), household.state
-    household.state = transition.dest
-    writes.events.append(event_row(household, source, definition, transition, payload, reason,
-                                   now, actor))
-    writes.households.append(_household_row(household))
-    _plan_deadlines(household, definition, transition.dest, payload, now, writes)
-
-
-def _proposed(household_id: int) -> int:
-    return db.session.scalar(db.select(db.func.count(SupportItem.id)).where(
-        SupportItem.household_id == household_id, SupportItem.state == "proposed")) or 0
-
-
-def _plan_deadlines(household: Case, definition, dest, payload, now, writes: Writes) -> None:
-    ended, created = deadline_changes(household.pending, definition, dest, payload, now,
-                                      business_calendar())
-    writes.ended_deadlines.extend(ended)
-    household.pending = [row for row in household.pending if row.id not in ended]
-    writes.moves[household.id] = dest
-    writes.new_deadlines.extend(deadline_row(household.id, plan, now) for plan in created)
-
-
-def _write(writes: Writes) -> None:
-    session = db.session
-    if writes.ended_deadlines:
-        session.execute(update(Deadline).where(Deadline.id.in_(writes.ended_deadlines))
-                        .values(status="cancelled"))
-    alerts.close_ended(writes.moves)
-    if writes.households:
-        _update_households(writes.households)
-    moved = list(writes.moves)
-    if moved:  # as cases.apply does: a request made on a version now gone is stale
-        session.execute(update(Approval).where(
-            Approval.household_id.in_(moved), Approval.status == "pending",
-        ).values(status="stale", decided_by=SYSTEM, decided_at=clock.now()))
-    for model, rows in ((Assessment, writes.assessments), (Event, writes.events),
-                        (Deadline, writes.new_deadlines)):
-        if rows:
-            session.execute(insert(model.__table__), rows)
-    session.expire_all()
-
-
-def _update_households(rows: list[dict]) -> None:
-    """Move each household once, checking its version like the ORM does for one."""
-    latest = {row["b_id"]: row for row in rows}  # a survey then classify: the last state wins
-    table = Household.__table__
-    statement = (
-        update(table)
-        .where(table.c.id == bindparam("b_id"), table.c.version == bindparam("b_version"))
-        .values(state=bindparam("b_state"), proposed_classification=bindparam("b_proposed"),
-                version=table.c.version + 1, updated_at=clock.now())
-    )
-    result = db.session.connection().execute(statement, list(latest.values()))
-    if db.engine.dialect.supports_sane_multi_rowcount and result.rowcount != len(latest):
-        raise StaleVersion(N_("Some households were changed meanwhile; nothing was saved. "
-                              "Reload the list and try again."))
+        renamed = {API_FIELDS.get(k, k): v for k, v in error.fields.items()}
+        raise InvalidInput(N_("The survey cannot be classified."), fields=renamed) from error

@@ -14,10 +14,11 @@ from sqlalchemy import or_
 
 from caseflow import clock
 from caseflow.domain.engine import ends_deadline, transition_for, validate_payload
+from caseflow.domain.planner import CLOCK
 from caseflow.domain.workflow import TimerDef, WorkflowDef
 from caseflow.extensions import db
 from caseflow.models import Deadline, Household
-from caseflow.services import alerts, cases, outbox
+from caseflow.services import alerts, cases, moves, outbox
 from caseflow.services.claims import claim
 from caseflow.services.definitions import business_calendar, workflow
 
@@ -181,7 +182,8 @@ def _escalate(household, deadline, timer, definition) -> None:
 def _auto(household, deadline, timer, definition) -> None:
     transition = transition_for(definition, household.state, timer.trigger)
     payload = validate_payload(transition, {}, clock.today())
-    cases.apply(household, definition, transition, payload, None, actor=None)
+    cases.move(moves.views([household.id])[household.id], definition, transition, payload,
+               None, actor=CLOCK)
 
 
 def _repeat(household, deadline, timer, definition) -> None:

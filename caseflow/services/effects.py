@@ -1,26 +1,29 @@
-"""Named actions that change rows besides the household; run inside the transition's transaction.
+"""Named actions that change rows besides the household; written with the moves that name them.
 
 The pure actions (household fields) live in caseflow.domain.guards.ACTIONS; these need the
-database. A workflow file names either kind in a transition's `actions`.
+database. Each takes every move of a batch that names it, and reads what the move pinned in
+its payload (caseflow.domain.guards.EFFECTS), so that it acts on exactly what was approved.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from caseflow.domain import guards
 from caseflow.extensions import db
-from caseflow.models import Household, SupportItem
+from caseflow.models import SupportItem
 
 
-def approve_proposed_supports(household: Household) -> None:
-    """The approved support plan approves the items it was made of."""
-    db.session.execute(db.update(SupportItem).where(
-        SupportItem.household_id == household.id, SupportItem.state == "proposed",
-    ).values(state="approved", version=SupportItem.version + 1))
+def approve_proposed_supports(moves: Sequence) -> None:
+    """The approved support plan approves the items it was asked for, and only those."""
+    ids = [i for move in moves for i in move.event["data"].get("support_items", ())]
+    if ids:
+        db.session.execute(db.update(SupportItem).where(
+            SupportItem.id.in_(ids), SupportItem.state == "proposed",
+        ).values(state="approved", version=SupportItem.version + 1))
 
 
-EFFECTS: dict[str, Callable[[Household], None]] = {
+EFFECTS: dict[str, Callable[[Sequence], None]] = {
     "approve_proposed_supports": approve_proposed_supports,
 }
 if set(EFFECTS) != set(guards.EFFECTS):  # the domain names each effect; its body lives here

@@ -216,8 +216,8 @@ def test_a_request_made_stale_by_a_change_does_not_block_a_new_one(api) -> None:
 def test_a_household_that_moved_on_is_not_blocked_by_its_old_request(api) -> None:
     hid, old = requested(api)
     api.fire(hid, "complain", reason="khiếu nại về thu nhập")
-    api.survey(hid)
-    api.fire(hid, "agree", meeting_on=days_ago(14), posted_on=days_ago(14), agreement_pct=80)
+    api.survey(hid, surveyed_on=days_ago(10))
+    api.fire(hid, "agree", meeting_on=days_ago(8), posted_on=days_ago(8), agreement_pct=80)
 
     response = api.fire(hid, "recognise")
 

@@ -171,7 +171,8 @@ def test_an_officer_of_the_province_sees_households_of_its_communes(api) -> None
 
 def test_history_lists_events_oldest_first_with_the_contracts_fields(api) -> None:
     hid = api.register()["id"]
-    api.fire(hid, "start_review", reason="form 01 received", review_kind="periodic")
+    api.fire(hid, "start_review", reason="form 01 received", review_kind="periodic",
+             started_on=clock.today().isoformat())
 
     history = api.get(f"/households/{hid}/history").json
 

@@ -9,7 +9,7 @@ import pytest
 from caseflow import clock
 from caseflow.extensions import db
 from caseflow.models import ApiToken, SupportItem, Unit
-from tests.factories import PASSWORD, assert_error, at, days_ago
+from tests.factories import PASSWORD, assert_error, at, posted
 
 
 def count(app, model) -> int:
@@ -20,11 +20,7 @@ def count(app, model) -> int:
 
 
 def recognised(api, who: str = "worker", **register) -> int:
-    hid = api.register(who, **register)["id"]
-    api.fire(hid, "start_review", who)
-    api.survey(hid, who)
-    api.fire(hid, "agree", who, meeting_on=days_ago(14), posted_on=days_ago(14),
-             agreement_pct=80)
+    hid = posted(api, who, **register)
     approval = api.fire(hid, "recognise", who).json["approval"]
     approver = "chair" if who == "worker" else "chair2"
     assert api.post(f"/approvals/{approval['id']}/approve", {}, who=approver).status_code == 200

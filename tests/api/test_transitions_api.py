@@ -428,13 +428,13 @@ def test_a_periodic_review_has_no_decision_deadline(api) -> None:
 # -- one Machine per (workflow, version) ------------------------------------------------------
 
 def test_firing_twenty_transitions_builds_at_most_one_machine(api, machines_built) -> None:
-    hid = api.register()["id"]
-    fired = [api.fire(hid, "start_review").status_code]
+    hid, today = api.register()["id"], clock.today().isoformat()
+    fired = [api.fire(hid, "start_review", started_on=today).status_code]
     for _ in range(10):
-        assert api.survey(hid).status_code == 201
+        assert api.survey(hid, surveyed_on=today).status_code == 201
         fired.append(api.fire(hid, "disagree", agreement_pct=30).status_code)
     for _ in range(9):
-        api.survey(hid)
+        api.survey(hid, surveyed_on=today)
         fired.append(api.fire(hid, "agree", agreement_pct=90).status_code)
         fired.append(api.fire(hid, "complain", reason="khiếu nại").status_code)
 

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
-from caseflow import clock
-from tests.factories import ABOVE_LINE_SURVEY
+from tests.factories import ABOVE_LINE_SURVEY, days_ago
 
 
-def _posted_long_ago():
-    day = (clock.today() - timedelta(days=14)).isoformat()
-    return {"meeting_on": day, "posted_on": day, "agreement_pct": 80}
+def _posted(days: int = 14):
+    return {"meeting_on": days_ago(days), "posted_on": days_ago(days), "agreement_pct": 80}
 
 
 def test_household_walks_from_review_to_exit_with_every_step_in_history(api):
@@ -18,14 +14,14 @@ def test_household_walks_from_review_to_exit_with_every_step_in_history(api):
     hid = household["id"]
     assert household["state"] == "registered"
 
-    assert api.fire(hid, "start_review").status_code == 200
-    survey = api.survey(hid)
+    assert api.fire(hid, "start_review", started_on=days_ago(120)).status_code == 200
+    survey = api.survey(hid, surveyed_on=days_ago(110))
     assert survey.status_code == 201, survey.json
     assert survey.json["classification"] == "poor"
     assert api.get(f"/households/{hid}").json["state"] == "classified"
-    assert api.fire(hid, "agree", **_posted_long_ago()).status_code == 200
+    assert api.fire(hid, "agree", **_posted(100)).status_code == 200
 
-    asked = api.fire(hid, "recognise")
+    asked = api.fire(hid, "recognise", decided_on=days_ago(90))
     assert asked.status_code == 202, asked.json
     approved = api.post(f"/approvals/{asked.json['approval']['id']}/approve",
                         {"comment": "QĐ 12/UBND"}, who="chair")
@@ -35,14 +31,16 @@ def test_household_walks_from_review_to_exit_with_every_step_in_history(api):
 
     assert api.post(f"/households/{hid}/supports", {"program": "livelihood_model"}).status_code \
         == 201
-    asked = api.fire(hid, "assign_support")
+    asked = api.fire(hid, "assign_support", decided_on=days_ago(80))
     assert asked.status_code == 202, asked.json
     assert api.post(f"/approvals/{asked.json['approval']['id']}/approve", {},
                     who="chair").status_code == 200
 
-    assert api.fire(hid, "start_review", review_kind="periodic").status_code == 200
-    assert api.survey(hid, **ABOVE_LINE_SURVEY).json["classification"] == "middle"
-    assert api.fire(hid, "agree", **_posted_long_ago()).status_code == 200
+    assert api.fire(hid, "start_review", review_kind="periodic",
+                    started_on=days_ago(60)).status_code == 200
+    assert api.survey(hid, surveyed_on=days_ago(50),
+                      **ABOVE_LINE_SURVEY).json["classification"] == "middle"
+    assert api.fire(hid, "agree", **_posted(40)).status_code == 200
     asked = api.fire(hid, "exit")
     assert asked.status_code == 202, asked.json
     done = api.post(f"/approvals/{asked.json['approval']['id']}/approve", {}, who="chair")
@@ -64,7 +62,7 @@ def test_approving_the_support_plan_approves_its_proposed_items(api):
     hid = api.register()["id"]
     api.fire(hid, "start_review")
     api.survey(hid)
-    api.fire(hid, "agree", **_posted_long_ago())
+    api.fire(hid, "agree", **_posted())
     api.post(f"/approvals/{api.fire(hid, 'recognise').json['approval']['id']}/approve", {},
              who="chair")
     api.post(f"/households/{hid}/supports", {"program": "health_insurance"})

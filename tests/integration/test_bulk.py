@@ -25,7 +25,7 @@ def _survey(hid: int) -> dict:
 def test_fire_many_moves_every_household_with_history_and_timers(ctx, world):
     ids = _register(world, 5)
     moved = bulk.fire_many(world.user("worker"), ids, "start_review", {"review_kind": "regular"})
-    assert moved == 5
+    assert [r.status for r in moved] == ["applied"] * 5
     states = db.session.scalars(db.select(Household.state).where(Household.id.in_(ids))).all()
     assert set(states) == {"under_review"}
     events = db.session.scalars(db.select(Event).where(Event.trigger == "start_review")).all()
@@ -37,7 +37,8 @@ def test_fire_many_moves_every_household_with_history_and_timers(ctx, world):
 def test_record_surveys_classifies_households_under_review(ctx, world):
     ids = _register(world, 3)
     bulk.fire_many(world.user("worker"), ids, "start_review")
-    assert bulk.record_surveys(world.user("worker"), [_survey(h) for h in ids]) == 3
+    recorded = bulk.record_surveys(world.user("worker"), [_survey(h) for h in ids])
+    assert [(r.status, r.classification) for r in recorded] == [("recorded", "poor")] * 3
     rows = db.session.execute(db.select(Household.state, Household.proposed_classification,
                                         Household.version).where(Household.id.in_(ids))).all()
     assert {tuple(r) for r in rows} == {("classified", "poor", 3)}
@@ -74,9 +75,9 @@ def test_moving_a_list_closes_requests_made_on_the_old_state(ctx, world):
 
     worker = world.user("worker")
     hid = _register(world, 1)[0]
-    cases.fire(worker, hid, "start_review")
-    assessments.record(worker, hid, {"surveyed_on": clock.today(), **POOR_SURVEY})
     day = clock.today() - timedelta(days=14)
+    cases.fire(worker, hid, "start_review", {"started_on": day})
+    assessments.record(worker, hid, {"surveyed_on": day, **POOR_SURVEY})
     cases.fire(worker, hid, "agree", {"meeting_on": day, "posted_on": day,
                                       "agreement_pct": 90})
     request = cases.fire(worker, hid, "recognise").approval
@@ -92,9 +93,9 @@ def test_moving_a_list_closes_the_alerts_whose_work_ended_as_one_move_does(ctx, 
 
     worker = world.user("worker")
     hid = _register(world, 1)[0]
-    cases.fire(worker, hid, "start_review", {"review_kind": "periodic"})
-    assessments.record(worker, hid, {"surveyed_on": clock.today(), **POOR_SURVEY})
     day = clock.today() - timedelta(days=14)
+    cases.fire(worker, hid, "start_review", {"review_kind": "periodic", "started_on": day})
+    assessments.record(worker, hid, {"surveyed_on": day, **POOR_SURVEY})
     cases.fire(worker, hid, "agree", {"meeting_on": day, "posted_on": day,
                                       "agreement_pct": 90})
     deadlines.sweep(deliver=False)

@@ -11,7 +11,7 @@ import pytest
 from caseflow import clock
 from caseflow.extensions import db
 from caseflow.models import Approval, Event
-from caseflow.services import approvals, cases
+from caseflow.services import approvals, bulk, cases
 
 TIMEOUT = 20
 #: each request runs on its own connection: the writes must really be committed
@@ -104,7 +104,7 @@ def test_two_fires_that_both_read_the_same_version_one_wins(on_postgres, app, wo
                                                             monkeypatch):
     hid = api.register()["id"]
     # both requests have loaded the household at the same version before either writes
-    hold_everyone_after(monkeypatch, cases, "transition_for", 2)
+    hold_everyone_after(monkeypatch, bulk, "transition_for", 2)
     body = {"trigger": "start_review"}
 
     responses = at_once(app, world, [("worker", f"/households/{hid}/transitions", body),
@@ -165,7 +165,7 @@ def test_two_requests_for_approval_at_once_one_is_kept(on_postgres, app, world, 
                                                        monkeypatch):
     hid, approval_id = posted_with_request(api)
     api.post(f"/approvals/{approval_id}/reject", {"reason": "thiếu hồ sơ"}, who="chair")
-    hold_everyone_after(monkeypatch, cases, "transition_for", 2)
+    hold_everyone_after(monkeypatch, bulk, "transition_for", 2)
     path = f"/households/{hid}/transitions"
 
     responses = at_once(app, world, [("worker", path, {"trigger": "recognise"}),

@@ -19,7 +19,7 @@ POSTED_BEFORE_HOLIDAY = date(2025, 4, 4)
 
 def facts(classification=None, proposed=None, posted_on=None, supports=0) -> CaseFacts:
     state_data = {"posted_on": posted_on} if posted_on else {}
-    return CaseFacts("posted", classification, proposed, state_data, supports)
+    return CaseFacts("posted", classification, proposed, state_data, tuple(range(supports)))
 
 
 def run(name: str, case: CaseFacts, data=None, params=None):

@@ -134,10 +134,12 @@ def test_a_household_goes_from_registration_to_recognition_in_a_real_browser(ser
     household_url = worker.page.url
     worker.shoot("03-household-registered")
 
+    worker.page.fill("#start_review-started_on", typed_days_ago(25))
     worker.submit("#action-start_review button[type=submit]")
     assert worker.state() == "Đang rà soát"
 
     worker.page.click("text=Ghi phiếu khảo sát")
+    worker.page.fill("#surveyed_on", typed_days_ago(23))
     worker.page.fill("#income", "1.200.000")
     for indicator in ("employment", "health_insurance", "water"):
         worker.page.check(f"#{indicator}")

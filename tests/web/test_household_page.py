@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from tests import factories
 from tests.factories import ABOVE_LINE_SURVEY, days_ago
 from tests.web.support import posted, requested, shown_days_ago, today
 
@@ -222,11 +223,12 @@ def test_support_is_proposed_from_the_page_of_a_recognised_household(pages, api_
 
 def followed_up(api) -> int:
     """A household recognised as poor, then found above the line and exited: in follow-up."""
-    household, request = requested(api)
+    household = factories.posted(api, days=60)
+    request = api.fire(household, "recognise", decided_on=days_ago(50)).json["approval"]["id"]
     api.post(f"/approvals/{request}/approve", {}, who="chair")
-    api.fire(household, "start_review", review_kind="periodic")
-    api.survey(household, **ABOVE_LINE_SURVEY)
-    api.fire(household, "agree", meeting_on=days_ago(21), posted_on=days_ago(21),
+    api.fire(household, "start_review", review_kind="periodic", started_on=days_ago(40))
+    api.survey(household, surveyed_on=days_ago(35), **ABOVE_LINE_SURVEY)
+    api.fire(household, "agree", meeting_on=days_ago(30), posted_on=days_ago(30),
              agreement_pct=90)
     exit_request = api.fire(household, "exit").json["approval"]["id"]
     assert api.post(f"/approvals/{exit_request}/approve", {}, who="chair").status_code == 200

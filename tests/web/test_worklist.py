@@ -51,14 +51,14 @@ def test_late_work_stays_on_the_list_after_the_sweep_raised_its_alert(pages, api
 
 def test_late_work_leaves_the_list_when_the_household_moves_on(pages, api_as) -> None:
     late = api_as.register()["id"]
-    api_as.fire(late, "start_review", started_on=days_ago(20))
-    api_as.survey(late)
-    api_as.fire(late, "agree", meeting_on=days_ago(1), posted_on=days_ago(1), agreement_pct=90)
+    api_as.fire(late, "start_review", started_on=days_ago(40))
+    api_as.survey(late, surveyed_on=days_ago(38))
+    api_as.fire(late, "agree", meeting_on=days_ago(30), posted_on=days_ago(30), agreement_pct=90)
     api_as.fire(late, "complain", reason="Hộ khiếu nại")  # back to review: still late
     pages.login("worker")
     assert counts(pages.get("/").text)["overdue"] == 1
 
-    api_as.survey(late)
+    api_as.survey(late, surveyed_on=days_ago(25))
     api_as.fire(late, "agree", meeting_on=days_ago(21), posted_on=days_ago(21), agreement_pct=90)
     decided = api_as.fire(late, "recognise")
     api_as.post(f"/approvals/{decided.json['approval']['id']}/approve", {}, who="chair")

@@ -1,0 +1,190 @@
+"""The one writer of moves, and the reader of what moves are planned from.
+
+Planning is pure (caseflow.domain.planner); this module reads the households a plan needs in a
+few queries per batch and writes a list of planned moves with batched statements: the same
+rows for one household (an API call) as for ten thousand (a round, an import, the clock).
+The caller owns the transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy import bindparam, insert, update
+
+from caseflow import clock
+from caseflow.domain.errors import N_, StaleVersion
+from caseflow.domain.planner import EDIT, SYSTEM, CaseView, LiveDeadline, Move, moved_to
+from caseflow.domain.statuses import LIVE_DEADLINES, ApprovalStatus, DeadlineStatus
+from caseflow.extensions import db
+from caseflow.models import (
+    Approval,
+    Assessment,
+    Deadline,
+    Event,
+    Household,
+    SupportItem,
+    Unit,
+    User,
+)
+from caseflow.services import alerts
+from caseflow.services.access import scoped
+from caseflow.services.effects import EFFECTS
+
+#: the household columns a plan reads, in CaseView's order
+COLUMNS = ("id", "unit_id", "area", "state", "classification", "proposed_classification",
+           "version", "workflow", "workflow_version", "recorded_on", "recorded_field")
+
+
+@dataclass
+class Written:
+    """The ids of the rows written for each move, in the order of the moves (when asked)."""
+
+    events: list[int | None] = field(default_factory=list)
+    assessments: list[int | None] = field(default_factory=list)
+
+
+def views(ids: Iterable[int], actor: User | None = None) -> dict[int, CaseView]:
+    """Read what moving these households needs, in four queries; within `actor`'s units."""
+    ids = list(dict.fromkeys(ids))
+    query = db.select(*(getattr(Household, c) for c in COLUMNS)).where(Household.id.in_(ids))
+    if actor is not None:
+        query = scoped(query.join(Unit, Unit.id == Household.unit_id), actor)
+    rows = {row.id: row for row in db.session.execute(query)}
+    live, data, supports = _live(rows), _state_data(rows), _proposed(rows)
+    return {hid: CaseView(*row, live=tuple(live.get(hid, ())), state_data=data.get(hid, {}),
+                          proposed_supports=tuple(supports.get(hid, ())))
+            for hid, row in rows.items()}
+
+
+def _live(ids: Iterable[int]) -> dict[int, list[LiveDeadline]]:
+    # by household only, so that no plan walks ix_deadline_due over every pending row
+    found: dict[int, list[LiveDeadline]] = {}
+    rows = db.session.execute(db.select(
+        Deadline.household_id, Deadline.id, Deadline.key, Deadline.state, Deadline.until_states,
+        Deadline.status).where(Deadline.household_id.in_(list(ids))))
+    for row in rows:
+        if row.status in LIVE_DEADLINES:
+            found.setdefault(row.household_id, []).append(
+                LiveDeadline(row.id, row.key, row.state, row.until_states))
+    return found
+
+
+def _state_data(ids: Iterable[int]) -> dict[int, dict]:
+    """The payload of the move that entered each household's state (edits are not moves)."""
+    entered = (db.select(db.func.max(Event.id)).where(
+        Event.household_id.in_(list(ids)), Event.trigger != EDIT).group_by(Event.household_id))
+    rows = db.session.execute(db.select(Event.household_id, Event.data).where(
+        Event.id.in_(entered)))
+    return {row.household_id: row.data or {} for row in rows}
+
+
+def _proposed(ids: Iterable[int]) -> dict[int, list[int]]:
+    found: dict[int, list[int]] = {}
+    rows = db.session.execute(db.select(SupportItem.household_id, SupportItem.id).where(
+        SupportItem.household_id.in_(list(ids)), SupportItem.state == "proposed")
+        .order_by(SupportItem.id))
+    for row in rows:
+        found.setdefault(row.household_id, []).append(row.id)
+    return found
+
+
+def write(moves: Sequence[Move], *, returning: bool = False) -> Written:
+    """Write every planned move: households, deadlines, alerts, requests, history, effects."""
+    session = db.session
+    session.flush()  # the caller's own changes (a decided request) go first, then ours
+    written = Written()
+    if not moves:
+        return written
+    _update_households(moves)
+    ended = [i for move in moves for i in move.ended_deadlines]
+    if ended:
+        session.execute(update(Deadline).where(Deadline.id.in_(ended))
+                        .values(status=DeadlineStatus.CANCELLED))
+    moved = moved_to(moves)
+    alerts.close_ended(moved)
+    _close_stale_requests(moves)
+    written.assessments = _insert(Assessment, [m.assessment for m in moves], returning)
+    written.events = _insert(Event, [m.event or None for m in moves], returning)
+    _insert(Deadline, [_deadline_row(m.case.id, plan, m.event["at"])
+                       for m in moves for plan in m.new_deadlines], False)
+    for name in dict.fromkeys(e for m in moves for e in m.effects):
+        EFFECTS[name]([m for m in moves if name in m.effects])
+    session.expire_all()
+    return written
+
+
+def request(rows: Sequence[dict]) -> list[int]:
+    """Write requests for approval (planner.plan_request); return their ids in order.
+
+    A household's pending request made on an older version could only be closed as stale, so
+    it is, now; the caller has refused households whose pending request is still current.
+    """
+    if not rows:
+        return []
+    db.session.flush()
+    db.session.execute(update(Approval).where(
+        Approval.household_id.in_([row["household_id"] for row in rows]),
+        Approval.status == ApprovalStatus.PENDING,
+    ).values(status=ApprovalStatus.STALE, decided_by=SYSTEM, decided_at=clock.now()))
+    ids = _insert(Approval, list(rows), True)
+    db.session.expire_all()
+    return ids
+
+
+def _update_households(moves: Sequence[Move]) -> None:
+    """Move each household once, checking its version like the ORM does for one."""
+    latest = {m.case.id: m for m in moves}  # a survey then classify: the last plan wins
+    table = Household.__table__
+    statement = (
+        update(table)
+        .where(table.c.id == bindparam("b_id"), table.c.version == bindparam("b_version"))
+        .values(state=bindparam("b_state"), classification=bindparam("b_class"),
+                proposed_classification=bindparam("b_proposed"),
+                recorded_on=bindparam("b_on"), recorded_field=bindparam("b_field"),
+                version=table.c.version + 1, updated_at=clock.now())
+    )
+    rows = [{"b_id": m.case.id, "b_version": m.case.version, "b_state": m.dest,
+             "b_class": m.classification, "b_proposed": m.proposed_classification,
+             "b_on": m.recorded_on, "b_field": m.recorded_field} for m in latest.values()]
+    result = db.session.connection().execute(statement, rows)
+    if db.engine.dialect.supports_sane_multi_rowcount and result.rowcount != len(rows):
+        raise StaleVersion(N_("The household was changed by someone else meanwhile; "
+                              "reload it and try again.") if len(rows) == 1 else
+                           N_("Some households were changed meanwhile; nothing was saved. "
+                              "Reload the list and try again."))
+
+
+def _close_stale_requests(moves: Sequence[Move]) -> None:
+    """A request made on a version now gone is stale; the one a move carries out is not."""
+    now = clock.now()
+    keep = [m.approval_id for m in moves if m.approval_id is not None]
+    ids = [m.case.id for m in moves]
+    statement = update(Approval).where(
+        Approval.household_id.in_(ids), Approval.status == ApprovalStatus.PENDING)
+    if keep:
+        statement = statement.where(Approval.id.not_in(keep))
+    db.session.execute(statement.values(status=ApprovalStatus.STALE, decided_by=SYSTEM,
+                                        decided_at=now))
+
+
+def _insert(model, rows: list[dict | None], returning: bool) -> list[int | None]:
+    """Insert the rows (None: nothing for that move); return their ids in order when asked."""
+    present = [row for row in rows if row]
+    if not present:
+        return [None] * len(rows)
+    table = model.__table__
+    if not returning:
+        db.session.execute(insert(table), present)
+        return []
+    ids = iter(db.session.scalars(
+        insert(table).returning(table.c.id, sort_by_parameter_order=True), present).all())
+    return [next(ids) if row else None for row in rows]
+
+
+def _deadline_row(household_id: int, plan, now) -> dict:
+    return {"household_id": household_id, "key": plan.key, "timer": plan.timer,
+            "kind": plan.kind, "due_at": plan.due_at, "state": plan.state,
+            "until_states": ",".join(plan.until), "status": DeadlineStatus.PENDING,
+            "attempts": 0, "created_at": now}
