@@ -6,6 +6,7 @@ from pathlib import Path
 
 import yaml
 
+from caseflow import clock
 from caseflow.domain.errors import N_, InvalidInput
 from caseflow.extensions import db
 from caseflow.models import Program, SupportItem, User
@@ -52,6 +53,9 @@ def propose(actor: User, household_id: int, program_code: str, note: str | None)
         item = SupportItem(household_id=household.id, program_code=program.code, note=note,
                            state="proposed", created_by=actor.username)
         db.session.add(item)
+        # the plan changed: a request for its approval made before now covers less than it
+        # holds, so the household's version moves and that request is stale when decided
+        household.updated_at = clock.now()
     return item
 
 

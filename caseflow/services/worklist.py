@@ -11,7 +11,17 @@ from sqlalchemy import ColumnElement, Select
 
 from caseflow import clock
 from caseflow.extensions import db
-from caseflow.models import Alert, Approval, Assessment, Deadline, Event, Household, Unit, User
+from caseflow.models import (
+    Alert,
+    Approval,
+    Assessment,
+    Deadline,
+    Event,
+    Household,
+    SupportItem,
+    Unit,
+    User,
+)
 from caseflow.services.access import scoped
 from caseflow.services.alerts import UNRESOLVED
 
@@ -43,6 +53,8 @@ class RequestContext:
     household: Household
     survey: Assessment | None
     entered: Event | None
+    #: the support items a support-plan request covers (what its approval approves)
+    supports: list[SupportItem] = field(default_factory=list)
 
 
 def late(now) -> ColumnElement[bool]:
@@ -99,8 +111,13 @@ def request_context(approvals: Iterable[Approval]) -> dict[int, RequestContext]:
         Household.id.in_(ids)))}
     surveys = _latest(Assessment, ids)
     entered = _latest(Event, ids)
+    pinned = {i for a in approvals for i in a.data.get("support_items", ())}
+    items = {item.id: item for item in db.session.scalars(
+        db.select(SupportItem).where(SupportItem.id.in_(pinned)))} if pinned else {}
     return {a.id: RequestContext(found[a.household_id], surveys.get(a.household_id),
-                                 entered.get(a.household_id)) for a in approvals}
+                                 entered.get(a.household_id),
+                                 [items[i] for i in a.data.get("support_items", ()) if i in items])
+            for a in approvals}
 
 
 def _latest(model, household_ids: list[int]) -> dict[int, object]:

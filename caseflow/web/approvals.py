@@ -6,7 +6,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext, ngettext
 from flask_login import current_user
 
-from caseflow.services import approvals, worklist
+from caseflow.services import approvals, supports, worklist
 from caseflow.web.auth import safe_next
 from caseflow.web.casefile import decides
 from caseflow.web.forms import DecisionForm
@@ -31,7 +31,8 @@ def _queue_page(form: DecisionForm, status: int = 200):
     return render_template("approvals.html", items=items, total=total, page=page,
                            per_page=PER_PAGE, context=worklist.request_context(items),
                            decidable=decidable, ticked=ticked, form=form,
-                           field_labels=field_labels()), status
+                           field_labels=field_labels(),
+                           programs={p.code: p for p in supports.programs()}), status
 
 
 @bp.route("/decide", methods=["POST"])

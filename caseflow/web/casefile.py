@@ -43,6 +43,8 @@ def render(household_id: int, *, forms: Mapping[str, Form] | None = None,
     shown = {action.transition.trigger for action in actions}
     notice = notice or next((m for t, m in (refused or {}).items() if t not in shown), None)
     programs = supports.programs()
+    items = supports.list_for(actor, household_id)
+    names = {p.code: p.name_en if lang() == "en" else p.name_vi for p in programs}
     eligible = supports.eligible_programs(household)
     approval = household.pending_approval
     monitored = any(t.kind == "repeat" for t in definition.states[household.state].timers)
@@ -51,7 +53,8 @@ def render(household_id: int, *, forms: Mapping[str, Form] | None = None,
         refused=refused or {}, notice=notice,
         history=households.history(actor, household_id),
         surveys=assessments.list_for(actor, household_id),
-        supports=supports.list_for(actor, household_id),
+        supports=items, support_names={i.id: names.get(i.program_code, i.program_code)
+                                       for i in items},
         deadlines=households.deadlines(actor, household_id),
         programs={p.code: p for p in programs},
         support_form=(support_form or SupportForm(eligible, lang(), formdata=None))

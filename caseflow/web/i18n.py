@@ -66,7 +66,8 @@ LABELS: dict[str, dict[str, str]] = {
 EXTRA_TRIGGERS = {"register": N_("Registered")}
 #: payload fields written by the system rather than asked for by a trigger's form
 EXTRA_FIELDS = {"assessment_classification": N_("Class found by the survey"),
-                "surveyed_on": N_("Survey date")}
+                "surveyed_on": N_("Survey date"),
+                "support_items": N_("Support items of the plan")}
 #: field messages the engine writes in English without a catalog entry of their own
 FIELD_MESSAGES = (
     N_("Missing data for required field."), N_("A date cannot be in the future."),

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from tests.factories import ABOVE_LINE_SURVEY, days_ago
+from caseflow.extensions import db
+from caseflow.models import SupportItem
+from tests.factories import ABOVE_LINE_SURVEY, days_ago, posted
 
 
 def _posted(days: int = 14):
@@ -70,3 +72,43 @@ def test_approving_the_support_plan_approves_its_proposed_items(api):
     api.post(f"/approvals/{asked.json['approval']['id']}/approve", {}, who="chair")
     items = api.get(f"/households/{hid}/supports").json
     assert [(i["program"], i["state"]) for i in items] == [("health_insurance", "approved")]
+
+
+def _recognised(api) -> int:
+    hid = posted(api, days=30)
+    asked = api.fire(hid, "recognise", decided_on=days_ago(20)).json["approval"]["id"]
+    assert api.post(f"/approvals/{asked}/approve", {}, who="chair").status_code == 200
+    return hid
+
+
+def test_a_support_proposed_after_the_plan_was_asked_for_makes_the_request_stale(api):
+    hid = _recognised(api)
+    api.post(f"/households/{hid}/supports", {"program": "livelihood_model"})
+    asked = api.fire(hid, "assign_support").json["approval"]["id"]
+    api.post(f"/households/{hid}/supports", {"program": "health_insurance"})
+
+    response = api.post(f"/approvals/{asked}/approve", {}, who="chair")
+
+    assert response.status_code == 409, response.json
+    items = api.get(f"/households/{hid}/supports").json
+    assert [i["state"] for i in items] == ["proposed", "proposed"]
+    assert api.get(f"/households/{hid}").json["state"] == "recognised"
+
+
+def test_the_plan_request_covers_the_items_proposed_when_it_was_asked(app, api):
+    hid = _recognised(api)
+    api.post(f"/households/{hid}/supports", {"program": "livelihood_model"})
+    asked = api.fire(hid, "assign_support").json["approval"]
+    with app.app_context():  # an item written behind the services' back, version unchanged
+        db.session.add(SupportItem(household_id=hid, program_code="health_insurance",
+                                   state="proposed", created_by="worker", version=1))
+        db.session.commit()
+
+    approved = api.post(f"/approvals/{asked['id']}/approve", {}, who="chair")
+
+    assert approved.status_code == 200, approved.json
+    states = {i["program"]: i["state"] for i in api.get(f"/households/{hid}/supports").json}
+    assert states == {"livelihood_model": "approved", "health_insurance": "proposed"}
+    history = api.get(f"/households/{hid}/history").json
+    assert history[-1]["data"]["support_items"] == asked["data"]["support_items"]
+    assert len(asked["data"]["support_items"]) == 1

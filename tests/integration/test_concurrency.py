@@ -11,7 +11,7 @@ import pytest
 from caseflow import clock
 from caseflow.extensions import db
 from caseflow.models import Approval, Event
-from caseflow.services import approvals, bulk, cases
+from caseflow.services import approvals, bulk
 
 TIMEOUT = 20
 #: each request runs on its own connection: the writes must really be committed
