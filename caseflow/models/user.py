@@ -13,6 +13,8 @@ from caseflow.models.base import UTCDateTime, utcnow
 from caseflow.models.unit import Unit
 
 ROLES = ("case_worker", "supervisor", "officer", "admin")
+#: a path prefix no unit has (paths are "/1/7/")
+NO_UNITS = "#none"
 
 
 class User(UserMixin, db.Model):
@@ -35,8 +37,14 @@ class User(UserMixin, db.Model):
 
     @property
     def scope_path(self) -> str:
-        """The path prefix of the units this user may see ("" for the whole country)."""
-        return self.unit.path if self.unit is not None else ""
+        """The path prefix of the units this user may see ("" for the whole country).
+
+        Only an admin without a unit sees the whole country; any other role without one (a row
+        made before a unit was required) sees nothing rather than everything.
+        """
+        if self.unit is not None:
+            return self.unit.path
+        return "" if self.role == "admin" else NO_UNITS
 
 
 class ApiToken(db.Model):

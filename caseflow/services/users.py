@@ -45,6 +45,10 @@ def create(username: str, role: str, unit_code: str | None = None,
     if role not in ROLES:
         raise InvalidInput(N_("Unknown role '%(role)s'."), params={"role": role},
                            fields={"role": [f"One of: {', '.join(ROLES)}."]})
+    if role != "admin" and not unit_code:
+        raise InvalidInput(N_("A user with the role %(role)s needs a unit; only an admin may "
+                              "have none."), params={"role": role},
+                           fields={"unit": ["Required for every role but admin."]})
     with transaction():
         if db.session.scalar(db.select(User.id).filter_by(username=username)) is not None:
             raise Conflict(N_("User %(name)s exists already."), params={"name": username})
