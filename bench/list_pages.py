@@ -38,7 +38,8 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=50)
     args = parser.parse_args()
     url = args.db or f"sqlite:///{tempfile.mkdtemp()}/pages.sqlite"
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "CASEFLOW_PASSWORD_HASH": "pbkdf2:sha256:1"})
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "CASEFLOW_PASSWORD_HASH": "pbkdf2:sha256:1",
+                      "SECRET_KEY": "bench"})
     with app.app_context():
         tokens = prepare(url, args.rows)
     client = app.test_client()

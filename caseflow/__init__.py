@@ -8,18 +8,23 @@ from collections.abc import Mapping
 from flask import Flask, request
 from werkzeug.routing import IntegerConverter
 
-from caseflow.config import API_SETTINGS, from_environment
+from caseflow.config import API_SETTINGS, from_environment, secret_key
 
 
-def create_app(config: Mapping | None = None) -> Flask:
+def create_app(config: Mapping | None = None, *, instance_path: str | None = None) -> Flask:
     """Build the application: configuration, extensions, blueprints, commands."""
-    app = Flask(__name__, instance_relative_config=True,
-                template_folder=os.path.join(os.path.dirname(__file__), "..", "templates"))
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        instance_path=instance_path,
+        template_folder=os.path.join(os.path.dirname(__file__), "..", "templates"),
+    )
     os.makedirs(app.instance_path, exist_ok=True)
     app.config.update(API_SETTINGS)
     app.config.update(from_environment(app.instance_path))
     if config:
         app.config.update(config)
+    app.config["SECRET_KEY"] = secret_key(app.config, app.instance_path)
     app.url_map.converters["int"] = RowId
     _init_extensions(app)
     _register(app)
@@ -53,8 +58,9 @@ def _init_extensions(app: Flask) -> None:
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(__file__), "migrations"))
     login.init_app(app)
-    babel.init_app(app, default_locale="vi", locale_selector=_locale,
-                   default_timezone="Asia/Ho_Chi_Minh")
+    babel.init_app(
+        app, default_locale="vi", locale_selector=_locale, default_timezone="Asia/Ho_Chi_Minh"
+    )
     csrf.init_app(app)
     api.init_app(app)
     app.extensions["caseflow.definitions"] = Definitions.load(app.config["CASEFLOW_WORKFLOWS"])
@@ -78,6 +84,7 @@ def _configure_sqlite(app: Flask, db) -> None:
     from sqlalchemy import event
 
     with app.app_context():
+
         @event.listens_for(db.engine, "connect")
         def _on_connect(connection, record):
             cursor = connection.cursor()

@@ -3,9 +3,20 @@
 from __future__ import annotations
 
 import os
+import secrets
+from collections.abc import Mapping
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+#: the key caseflow once fell back to: published, so anyone could sign a session with it
+PUBLISHED_KEYS = frozenset({"dev-only-change-me"})
+MISSING_KEY = (
+    "CASEFLOW_SECRET_KEY is not set. It signs sessions and form tokens, so caseflow will not "
+    "start without it outside development. Set it once per installation and keep it secret:\n"
+    "    export CASEFLOW_SECRET_KEY=$(python3 -c 'import secrets; print(secrets.token_hex(32))')"
+    "\n(For a development machine, export CASEFLOW_ENV=development instead: a random key is "
+    "then kept in the instance folder.)"
+)
 
 
 def from_environment(instance_path: str) -> dict:
@@ -14,7 +25,10 @@ def from_environment(instance_path: str) -> dict:
     default_db = "sqlite:///" + os.path.join(instance_path, "caseflow.sqlite")
     return {
         "SQLALCHEMY_DATABASE_URI": normalise_db_url(env("CASEFLOW_DATABASE_URL", default_db)),
-        "SECRET_KEY": env("CASEFLOW_SECRET_KEY", "dev-only-change-me"),
+        #: "development" on a developer's machine (`make run` exports it); anything else is
+        #: production, where nothing insecure is assumed
+        "CASEFLOW_ENV": env("CASEFLOW_ENV", "production"),
+        "SECRET_KEY": env("CASEFLOW_SECRET_KEY") or None,
         "CASEFLOW_SMTP_URL": env("CASEFLOW_SMTP_URL"),
         "CASEFLOW_MAIL_FROM": env("CASEFLOW_MAIL_FROM", "caseflow@localhost"),
         "CASEFLOW_WEBHOOK_URL": env("CASEFLOW_WEBHOOK_URL"),
@@ -35,11 +49,50 @@ def from_environment(instance_path: str) -> dict:
     }
 
 
+def secret_key(config: Mapping, instance_path: str) -> str:
+    """Return the key that signs sessions; refuse to go on without a real one.
+
+    In development (CASEFLOW_ENV=development) a random key is made once in the instance folder
+    and reused, so that `make run` needs no set-up and restarts keep people logged in.
+    """
+    key = config.get("SECRET_KEY")
+    if key in PUBLISHED_KEYS:
+        raise ConfigurationError(f"CASEFLOW_SECRET_KEY is a published key. {MISSING_KEY}")
+    if key:
+        return key
+    if config.get("CASEFLOW_ENV") == "development":
+        return development_key(Path(instance_path) / "secret_key")
+    raise ConfigurationError(MISSING_KEY)
+
+
+def development_key(path: Path) -> str:
+    """Return the key kept in `path`, making a random one (readable by its owner only) first.
+
+    The key is written aside and linked into place, so two processes starting at once agree on
+    one key and neither reads a half-written file.
+    """
+    if not path.exists():
+        draft = path.with_name(f".{path.name}.{os.getpid()}")
+        handle = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(handle, "w", encoding="ascii") as written:
+            written.write(secrets.token_hex(32) + "\n")
+        try:
+            os.link(draft, path)
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
+    key = path.read_text(encoding="ascii").strip()
+    if not key:
+        raise ConfigurationError(f"{path} is empty: delete it and start again.")
+    return key
+
+
 def normalise_db_url(url: str) -> str:
     """Use psycopg 3 for plain postgresql:// URLs."""
     for prefix in ("postgresql://", "postgres://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
+            return "postgresql+psycopg://" + url[len(prefix) :]
     return url
 
 
@@ -50,3 +103,7 @@ API_SETTINGS = {
     "OPENAPI_URL_PREFIX": "/api/v1",
     "OPENAPI_JSON_PATH": "openapi.json",
 }
+
+
+class ConfigurationError(RuntimeError):
+    """The environment does not let caseflow start safely; the message says what to set."""

@@ -38,23 +38,39 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def create(username: str, role: str, unit_code: str | None = None,
-           password: str | None = None, full_name: str = "",
-           email: str | None = None) -> tuple[User, str]:
+def create(
+    username: str,
+    role: str,
+    unit_code: str | None = None,
+    password: str | None = None,
+    full_name: str = "",
+    email: str | None = None,
+) -> tuple[User, str]:
     """Create a user; return it and a new API token (the only time it is shown)."""
     if role not in ROLES:
-        raise InvalidInput(N_("Unknown role '%(role)s'."), params={"role": role},
-                           fields={"role": [f"One of: {', '.join(ROLES)}."]})
+        raise InvalidInput(
+            N_("Unknown role '%(role)s'."),
+            params={"role": role},
+            fields={"role": [f"One of: {', '.join(ROLES)}."]},
+        )
     if role != "admin" and not unit_code:
-        raise InvalidInput(N_("A user with the role %(role)s needs a unit; only an admin may "
-                              "have none."), params={"role": role},
-                           fields={"unit": ["Required for every role but admin."]})
+        raise InvalidInput(
+            N_("A user with the role %(role)s needs a unit; only an admin may have none."),
+            params={"role": role},
+            fields={"unit": ["Required for every role but admin."]},
+        )
     with transaction():
         if db.session.scalar(db.select(User.id).filter_by(username=username)) is not None:
             raise Conflict(N_("User %(name)s exists already."), params={"name": username})
         unit = unit_by_code(unit_code, field="unit") if unit_code else None
-        user = User(username=username, role=role, unit=unit, full_name=full_name, email=email,
-                    password_hash=_hash(password or secrets.token_urlsafe(16)))
+        user = User(
+            username=username,
+            role=role,
+            unit=unit,
+            full_name=full_name,
+            email=email,
+            password_hash=_hash(password or secrets.token_urlsafe(16)),
+        )
         db.session.add(user)
         db.session.flush()
         token = _new_token(user)

@@ -27,8 +27,9 @@ def test_an_admin_needs_no_unit(world, ctx) -> None:
 
 
 def test_the_command_line_refuses_a_case_worker_without_a_unit(world, ctx) -> None:
-    result = ctx.test_cli_runner().invoke(args=["users", "create", "nounit", "--role",
-                                                "case_worker", "--password", PASSWORD])
+    result = ctx.test_cli_runner().invoke(
+        args=["users", "create", "nounit", "--role", "case_worker", "--password", PASSWORD]
+    )
 
     assert result.exit_code == 1
     assert "needs a unit" in result.output
