@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+MB = 1024 * 1024
 #: the key caseflow once fell back to: published, so anyone could sign a session with it
 PUBLISHED_KEYS = frozenset({"dev-only-change-me"})
 MISSING_KEY = (
@@ -23,6 +24,9 @@ def from_environment(instance_path: str) -> dict:
     """Return the configuration read from the environment, with safe defaults."""
     env = os.environ.get
     default_db = "sqlite:///" + os.path.join(instance_path, "caseflow.sqlite")
+    development = env("CASEFLOW_ENV") == "development"
+    #: plain-HTTP development (and an intranet that says CASEFLOW_SECURE_COOKIES=0) only
+    secure_cookies = env("CASEFLOW_SECURE_COOKIES", "0" if development else "1") == "1"
     return {
         "SQLALCHEMY_DATABASE_URI": normalise_db_url(env("CASEFLOW_DATABASE_URL", default_db)),
         #: "development" on a developer's machine (`make run` exports it); anything else is
@@ -40,10 +44,13 @@ def from_environment(instance_path: str) -> dict:
         "CASEFLOW_PASSWORD_HASH": env("CASEFLOW_PASSWORD_HASH", "scrypt"),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
-        "SESSION_COOKIE_SECURE": env("CASEFLOW_SECURE_COOKIES", "0") == "1",
+        "SESSION_COOKIE_SECURE": secure_cookies,
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
-        "REMEMBER_COOKIE_SECURE": env("CASEFLOW_SECURE_COOKIES", "0") == "1",
+        "REMEMBER_COOKIE_SECURE": secure_cookies,
+        #: a larger body is refused (413) before it is read; upload views may take more
+        "MAX_CONTENT_LENGTH": int(env("CASEFLOW_MAX_BODY_MB", "10")) * MB,
+        "CASEFLOW_UPLOAD_MAX_BYTES": int(env("CASEFLOW_UPLOAD_MAX_MB", "20")) * MB,
         # a form may stay open through a long survey on a slow line before it is sent
         "WTF_CSRF_TIME_LIMIT": int(env("CASEFLOW_FORM_HOURS", "8")) * 3600,
     }

@@ -108,15 +108,33 @@ def test_the_session_cookie_is_http_only_and_same_site(pages) -> None:
     assert "SameSite=Lax" in cookie
 
 
-@pytest.mark.parametrize(("value", "secure"), [("1", True), ("0", False)])
-def test_cookies_are_secure_when_the_environment_says_so(monkeypatch, tmp_path, value,
-                                                         secure) -> None:
-    monkeypatch.setenv("CASEFLOW_SECURE_COOKIES", value)
+@pytest.mark.parametrize(("environment", "value", "secure"), [
+    (None, None, True), ("production", None, True), ("development", None, False),
+    (None, "0", False), (None, "1", True), ("development", "1", True),
+])
+def test_cookies_are_secure_unless_in_development_or_turned_off(
+        monkeypatch, tmp_path, environment, value, secure) -> None:
+    for name, setting in (("CASEFLOW_ENV", environment), ("CASEFLOW_SECURE_COOKIES", value)):
+        if setting is None:
+            monkeypatch.delenv(name, raising=False)
+        else:
+            monkeypatch.setenv(name, setting)
 
     config = from_environment(str(tmp_path))
 
     assert config["SESSION_COOKIE_SECURE"] is secure
     assert config["REMEMBER_COOKIE_SECURE"] is secure
+
+
+def test_a_form_over_the_size_limit_gets_the_error_page_in_vietnamese(pages) -> None:
+    pages.login("worker")
+
+    response = pages.post("/households/new", {"head_name": "x" * (11 * 1024 * 1024)},
+                          page="/households/new")
+
+    assert response.status_code == 413
+    assert "quá lớn" in response.text
+    assert "<html" in response.text
 
 
 def test_pages_forbid_framing_and_foreign_scripts(pages) -> None:
