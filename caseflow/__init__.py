@@ -51,12 +51,12 @@ class RowId(IntegerConverter):
 
 
 def _init_extensions(app: Flask) -> None:
-    from caseflow import limits
     from caseflow import models  # noqa: F401  (tables must be known to migrations)
     from caseflow.extensions import api, babel, csrf, db, login, migrate
+    from caseflow.limits import init_app as limit_bodies
     from caseflow.services.definitions import Definitions
 
-    limits.init_app(app)  # first: CSRF reads the body in its own hook
+    limit_bodies(app)  # first: CSRF reads the body in its own hook
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(__file__), "migrations"))
     login.init_app(app)
