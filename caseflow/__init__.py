@@ -6,6 +6,7 @@ import os
 from collections.abc import Mapping
 
 from flask import Flask, request
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from caseflow.config import API_SETTINGS, from_environment, secret_key
@@ -25,6 +26,9 @@ def create_app(config: Mapping | None = None, *, instance_path: str | None = Non
     if config:
         app.config.update(config)
     app.config["SECRET_KEY"] = secret_key(app.config, app.instance_path)
+    if app.config["CASEFLOW_PROXIES"]:
+        # the client's address (login throttling) from the last N X-Forwarded-For entries
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["CASEFLOW_PROXIES"])
     app.url_map.converters["int"] = RowId
     _init_extensions(app)
     _register(app)
@@ -118,20 +122,21 @@ def _is_api() -> bool:
 
 
 def _user_from_bearer(req):
+    from caseflow.api.auth import bearer_token
     from caseflow.services.users import user_for_token
 
-    header = req.headers.get("Authorization", "")
-    if header.startswith("Bearer ") and _is_api():
-        return user_for_token(header[7:].strip())
-    return None
+    token = bearer_token() if _is_api() else None
+    return user_for_token(token) if token else None
 
 
 def _user_from_session(user_id: str):
-    """The pages' logged-in user; the API (exempt from CSRF) knows only bearer tokens."""
-    from caseflow.extensions import db
-    from caseflow.models import User
+    """The pages' logged-in user, while the session they logged in with is live on the server;
+    the API (exempt from CSRF) knows only bearer tokens."""
+    from flask import session
 
-    if _is_api():
+    from caseflow.services.logins import user_for_session
+    from caseflow.web.auth import SESSION_TOKEN
+
+    if _is_api() or not user_id.isdigit():
         return None
-    user = db.session.get(User, int(user_id))
-    return user if user is not None and user.active else None
+    return user_for_session(int(user_id), session.get(SESSION_TOKEN))

@@ -40,6 +40,10 @@ def from_environment(instance_path: str) -> dict:
         "CASEFLOW_TIMEZONE": env("CASEFLOW_TIMEZONE", "Asia/Ho_Chi_Minh"),
         "CASEFLOW_SWEEP_SECONDS": int(env("CASEFLOW_SWEEP_SECONDS", "30")),
         "CASEFLOW_SCHEDULER": env("CASEFLOW_SCHEDULER", "0") == "1",
+        #: days an API token lives after it is issued
+        "CASEFLOW_TOKEN_DAYS": int(env("CASEFLOW_TOKEN_DAYS", "30")),
+        #: reverse proxies in front of caseflow whose X-Forwarded-For is believed (none)
+        "CASEFLOW_PROXIES": int(env("CASEFLOW_PROXIES", "0")),
         #: werkzeug's method; tests use a cheap one, production keeps scrypt
         "CASEFLOW_PASSWORD_HASH": env("CASEFLOW_PASSWORD_HASH", "scrypt"),
         "SESSION_COOKIE_HTTPONLY": True,

@@ -84,4 +84,6 @@ class CaseflowApi(Api):
 
 def handle_domain_error(error: DomainError):
     """Turn a domain error into the JSON envelope (API) and let pages handle their own."""
-    return error_response(error.status, error.code, translate(error), error.fields)
+    response, status = error_response(error.status, error.code, translate(error), error.fields)
+    response.headers.update(getattr(error, "headers", {}))  # e.g. Retry-After on 429
+    return response, status

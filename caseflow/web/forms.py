@@ -23,6 +23,7 @@ from wtforms import (
 from wtforms import Form as PlainForm
 from wtforms.validators import (
     AnyOf,
+    EqualTo,
     InputRequired,
     Length,
     NumberRange,
@@ -91,6 +92,25 @@ class LoginForm(Form):
     password = PasswordField(lazy_gettext("Password"), validators=[InputRequired(REQUIRED)],
                              render_kw={"autocomplete": "current-password"})
     next = HiddenField()
+
+
+DIFFERENT_PASSWORDS = lazy_gettext("The two new passwords differ.")
+
+
+class PasswordForm(Form):
+    """A logged-in user's new password, typed twice, and the current one to prove it is them."""
+
+    current = PasswordField(lazy_gettext("Current password"),
+                            validators=[InputRequired(REQUIRED)],
+                            render_kw={"autocomplete": "current-password"})
+    new = PasswordField(lazy_gettext("New password"), validators=[InputRequired(REQUIRED)],
+                        description=lazy_gettext("At least 10 characters, without your user "
+                                                 "name; not a common password."),
+                        render_kw={"autocomplete": "new-password"})
+    again = PasswordField(lazy_gettext("New password again"),
+                          validators=[InputRequired(REQUIRED),
+                                      EqualTo("new", DIFFERENT_PASSWORDS)],
+                          render_kw={"autocomplete": "new-password"})
 
 
 class TokenForm(Form):

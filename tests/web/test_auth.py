@@ -49,14 +49,16 @@ def test_an_empty_login_form_shows_which_fields_are_missing_in_vietnamese(pages)
     assert response.text.count("Vui lòng điền trường này.") == 2
 
 
-def test_failed_logins_are_throttled_even_for_the_right_password(pages) -> None:
-    for _ in range(5):
+def test_after_three_failures_even_the_right_password_waits(pages) -> None:
+    for _ in range(3):
         assert pages.post("/login", {"username": "worker", "password": "x"}).status_code == 401
 
     response = pages.post("/login", {"username": "worker", "password": PASSWORD})
 
     assert response.status_code == 429
     assert "Đăng nhập sai quá nhiều lần" in response.text
+    assert "1 giây" in response.text
+    assert response.headers["Retry-After"] == "1"
 
 
 @pytest.mark.parametrize(("target", "lands_on"), [
