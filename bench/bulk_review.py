@@ -64,7 +64,7 @@ def prepare(url: str) -> None:
     units.load([{"code": "P", "name": "Tỉnh", "level": "province"},
                 {"code": "C", "name": "Xã", "level": "commune", "parent_code": "P",
                  "area": "rural"}])
-    users.create("worker", "case_worker", "C", "x")
+    users.create("worker", "case_worker", "C")
 
 
 def seed(rows: int) -> tuple[list[int], list[int]]:

@@ -58,8 +58,8 @@ def prepare(url: str, rows: int) -> dict[str, str]:
     units.load([{"code": "P", "name": "Tỉnh", "level": "province"}] + [
         {"code": f"C{i}", "name": f"Xã {i}", "level": "commune", "parent_code": "P",
          "area": "rural"} for i in range(COMMUNES)])
-    tokens = {"case worker (one commune)": users.create("worker", "case_worker", "C7", "x")[1],
-              "officer (the province)": users.create("officer", "officer", "P", "x")[1]}
+    tokens = {"case worker (one commune)": users.create("worker", "case_worker", "C7")[1],
+              "officer (the province)": users.create("officer", "officer", "P")[1]}
     unit_ids = db.session.scalars(db.select(Unit.id).where(Unit.level == "commune")
                                   .order_by(Unit.id)).all()
     now = clock.now()

@@ -91,8 +91,17 @@ def users() -> None:
 @click.option(
     "--role", required=True, type=click.Choice(["case_worker", "supervisor", "officer", "admin"])
 )
-@click.option("--unit", "unit_code", default=None, help="code of the unit the user works in")
-@click.option("--password", default=None, help="a password for the web pages")
+@click.option(
+    "--unit",
+    "unit_code",
+    default=None,
+    help="code of the unit the user works in (every role but admin needs one)",
+)
+@click.option(
+    "--password",
+    default=None,
+    help="a password for the web pages: 10 characters or more, not a common one",
+)
 @click.option("--email", default=None)
 @with_appcontext
 @fail_on_domain_error
@@ -103,6 +112,67 @@ def create_user(name, role, unit_code, password, email) -> None:
     user, token = users_service.create(name, role, unit_code, password, email=email)
     click.echo(f"created {user.username} ({user.role})")
     click.echo(token)
+
+
+@users.command("list")
+@with_appcontext
+def list_users() -> None:
+    """List every user: name, role, unit and whether they may log in."""
+    from caseflow.services import users as users_service
+
+    rows = [
+        (u.username, u.role, u.unit.code if u.unit else "-", "active" if u.active else "inactive")
+        for u in users_service.listing()
+    ]
+    widths = [
+        max(len(row[i]) for row in [("user", "role", "unit", "status"), *rows]) for i in range(4)
+    ]
+    for row in [("user", "role", "unit", "status"), *rows]:
+        click.echo(
+            "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+        )
+
+
+@users.command("deactivate")
+@click.argument("name")
+@with_appcontext
+@fail_on_domain_error
+def deactivate_user(name: str) -> None:
+    """Stop NAME from logging in: end their sessions and revoke their API tokens."""
+    from caseflow.services import users as users_service
+
+    sessions, tokens = users_service.deactivate(name)
+    click.echo(f"{name} deactivated; {sessions} sessions ended, {tokens} tokens revoked")
+
+
+@users.command("set-password")
+@click.argument("name")
+@click.option(
+    "--password",
+    prompt="New password",
+    hide_input=True,
+    confirmation_prompt=True,
+    help="the new password (asked twice, hidden, when not given)",
+)
+@with_appcontext
+@fail_on_domain_error
+def set_user_password(name: str, password: str) -> None:
+    """Give NAME a new password (asked twice) and end their sessions."""
+    from caseflow.services import users as users_service
+
+    ended = users_service.set_password(name, password)
+    click.echo(f"password of {name} changed; {ended} sessions ended")
+
+
+@users.command("revoke-tokens")
+@click.argument("name")
+@with_appcontext
+@fail_on_domain_error
+def revoke_user_tokens(name: str) -> None:
+    """Revoke every API token of NAME (their web sessions stay)."""
+    from caseflow.services import users as users_service
+
+    click.echo(f"revoked {users_service.revoke_tokens(name)} tokens of {name}")
 
 
 @click.group("units")
