@@ -34,6 +34,7 @@ from wtforms.validators import (
 from wtforms.widgets import HiddenInput
 
 from caseflow import clock
+from caseflow.domain import passwords
 from caseflow.domain.standards import Standard
 from caseflow.domain.workflow import FieldDef, TransitionDef
 from caseflow.web.fields import AmountField, DayField, Form, NumberField, not_in_future
@@ -104,8 +105,9 @@ class PasswordForm(Form):
                             validators=[InputRequired(REQUIRED)],
                             render_kw={"autocomplete": "current-password"})
     new = PasswordField(lazy_gettext("New password"), validators=[InputRequired(REQUIRED)],
-                        description=lazy_gettext("At least 10 characters, without your user "
-                                                 "name; not a common password."),
+                        description=lazy_gettext("At least %(count)s characters, without your "
+                                                 "user name; not a common password.",
+                                                 count=passwords.MIN_LENGTH),
                         render_kw={"autocomplete": "new-password"})
     again = PasswordField(lazy_gettext("New password again"),
                           validators=[InputRequired(REQUIRED),
