@@ -15,6 +15,8 @@ $(BIN)/caseflow: setup.cfg pyproject.toml
 setup: $(BIN)/caseflow
 
 ## Set up, create the SQLite database with demo data, and serve http://127.0.0.1:5000
+# development: a random secret key kept in instance/secret_key, cookies not marked Secure
+run: export CASEFLOW_ENV ?= development
 run: setup
 	$(BIN)/caseflow init-db
 	$(BIN)/caseflow demo

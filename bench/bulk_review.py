@@ -39,7 +39,8 @@ def main() -> None:
     args = parser.parse_args()
     folder = tempfile.mkdtemp()
     url = args.db or f"sqlite:///{folder}/bench.sqlite"
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "CASEFLOW_PASSWORD_HASH": "pbkdf2:sha256:1"})
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "CASEFLOW_PASSWORD_HASH": "pbkdf2:sha256:1",
+                      "SECRET_KEY": "bench"})
     with app.app_context():
         prepare(url)
         worker = db.session.get(users.User, 1)
@@ -63,7 +64,7 @@ def prepare(url: str) -> None:
     units.load([{"code": "P", "name": "Tỉnh", "level": "province"},
                 {"code": "C", "name": "Xã", "level": "commune", "parent_code": "P",
                  "area": "rural"}])
-    users.create("worker", "case_worker", "C", "x")
+    users.create("worker", "case_worker", "C")
 
 
 def seed(rows: int) -> tuple[list[int], list[int]]:

@@ -38,7 +38,8 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=50)
     args = parser.parse_args()
     url = args.db or f"sqlite:///{tempfile.mkdtemp()}/pages.sqlite"
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "CASEFLOW_PASSWORD_HASH": "pbkdf2:sha256:1"})
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "CASEFLOW_PASSWORD_HASH": "pbkdf2:sha256:1",
+                      "SECRET_KEY": "bench"})
     with app.app_context():
         tokens = prepare(url, args.rows)
     client = app.test_client()
@@ -57,8 +58,8 @@ def prepare(url: str, rows: int) -> dict[str, str]:
     units.load([{"code": "P", "name": "Tỉnh", "level": "province"}] + [
         {"code": f"C{i}", "name": f"Xã {i}", "level": "commune", "parent_code": "P",
          "area": "rural"} for i in range(COMMUNES)])
-    tokens = {"case worker (one commune)": users.create("worker", "case_worker", "C7", "x")[1],
-              "officer (the province)": users.create("officer", "officer", "P", "x")[1]}
+    tokens = {"case worker (one commune)": users.create("worker", "case_worker", "C7")[1],
+              "officer (the province)": users.create("officer", "officer", "P")[1]}
     unit_ids = db.session.scalars(db.select(Unit.id).where(Unit.level == "commune")
                                   .order_by(Unit.id)).all()
     now = clock.now()

@@ -165,7 +165,7 @@ def main() -> None:
         Path(args.db.removeprefix("sqlite:///")).unlink(missing_ok=True)
     os.environ.pop("CASEFLOW_SCHEDULER", None)
     app = create_app({"SQLALCHEMY_DATABASE_URI": args.db, "CASEFLOW_SMTP_URL": None,
-                      "CASEFLOW_WEBHOOK_URL": None})
+                      "CASEFLOW_WEBHOOK_URL": None, "SECRET_KEY": "bench"})
     print(f"database: {app.config['SQLALCHEMY_DATABASE_URI'].split('@')[-1]}")
     if not args.reuse:
         build(app, args.rows)

@@ -6,20 +6,29 @@ import os
 from collections.abc import Mapping
 
 from flask import Flask, request
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
-from caseflow.config import API_SETTINGS, from_environment
+from caseflow.config import API_SETTINGS, from_environment, secret_key
 
 
-def create_app(config: Mapping | None = None) -> Flask:
+def create_app(config: Mapping | None = None, *, instance_path: str | None = None) -> Flask:
     """Build the application: configuration, extensions, blueprints, commands."""
-    app = Flask(__name__, instance_relative_config=True,
-                template_folder=os.path.join(os.path.dirname(__file__), "..", "templates"))
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        instance_path=instance_path,
+        template_folder=os.path.join(os.path.dirname(__file__), "..", "templates"),
+    )
     os.makedirs(app.instance_path, exist_ok=True)
     app.config.update(API_SETTINGS)
     app.config.update(from_environment(app.instance_path))
     if config:
         app.config.update(config)
+    app.config["SECRET_KEY"] = secret_key(app.config, app.instance_path)
+    if app.config["CASEFLOW_PROXIES"]:
+        # the client's address (login throttling) from the last N X-Forwarded-For entries
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["CASEFLOW_PROXIES"])
     app.url_map.converters["int"] = RowId
     _init_extensions(app)
     _register(app)
@@ -48,13 +57,16 @@ class RowId(IntegerConverter):
 def _init_extensions(app: Flask) -> None:
     from caseflow import models  # noqa: F401  (tables must be known to migrations)
     from caseflow.extensions import api, babel, csrf, db, login, migrate
+    from caseflow.limits import init_app as limit_bodies
     from caseflow.services.definitions import Definitions
 
+    limit_bodies(app)  # first: CSRF reads the body in its own hook
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(__file__), "migrations"))
     login.init_app(app)
-    babel.init_app(app, default_locale="vi", locale_selector=_locale,
-                   default_timezone="Asia/Ho_Chi_Minh")
+    babel.init_app(
+        app, default_locale="vi", locale_selector=_locale, default_timezone="Asia/Ho_Chi_Minh"
+    )
     csrf.init_app(app)
     api.init_app(app)
     app.extensions["caseflow.definitions"] = Definitions.load(app.config["CASEFLOW_WORKFLOWS"])
@@ -84,6 +96,7 @@ def _configure_sqlite(app: Flask, db) -> None:
     from sqlalchemy import event
 
     with app.app_context():
+
         @event.listens_for(db.engine, "connect")
         def _on_connect(connection, record):
             connection.isolation_level = None
@@ -120,20 +133,21 @@ def _is_api() -> bool:
 
 
 def _user_from_bearer(req):
+    from caseflow.api.auth import bearer_token
     from caseflow.services.users import user_for_token
 
-    header = req.headers.get("Authorization", "")
-    if header.startswith("Bearer ") and _is_api():
-        return user_for_token(header[7:].strip())
-    return None
+    token = bearer_token() if _is_api() else None
+    return user_for_token(token) if token else None
 
 
 def _user_from_session(user_id: str):
-    """The pages' logged-in user; the API (exempt from CSRF) knows only bearer tokens."""
-    from caseflow.extensions import db
-    from caseflow.models import User
+    """The pages' logged-in user, while the session they logged in with is live on the server;
+    the API (exempt from CSRF) knows only bearer tokens."""
+    from flask import session
 
-    if _is_api():
+    from caseflow.services.logins import user_for_session
+    from caseflow.web.auth import SESSION_TOKEN
+
+    if _is_api() or not user_id.isdigit():
         return None
-    user = db.session.get(User, int(user_id))
-    return user if user is not None and user.active else None
+    return user_for_session(int(user_id), session.get(SESSION_TOKEN))

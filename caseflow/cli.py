@@ -20,10 +20,22 @@ def register(app: Flask) -> None:
 
 def main() -> None:
     """Entry point of the `caseflow` console script."""
-    from caseflow import create_app
+    FlaskGroup(create_app=_app_or_reason, add_default_commands=True, load_dotenv=False)(
+        prog_name="caseflow"
+    )
 
-    FlaskGroup(create_app=create_app, add_default_commands=True,
-               load_dotenv=False)(prog_name="caseflow")
+
+def _app_or_reason() -> Flask:
+    """Build the app; a configuration that is not safe is one message, not a traceback."""
+    from flask.cli import NoAppException
+
+    from caseflow import create_app
+    from caseflow.config import ConfigurationError
+
+    try:
+        return create_app()
+    except ConfigurationError as error:
+        raise NoAppException(str(error)) from None
 
 
 def fail_on_domain_error(function):
@@ -39,6 +51,7 @@ def fail_on_domain_error(function):
             for name, problems in error.fields.items():
                 click.echo(f"  {name}: {'; '.join(map(str, problems))}", err=True)
             sys.exit(1)
+
     return wrapper
 
 
@@ -75,10 +88,20 @@ def users() -> None:
 
 @users.command("create")
 @click.argument("name")
-@click.option("--role", required=True,
-              type=click.Choice(["case_worker", "supervisor", "officer", "admin"]))
-@click.option("--unit", "unit_code", default=None, help="code of the unit the user works in")
-@click.option("--password", default=None, help="a password for the web pages")
+@click.option(
+    "--role", required=True, type=click.Choice(["case_worker", "supervisor", "officer", "admin"])
+)
+@click.option(
+    "--unit",
+    "unit_code",
+    default=None,
+    help="code of the unit the user works in (every role but admin needs one)",
+)
+@click.option(
+    "--password",
+    default=None,
+    help="a password for the web pages: 10 characters or more, not a common one",
+)
 @click.option("--email", default=None)
 @with_appcontext
 @fail_on_domain_error
@@ -89,6 +112,67 @@ def create_user(name, role, unit_code, password, email) -> None:
     user, token = users_service.create(name, role, unit_code, password, email=email)
     click.echo(f"created {user.username} ({user.role})")
     click.echo(token)
+
+
+@users.command("list")
+@with_appcontext
+def list_users() -> None:
+    """List every user: name, role, unit and whether they may log in."""
+    from caseflow.services import users as users_service
+
+    rows = [
+        (u.username, u.role, u.unit.code if u.unit else "-", "active" if u.active else "inactive")
+        for u in users_service.listing()
+    ]
+    widths = [
+        max(len(row[i]) for row in [("user", "role", "unit", "status"), *rows]) for i in range(4)
+    ]
+    for row in [("user", "role", "unit", "status"), *rows]:
+        click.echo(
+            "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+        )
+
+
+@users.command("deactivate")
+@click.argument("name")
+@with_appcontext
+@fail_on_domain_error
+def deactivate_user(name: str) -> None:
+    """Stop NAME from logging in: end their sessions and revoke their API tokens."""
+    from caseflow.services import users as users_service
+
+    sessions, tokens = users_service.deactivate(name)
+    click.echo(f"{name} deactivated; {sessions} sessions ended, {tokens} tokens revoked")
+
+
+@users.command("set-password")
+@click.argument("name")
+@click.option(
+    "--password",
+    prompt="New password",
+    hide_input=True,
+    confirmation_prompt=True,
+    help="the new password (asked twice, hidden, when not given)",
+)
+@with_appcontext
+@fail_on_domain_error
+def set_user_password(name: str, password: str) -> None:
+    """Give NAME a new password (asked twice) and end their sessions."""
+    from caseflow.services import users as users_service
+
+    ended = users_service.set_password(name, password)
+    click.echo(f"password of {name} changed; {ended} sessions ended")
+
+
+@users.command("revoke-tokens")
+@click.argument("name")
+@with_appcontext
+@fail_on_domain_error
+def revoke_user_tokens(name: str) -> None:
+    """Revoke every API token of NAME (their web sessions stay)."""
+    from caseflow.services import users as users_service
+
+    click.echo(f"revoked {users_service.revoke_tokens(name)} tokens of {name}")
 
 
 @click.group("units")
@@ -134,8 +218,10 @@ def check_workflows(folder: Path | None) -> None:
 
     folder = folder or Path(current_app.config["CASEFLOW_WORKFLOWS"])
     for definition in check_folder(folder):
-        click.echo(f"ok {definition.name} v{definition.version} "
-                   f"({len(definition.states)} states, {len(definition.transitions)} transitions)")
+        click.echo(
+            f"ok {definition.name} v{definition.version} "
+            f"({len(definition.states)} states, {len(definition.transitions)} transitions)"
+        )
     click.echo("ok standards")
 
 
@@ -155,8 +241,13 @@ def _moment(context, param, value: str | None):
 
 
 @click.command("sweep")
-@click.option("--as-of", "as_of", callback=_moment, metavar="ISO-TIME",
-              help="fire what is due at this moment instead of now (moves the clock)")
+@click.option(
+    "--as-of",
+    "as_of",
+    callback=_moment,
+    metavar="ISO-TIME",
+    help="fire what is due at this moment instead of now (moves the clock)",
+)
 @with_appcontext
 @fail_on_domain_error
 def sweep(as_of) -> None:
@@ -164,14 +255,19 @@ def sweep(as_of) -> None:
     from caseflow.services import deadlines
 
     result = deadlines.sweep(as_of)
-    click.echo(f"cancelled {result.cancelled}, failed {result.failed}, "
-               f"messages sent {result.delivered}")
+    click.echo(
+        f"cancelled {result.cancelled}, failed {result.failed}, messages sent {result.delivered}"
+    )
     click.echo(f"fired {result.fired}")
 
 
 @click.command("scheduler")
-@click.option("--seconds", type=click.IntRange(min=1), default=None,
-              help="seconds between sweeps (default: CASEFLOW_SWEEP_SECONDS)")
+@click.option(
+    "--seconds",
+    type=click.IntRange(min=1),
+    default=None,
+    help="seconds between sweeps (default: CASEFLOW_SWEEP_SECONDS)",
+)
 @with_appcontext
 def scheduler(seconds: int | None) -> None:
     """Run the ticker that sweeps deadlines, as its own process (several are harmless)."""

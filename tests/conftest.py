@@ -44,7 +44,9 @@ def app(database_url):
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": _psycopg(database_url),
                       "SECRET_KEY": "test", "WTF_CSRF_ENABLED": True,
                       "CASEFLOW_PASSWORD_HASH": "pbkdf2:sha256:1000",
-                      "CASEFLOW_SMTP_URL": None, "CASEFLOW_WEBHOOK_URL": None})
+                      "CASEFLOW_SMTP_URL": None, "CASEFLOW_WEBHOOK_URL": None,
+                      # tests move the clock years ahead with the world's tokens in hand
+                      "CASEFLOW_TOKEN_DAYS": 36500})
     with app.app_context():
         _fresh_schema()
         from flask_migrate import upgrade

@@ -1,4 +1,4 @@
-"""Bearer tokens: issue one for a user name and password."""
+"""Bearer tokens: issue one for a user name and password; revoke the one in use."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from flask_smorest import Blueprint
 
 from caseflow.api.base import error_response
 from caseflow.schemas.others import TokenArgs, TokenSchema
-from caseflow.services import users
+from caseflow.services import logins, users
 
 blp = Blueprint("auth", __name__, description="API tokens")
 
@@ -24,13 +24,30 @@ def require_token():
     return None
 
 
+def bearer_token() -> str | None:
+    """Return the token of the request's `Authorization: Bearer ...` header, if any."""
+    header = request.headers.get("Authorization", "")
+    return header[7:].strip() if header.startswith("Bearer ") else None
+
+
 @blp.route("/auth/tokens", methods=["POST"], endpoint="Tokens")
 @blp.arguments(TokenArgs)
 @blp.response(201, TokenSchema)
 def create_token(args):
-    """Exchange a user name and password for an API token."""
-    return {"token": users.issue_token(args["username"], args["password"],
-                                       request.remote_addr or "-")}
+    """Exchange a user name and password for an API token (valid CASEFLOW_TOKEN_DAYS days).
+
+    Repeated failures from one address wait before they are checked: 429 with Retry-After.
+    """
+    return {
+        "token": logins.issue_token(args["username"], args["password"], request.remote_addr or "-")
+    }
+
+
+@blp.route("/auth/tokens/current", methods=["DELETE"], endpoint="CurrentToken")
+@blp.response(204)
+def revoke_current_token():
+    """Revoke the token this request was sent with; it is refused (401) from now on."""
+    users.revoke_token(bearer_token())
 
 
 def actor():

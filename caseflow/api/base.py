@@ -72,6 +72,9 @@ class CaseflowApi(Api):
         )
         if status == 400 and not data.get("message"):
             message = "The request body is not valid JSON."
+        if status == 413:
+            message = gettext("The request body is larger than the limit of %(mb)s MB.",
+                              mb=(request.max_content_length or 0) // (1024 * 1024))
         response, status = error_response(status, CODES.get(status, "error"), message, fields)
         for name, value in error.get_headers():  # e.g. Allow on 405
             if name.lower() != "content-type":
@@ -81,4 +84,6 @@ class CaseflowApi(Api):
 
 def handle_domain_error(error: DomainError):
     """Turn a domain error into the JSON envelope (API) and let pages handle their own."""
-    return error_response(error.status, error.code, translate(error), error.fields)
+    response, status = error_response(error.status, error.code, translate(error), error.fields)
+    response.headers.update(getattr(error, "headers", {}))  # e.g. Retry-After on 429
+    return response, status

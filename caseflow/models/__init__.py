@@ -6,12 +6,12 @@ from caseflow.models.history import Approval, Event
 from caseflow.models.household import Household, Member
 from caseflow.models.support import Program, SupportItem
 from caseflow.models.unit import Unit
-from caseflow.models.user import ApiToken, LoginAttempt, User
+from caseflow.models.user import ApiToken, LoginAttempt, User, UserSession
 from caseflow.models.visit import Visit
 from caseflow.models.workflow import CalendarDay, WorkflowDefinition
 
 __all__ = [
     "Alert", "ApiToken", "Approval", "Assessment", "CalendarDay", "Deadline", "Event",
     "Household", "LoginAttempt", "Member", "Outbox", "Program", "SupportItem", "Unit", "User",
-    "Visit", "WorkflowDefinition",
+    "UserSession", "Visit", "WorkflowDefinition",
 ]

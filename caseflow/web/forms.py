@@ -23,6 +23,7 @@ from wtforms import (
 from wtforms import Form as PlainForm
 from wtforms.validators import (
     AnyOf,
+    EqualTo,
     InputRequired,
     Length,
     NumberRange,
@@ -33,6 +34,7 @@ from wtforms.validators import (
 from wtforms.widgets import HiddenInput
 
 from caseflow import clock
+from caseflow.domain import passwords
 from caseflow.domain.standards import Standard
 from caseflow.domain.workflow import FieldDef, TransitionDef
 from caseflow.web.fields import AmountField, DayField, Form, NumberField, not_in_future
@@ -91,6 +93,26 @@ class LoginForm(Form):
     password = PasswordField(lazy_gettext("Password"), validators=[InputRequired(REQUIRED)],
                              render_kw={"autocomplete": "current-password"})
     next = HiddenField()
+
+
+DIFFERENT_PASSWORDS = lazy_gettext("The two new passwords differ.")
+
+
+class PasswordForm(Form):
+    """A logged-in user's new password, typed twice, and the current one to prove it is them."""
+
+    current = PasswordField(lazy_gettext("Current password"),
+                            validators=[InputRequired(REQUIRED)],
+                            render_kw={"autocomplete": "current-password"})
+    new = PasswordField(lazy_gettext("New password"), validators=[InputRequired(REQUIRED)],
+                        description=lazy_gettext("At least %(count)s characters, without your "
+                                                 "user name; not a common password.",
+                                                 count=passwords.MIN_LENGTH),
+                        render_kw={"autocomplete": "new-password"})
+    again = PasswordField(lazy_gettext("New password again"),
+                          validators=[InputRequired(REQUIRED),
+                                      EqualTo("new", DIFFERENT_PASSWORDS)],
+                          render_kw={"autocomplete": "new-password"})
 
 
 class TokenForm(Form):

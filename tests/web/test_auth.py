@@ -49,14 +49,16 @@ def test_an_empty_login_form_shows_which_fields_are_missing_in_vietnamese(pages)
     assert response.text.count("Vui lòng điền trường này.") == 2
 
 
-def test_failed_logins_are_throttled_even_for_the_right_password(pages) -> None:
-    for _ in range(5):
+def test_after_three_failures_even_the_right_password_waits(pages) -> None:
+    for _ in range(3):
         assert pages.post("/login", {"username": "worker", "password": "x"}).status_code == 401
 
     response = pages.post("/login", {"username": "worker", "password": PASSWORD})
 
     assert response.status_code == 429
     assert "Đăng nhập sai quá nhiều lần" in response.text
+    assert "1 giây" in response.text
+    assert response.headers["Retry-After"] == "1"
 
 
 @pytest.mark.parametrize(("target", "lands_on"), [
@@ -108,15 +110,33 @@ def test_the_session_cookie_is_http_only_and_same_site(pages) -> None:
     assert "SameSite=Lax" in cookie
 
 
-@pytest.mark.parametrize(("value", "secure"), [("1", True), ("0", False)])
-def test_cookies_are_secure_when_the_environment_says_so(monkeypatch, tmp_path, value,
-                                                         secure) -> None:
-    monkeypatch.setenv("CASEFLOW_SECURE_COOKIES", value)
+@pytest.mark.parametrize(("environment", "value", "secure"), [
+    (None, None, True), ("production", None, True), ("development", None, False),
+    (None, "0", False), (None, "1", True), ("development", "1", True),
+])
+def test_cookies_are_secure_unless_in_development_or_turned_off(
+        monkeypatch, tmp_path, environment, value, secure) -> None:
+    for name, setting in (("CASEFLOW_ENV", environment), ("CASEFLOW_SECURE_COOKIES", value)):
+        if setting is None:
+            monkeypatch.delenv(name, raising=False)
+        else:
+            monkeypatch.setenv(name, setting)
 
     config = from_environment(str(tmp_path))
 
     assert config["SESSION_COOKIE_SECURE"] is secure
     assert config["REMEMBER_COOKIE_SECURE"] is secure
+
+
+def test_a_form_over_the_size_limit_gets_the_error_page_in_vietnamese(pages) -> None:
+    pages.login("worker")
+
+    response = pages.post("/households/new", {"head_name": "x" * (11 * 1024 * 1024)},
+                          page="/households/new")
+
+    assert response.status_code == 413
+    assert "quá lớn" in response.text
+    assert "<html" in response.text
 
 
 def test_pages_forbid_framing_and_foreign_scripts(pages) -> None:
