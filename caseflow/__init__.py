@@ -9,6 +9,7 @@ from flask import Flask, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
+from caseflow import clock
 from caseflow.config import API_SETTINGS, from_environment, secret_key
 
 
@@ -64,9 +65,9 @@ def _init_extensions(app: Flask) -> None:
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(__file__), "migrations"))
     login.init_app(app)
-    babel.init_app(
-        app, default_locale="vi", locale_selector=_locale, default_timezone="Asia/Ho_Chi_Minh"
-    )
+    babel.init_app(app, default_locale="vi", locale_selector=_locale,
+                   default_timezone=app.config["CASEFLOW_TIMEZONE"])
+    clock.use_business_timezone(app.config["CASEFLOW_TIMEZONE"])
     csrf.init_app(app)
     api.init_app(app)
     app.extensions["caseflow.definitions"] = Definitions.load(app.config["CASEFLOW_WORKFLOWS"])
@@ -78,7 +79,9 @@ def _locale() -> str:
     asks for with Accept-Language, else the messages' own English."""
     from flask import session
 
-    if request.path.startswith("/api/"):
+    from caseflow.api.base import is_api_request
+
+    if is_api_request():
         return request.accept_languages.best_match(["vi", "en"]) or "en"
     return session.get("lang") or "vi"
 
@@ -123,20 +126,22 @@ def _register(app: Flask) -> None:
     web.register(app)
     login.request_loader(_user_from_bearer)
     login.user_loader(_user_from_session)
-    app.before_request(lambda: require_token() if _is_api() else None)
+    app.before_request(lambda: require_token() if _needs_token() else None)
     app.register_error_handler(DomainError, domain_error)
     cli.register(app)
 
 
-def _is_api() -> bool:
-    return request.path.startswith("/api/v1/") and not request.path.endswith("/openapi.json")
+def _needs_token() -> bool:
+    from caseflow.api.base import is_api_request
+
+    return is_api_request() and not request.path.endswith("/openapi.json")
 
 
 def _user_from_bearer(req):
     from caseflow.api.auth import bearer_token
     from caseflow.services.users import user_for_token
 
-    token = bearer_token() if _is_api() else None
+    token = bearer_token() if _needs_token() else None
     return user_for_token(token) if token else None
 
 
@@ -145,9 +150,10 @@ def _user_from_session(user_id: str):
     the API (exempt from CSRF) knows only bearer tokens."""
     from flask import session
 
+    from caseflow.api.base import is_api_request
     from caseflow.services.logins import user_for_session
     from caseflow.web.auth import SESSION_TOKEN
 
-    if _is_api() or not user_id.isdigit():
+    if is_api_request() or not user_id.isdigit():
         return None
     return user_for_session(int(user_id), session.get(SESSION_TOKEN))

@@ -226,10 +226,10 @@ def check_workflows(folder: Path | None) -> None:
 
 
 def _moment(context, param, value: str | None):
-    """Parse an ISO time; without an offset it is business-local time (Asia/Ho_Chi_Minh)."""
+    """Parse an ISO time; without an offset it is business-local time (CASEFLOW_TIMEZONE)."""
     from datetime import datetime
 
-    from caseflow.clock import BUSINESS_TZ
+    from caseflow import clock
 
     if value is None:
         return None
@@ -237,7 +237,7 @@ def _moment(context, param, value: str | None):
         moment = datetime.fromisoformat(value)
     except ValueError:
         raise click.BadParameter(f"not an ISO time: {value!r}") from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=BUSINESS_TZ)
+    return moment if moment.tzinfo else moment.replace(tzinfo=clock.BUSINESS_TZ)
 
 
 @click.command("sweep")

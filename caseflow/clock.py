@@ -9,8 +9,15 @@ from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 _state = threading.local()
+#: the business calendar's zone: Vietnam's unless CASEFLOW_TIMEZONE says otherwise
 BUSINESS_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 UTC_TZ = UTC
+
+
+def use_business_timezone(name: str) -> None:
+    """Count "today" in the zone `name` (CASEFLOW_TIMEZONE); one zone per process."""
+    global BUSINESS_TZ
+    BUSINESS_TZ = ZoneInfo(name)
 
 
 def now() -> datetime:

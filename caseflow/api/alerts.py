@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from flask_smorest import Blueprint
-
 from caseflow.api.auth import actor
+from caseflow.api.base import Blueprint
 from caseflow.schemas.alerts import AlertPageSchema, AlertQueryArgs, AlertSchema
 from caseflow.services import alerts
 

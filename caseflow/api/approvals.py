@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from flask_smorest import Blueprint
-
 from caseflow.api.auth import actor
+from caseflow.api.base import Blueprint, error_body
 from caseflow.schemas.households import (
     ApprovalPageSchema,
     ApprovalQueryArgs,
@@ -58,5 +57,6 @@ def reject(args, approval_id):
 @blp.response(200, BatchResultSchema)
 def batch(args):
     """Decide a whole list in one call; each request on its own merits."""
-    return {"results": approvals.decide_many(actor(), args["ids"], args["decision"],
-                                             args.get("comment"))}
+    results = approvals.decide_many(actor(), args["ids"], args["decision"], args.get("comment"))
+    return {"results": [{**r, "error": error_body(r["error"]) if r["error"] else None}
+                        for r in results]}

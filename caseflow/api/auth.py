@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from flask import request
 from flask_login import current_user
-from flask_smorest import Blueprint
 
-from caseflow.api.base import error_response
+from caseflow.api.base import Blueprint, error_response
 from caseflow.schemas.others import TokenArgs, TokenSchema
 from caseflow.services import logins, users
 

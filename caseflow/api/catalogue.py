@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from flask_smorest import Blueprint
-
 from caseflow import clock
 from caseflow.api.auth import actor
+from caseflow.api.base import Blueprint
 from caseflow.schemas.others import (
     ProgramSchema,
     SummaryArgs,

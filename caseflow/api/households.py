@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from flask import jsonify, make_response
-from flask_smorest import Blueprint
 
 from caseflow.api.auth import actor
+from caseflow.api.base import Blueprint
 from caseflow.schemas.households import (
     ApprovalResultSchema,
     AssessmentArgs,

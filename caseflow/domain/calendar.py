@@ -13,7 +13,6 @@ from dateutil.relativedelta import relativedelta
 
 from caseflow.domain.errors import DomainError
 
-BUSINESS_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 UNITS = ("days", "working_days", "months", "annual")
 
 _DURATION = re.compile(

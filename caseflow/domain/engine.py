@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -12,11 +10,21 @@ from functools import lru_cache
 from transitions import Machine
 
 from caseflow.domain.calendar import BusinessCalendar
-from caseflow.domain.errors import N_, GuardFailed, InvalidInput, InvalidTrigger
+from caseflow.domain.errors import N_, GuardFailed, InvalidInput, InvalidTrigger, Msg
 from caseflow.domain.guards import GUARDS, CaseFacts
+from caseflow.domain.inputs import (
+    Refused,
+    check_date,
+    check_number,
+    check_text,
+    read_iso_date,
+    read_typed_date,
+    read_typed_number,
+)
 from caseflow.domain.workflow import FieldDef, TimerDef, TransitionDef, WorkflowDef
 
-_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
+#: what a ticked box or a spreadsheet's yes cell sends
+TRUTHY = frozenset({"1", "y", "yes", "on", "true", "x", "có", "co"})
 
 
 @lru_cache(maxsize=64)
@@ -56,67 +64,53 @@ def triggers_for(definition: WorkflowDef, state: str, role: str | None) -> list[
     ]
 
 
-def validate_payload(transition: TransitionDef, data: Mapping[str, object],
-                     today: date) -> dict[str, object]:
-    """Return the payload coerced to its declared types; refuse missing or wrong fields."""
+def validate_payload(transition: TransitionDef, data: Mapping[str, object], today: date, *,
+                     typed: bool = False) -> dict[str, object]:
+    """Return the payload read and checked by its declared types; refuse missing or wrong fields.
+
+    `typed`: the values are as a person typed them on a page (05/09/2026, 66,7), not JSON.
+    """
     clean: dict[str, object] = {}
     errors: dict[str, list[str]] = {}
     for spec in transition.fields:
         value = data.get(spec.name)
-        if value in (None, ""):
+        if value is None or (isinstance(value, str) and not value.strip()):
             value = today if spec.default == "today" else spec.default
-        if value in (None, ""):
+        if value is None:
             if spec.required:
-                errors[spec.name] = ["Missing data for required field."]
+                errors[spec.name] = [Msg(N_("Missing data for required field."))]
             continue
         try:
-            clean[spec.name] = _coerce(spec, value, today)
-        except ValueError as error:
-            errors[spec.name] = [str(error)]
-    unknown = sorted(set(data) - {f.name for f in transition.fields})
-    for name in unknown:
-        errors[name] = ["Unknown field for this trigger."]
+            clean[spec.name] = _coerce(spec, value, today, typed)
+        except Refused as refusal:
+            errors[spec.name] = [refusal.message]
+    for name in sorted(set(data) - {f.name for f in transition.fields}, key=str):
+        errors[str(name)] = [Msg(N_("Unknown field for this trigger."))]
     if errors:
         raise InvalidInput(N_("Some fields are missing or wrong."), fields=errors)
     return clean
 
 
-def _coerce(spec: FieldDef, value: object, today: date) -> object:
+def _coerce(spec: FieldDef, value: object, today: date, typed: bool) -> object:
     if spec.type == "date":
-        day = value if isinstance(value, date) else _parse_date(value)
-        if day > today:
-            raise ValueError("A date cannot be in the future.")
-        return day
+        if not isinstance(value, date):
+            value = read_typed_date(value) if typed else read_iso_date(value)
+        return check_date(value, today)
     if spec.type == "number":
-        if isinstance(value, bool) or not isinstance(value, int | float) \
-                or (isinstance(value, float) and not math.isfinite(value)):
-            raise ValueError("Not a valid number.")
-        if spec.minimum is not None and value < spec.minimum:
-            raise ValueError(f"Must be at least {spec.minimum}.")
-        if spec.maximum is not None and value > spec.maximum:
-            raise ValueError(f"Must be at most {spec.maximum}.")
-        return value
+        return check_number(read_typed_number(value) if typed else value, spec.minimum,
+                            spec.maximum)
     if spec.type == "choice":
-        if value not in spec.choices:
-            raise ValueError(f"Must be one of: {', '.join(spec.choices)}.")
+        if not isinstance(value, str) or value not in spec.choices:
+            raise Refused(Msg(N_("Must be one of: %(choices)s."),
+                              choices=", ".join(spec.choices)))
         return value
     if spec.type == "bool":
+        if typed and isinstance(value, str):
+            return value.strip().lower() in TRUTHY
         if not isinstance(value, bool):
-            raise ValueError("Not a valid boolean.")
+            raise Refused(Msg(N_("Not a valid boolean.")))
         return value
-    if not isinstance(value, str) or not value.strip():
-        raise ValueError("Not a valid text.")
-    return value.strip()
-
-
-def _parse_date(value: object) -> date:
-    # fromisoformat alone also takes 20260301 and week dates; the API speaks YYYY-MM-DD only
-    if not isinstance(value, str) or not _ISO_DATE.fullmatch(value):
-        raise ValueError("Not a valid date (YYYY-MM-DD).")
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise ValueError("Not a valid date (YYYY-MM-DD).") from None
+    return check_text(value)
 
 
 def check_guards(transition: TransitionDef, facts: CaseFacts, data: Mapping[str, object],
@@ -125,7 +119,7 @@ def check_guards(transition: TransitionDef, facts: CaseFacts, data: Mapping[str,
     for ref in transition.conditions:
         refusal = GUARDS[ref.name](facts, data, ref.params, calendar)
         if refusal is not None:
-            fields = {refusal.field: [refusal.message % dict(refusal.params)]} \
+            fields = {refusal.field: [Msg(refusal.message, **refusal.params)]} \
                 if refusal.field else None
             raise GuardFailed(refusal.message, params=dict(refusal.params), fields=fields)
 

@@ -75,8 +75,7 @@ def posting_period_over(facts, data, params, calendar):
     if decided_on is not None and decided_on < ends:
         return Refusal(N_("The results were posted on %(posted)s; the posting period of "
                           "%(period)s ends on %(ends)s, so the decision can be dated from then."),
-                       {"posted": posted.isoformat(), "period": str(period),
-                        "ends": ends.isoformat()}, "decided_on")
+                       {"posted": posted, "period": period, "ends": ends}, "decided_on")
     return None
 
 

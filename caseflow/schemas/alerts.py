@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, fields
 
-from caseflow.schemas.common import PageArgs, StrictArgs, not_future, page_of
+from caseflow.schemas.common import Choice, Day, Flag, PageArgs, StrictArgs, Text, page_of
 
 ALERT_STATUSES = ("open", "acknowledged", "closed", "all")
 
 
 class AlertQueryArgs(PageArgs):
-    status = fields.String(load_default="open", validate=validate.OneOf(ALERT_STATUSES))
+    status = Choice(ALERT_STATUSES, load_default="open")
 
 
 class AlertSchema(Schema):
@@ -32,9 +32,9 @@ AlertPageSchema = page_of(AlertSchema, "AlertPage")
 
 
 class VisitArgs(StrictArgs):
-    visited_on = fields.Date(required=True, validate=not_future)
-    notes = fields.String(allow_none=True, validate=validate.Length(max=4000))
-    hardship = fields.Boolean(load_default=False)
+    visited_on = Day(required=True)
+    notes = Text(4000, allow_none=True)
+    hardship = Flag(load_default=False)
 
 
 class VisitSchema(Schema):

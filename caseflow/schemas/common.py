@@ -1,59 +1,213 @@
-"""Shared schema pieces: strict input, past dates, pages."""
+"""The input rules of every body, query and page form: strict schemas and checked fields.
+
+The API reads JSON (ISO dates, integers); the pages read what people type (dd/mm/yyyy,
+1.500.000). Both load the same *Args schemas: `typed_input()` switches the fields to read
+typed text, and the rules (caseflow.domain.inputs) are the same either way. Every refusal is a
+`Msg`, so that it reaches the reader in their language.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 
-from marshmallow import RAISE, Schema, ValidationError, fields, pre_load, validate
+from marshmallow import RAISE, Schema, ValidationError, fields, pre_load
 
 from caseflow import clock
+from caseflow.domain import inputs
+from caseflow.domain.errors import N_, InvalidInput, Msg
+from caseflow.domain.inputs import MAX_INT, Refused, bad_text
 
-#: the largest integer the database columns hold (PostgreSQL integer); money and scores too
-MAX_INT = 2_147_483_647
 #: pages beyond this are refused rather than turned into an offset the database cannot hold
-MAX_PAGE = 1_000_000
+MAX_PAGE = 100_000
+MAX_PER_PAGE = 500
+#: marshmallow's own messages, translated by the catalog where they are shown
+MARSHMALLOW_MESSAGES = (
+    N_("Missing data for required field."), N_("Unknown field."), N_("Field may not be null."),
+    N_("Invalid input type."), N_("Not a valid list."), N_("Not a valid mapping type."),
+    N_("Invalid value."), N_("Not a valid string."), N_("Not a valid integer."),
+    N_("Not a valid boolean."), N_("Invalid JSON body."),
+)
+
+QUERY_BOOLEANS = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
+
+_typed: ContextVar[bool] = ContextVar("typed_input", default=False)
+
+
+@contextmanager
+def typed_input() -> Iterator[None]:
+    """Read fields as people type them on pages and in spreadsheets, inside the block."""
+    token = _typed.set(True)
+    try:
+        yield
+    finally:
+        _typed.reset(token)
+
+
+def is_typed() -> bool:
+    return _typed.get()
+
+
+def load_typed(schema: Schema, data: Mapping) -> dict:
+    """Load typed input (a page's form) with `schema`; refuse with the fields' reasons."""
+    with typed_input():
+        try:
+            return schema.load(_without_blanks(data))
+        except ValidationError as error:
+            raise InvalidInput(N_("Some fields are missing or wrong."),
+                               fields=error.messages) from error
+
+
+def _without_blanks(data: object) -> object:
+    """An empty box of a form sends "": that is a value not given."""
+    if isinstance(data, Mapping):
+        return {k: _without_blanks(v) for k, v in data.items()
+                if not (isinstance(v, str) and not v.strip())}
+    if isinstance(data, list):
+        return [_without_blanks(v) for v in data]
+    return data
 
 
 class StrictArgs(Schema):
-    """Input: unknown fields are refused, naming them; so are NUL characters."""
+    """Input: unknown fields are refused, naming them; so is text no field may hold."""
 
     class Meta:
         unknown = RAISE
 
     @pre_load
-    def refuse_nul(self, data, **kwargs):
-        # PostgreSQL cannot store NUL in text: name the field instead of failing on write
+    def refuse_bad_text(self, data, **kwargs):
+        # PostgreSQL stores neither NUL nor lone surrogates: name the field instead of failing
         if isinstance(data, Mapping):
-            bad = sorted(str(k) for k, v in data.items() if _has_nul(k) or _has_nul(v))
+            bad = sorted(str(k) for k, v in data.items() if _holds_bad_text(k, v))
             if bad:
-                raise ValidationError({name: ["Must not contain NUL characters."]
-                                       for name in bad})
+                raise ValidationError({name: [Msg(N_(
+                    "Must not contain control or broken characters."))] for name in bad})
         return data
 
 
-def _has_nul(value: object) -> bool:
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, Mapping):
-        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
-    if isinstance(value, list):
-        return any(_has_nul(v) for v in value)
+def _holds_bad_text(*values: object) -> bool:
+    """Walk nested values without recursion (a body may be nested deep)."""
+    todo = list(values)
+    while todo:
+        value = todo.pop()
+        if isinstance(value, str):
+            if bad_text(value):
+                return True
+        elif isinstance(value, Mapping):
+            todo.extend(value.keys())
+            todo.extend(value.values())
+        elif isinstance(value, list | tuple):
+            todo.extend(value)
     return False
 
 
-def not_future(value):
-    if value > clock.today():
-        raise ValidationError("A date cannot be in the future.")
+def _refusing(function, *args, **kwargs):
+    try:
+        return function(*args, **kwargs)
+    except Refused as refusal:
+        raise ValidationError(refusal.message) from None
 
 
-def not_blank(value: str):
-    if not value.strip():
-        raise ValidationError("Must not be blank.")
+class Text(fields.String):
+    """Text of bounded length, stripped; blank optional text is None, blank required refused."""
+
+    def __init__(self, longest: int = inputs.MAX_TEXT, **kwargs):
+        super().__init__(**kwargs)
+        self.longest = longest
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = _refusing(inputs.check_text, value, self.longest, blank=True)
+        if not text:
+            if self.required:
+                raise ValidationError(Msg(N_("Must not be blank.")))
+            return None
+        return text
+
+
+class Code(Text):
+    """Text that must match a pattern (a phone number, a national ID, a unit code)."""
+
+    def __init__(self, pattern: str, message: str, longest: int = 60, **kwargs):
+        super().__init__(longest, **kwargs)
+        self.pattern, self.message = re.compile(pattern), message
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs)
+        if text is not None and not self.pattern.fullmatch(text):
+            raise ValidationError(Msg(self.message))
+        return text
+
+
+class Day(fields.Date):
+    """A date that happened: ISO in JSON, dd/mm/yyyy typed; from 1900, not in the future."""
+
+    def __init__(self, future: bool = False, **kwargs):
+        super().__init__(**kwargs)
+        self.future = future
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        reader = inputs.read_typed_date if is_typed() else inputs.read_iso_date
+        day = _refusing(reader, value)
+        return _refusing(inputs.check_date, day, clock.today(), future=self.future)
+
+
+class Whole(fields.Integer):
+    """A whole number within bounds: an integer in JSON (not 6.5, not "6"), 1.500.000 typed;
+    `text`: read from a query string, where every value is text ("50")."""
+
+    def __init__(self, low: int | None = None, high: int | None = MAX_INT, *,
+                 text: bool = False, **kwargs):
+        super().__init__(strict=True, **kwargs)
+        self.low, self.high, self.text = low, high, text
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if is_typed():
+            value = _refusing(inputs.read_typed_amount, value)
+        elif self.text and isinstance(value, str) and value.isascii() and value.isdigit() \
+                and len(value) <= inputs.MAX_DIGITS:
+            value = int(value)
+        elif isinstance(value, bool) or not isinstance(value, int):
+            raise ValidationError(Msg(N_("Not a valid whole number.")))
+        return _refusing(inputs.check_number, value, self.low, self.high, whole=True)
+
+
+class Choice(fields.String):
+    """One of a few codes."""
+
+    def __init__(self, choices, **kwargs):
+        super().__init__(**kwargs)
+        self.choices = tuple(choices)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, str) or value not in self.choices:
+            raise ValidationError(Msg(N_("Must be one of: %(choices)s."),
+                                      choices=", ".join(self.choices)))
+        return value
+
+
+class Flag(fields.Boolean):
+    """true or false in JSON; a ticked box (or x, 1, có) when typed; `text`: true/false, 1/0
+    in a query string."""
+
+    def __init__(self, *, text: bool = False, **kwargs):
+        super().__init__(**kwargs)
+        self.text = text
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if is_typed() and isinstance(value, str):
+            return value.strip().lower() in ("1", "y", "yes", "on", "true", "x", "có", "co")
+        if self.text and isinstance(value, str) and value.lower() in QUERY_BOOLEANS:
+            return QUERY_BOOLEANS[value.lower()]
+        if not isinstance(value, bool):
+            raise ValidationError(Msg(N_("Not a valid boolean.")))
+        return value
 
 
 class PageArgs(StrictArgs):
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=MAX_PAGE))
-    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
+    page = Whole(low=1, high=MAX_PAGE, text=True, load_default=1)
+    per_page = Whole(low=1, high=MAX_PER_PAGE, text=True, load_default=50)
 
 
 def page_of(item_schema: type[Schema], name: str) -> type[Schema]:

@@ -3,55 +3,86 @@
 from __future__ import annotations
 
 from flask_babel import get_locale
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import Schema, ValidationError, fields, validates_schema
 
+from caseflow.domain.errors import N_, Msg
 from caseflow.domain.standards import INDICATOR_KEYS
+from caseflow.domain.statuses import ApprovalStatus
 from caseflow.domain.text import mask
-from caseflow.schemas.common import MAX_INT, MAX_PAGE, StrictArgs, not_blank, not_future, page_of
+from caseflow.schemas.common import (
+    Choice,
+    Code,
+    Day,
+    Flag,
+    PageArgs,
+    StrictArgs,
+    Text,
+    Whole,
+    page_of,
+)
 
 CLASSES = ("poor", "near_poor")
 AREAS = ("rural", "urban")
+#: more members than any household has: a body that lists more is refused
+MAX_MEMBERS = 50
+
+
+def _between(low: int, high: int):
+    def check(items) -> None:
+        if not low <= len(items) <= high:
+            raise ValidationError(Msg(N_("List from %(low)s to %(high)s items."), low=low,
+                                      high=high))
+    return check
+
+
+def _at_most(high: int):
+    return _between(0, high)
+
+
+PHONE = r"[0-9 +().-]{6,30}"
+NATIONAL_ID = r"[0-9]{9,12}"
+PHONE_MESSAGE = N_("A phone number has 6 to 30 digits.")
+NATIONAL_ID_MESSAGE = N_("A national ID number has 9 to 12 digits.")
 
 
 class MemberArgs(StrictArgs):
-    full_name = fields.String(required=True, validate=(validate.Length(max=200), not_blank))
-    birth_date = fields.Date(allow_none=True, validate=not_future)
-    sex = fields.String(allow_none=True, validate=validate.OneOf(("male", "female")))
-    relation = fields.String(allow_none=True, validate=validate.Length(max=50))
-    ethnicity = fields.String(allow_none=True, validate=validate.Length(max=50))
-    disability = fields.Boolean(load_default=False)
+    full_name = Text(200, required=True)
+    birth_date = Day(allow_none=True)
+    sex = Choice(("male", "female"), allow_none=True)
+    relation = Text(50, allow_none=True)
+    ethnicity = Text(50, allow_none=True)
+    disability = Flag(load_default=False)
 
 
 class HouseholdArgs(StrictArgs):
-    head_name = fields.String(required=True, validate=(validate.Length(max=200), not_blank))
-    unit_code = fields.String(required=True)
-    village = fields.String(allow_none=True, validate=validate.Length(max=200))
-    address = fields.String(allow_none=True, validate=validate.Length(max=300))
-    phone = fields.String(allow_none=True, validate=validate.Regexp(r"^[0-9 +().-]{6,30}$"))
-    national_id = fields.String(allow_none=True, validate=validate.Regexp(r"^[0-9]{9,12}$"))
-    area = fields.String(allow_none=True, validate=validate.OneOf(AREAS))
-    members = fields.List(fields.Nested(MemberArgs), load_default=list)
+    head_name = Text(200, required=True)
+    unit_code = Text(32, required=True)
+    village = Text(200, allow_none=True)
+    address = Text(300, allow_none=True)
+    phone = Code(PHONE, PHONE_MESSAGE, allow_none=True)
+    national_id = Code(NATIONAL_ID, NATIONAL_ID_MESSAGE, allow_none=True)
+    area = Choice(AREAS, allow_none=True)
+    members = fields.List(fields.Nested(MemberArgs), load_default=list,
+                          validate=_at_most(MAX_MEMBERS))
 
 
 class HouseholdPatchArgs(StrictArgs):
-    version = fields.Integer(required=True)
-    head_name = fields.String(validate=(validate.Length(max=200), not_blank))
-    village = fields.String(allow_none=True, validate=validate.Length(max=200))
-    address = fields.String(allow_none=True, validate=validate.Length(max=300))
-    phone = fields.String(allow_none=True, validate=validate.Regexp(r"^[0-9 +().-]{6,30}$"))
-    national_id = fields.String(allow_none=True, validate=validate.Regexp(r"^[0-9]{9,12}$"))
-    area = fields.String(validate=validate.OneOf(AREAS))
-    members = fields.List(fields.Nested(MemberArgs))
+    version = Whole(low=1, required=True)
+    head_name = Text(200)
+    village = Text(200, allow_none=True)
+    address = Text(300, allow_none=True)
+    phone = Code(PHONE, PHONE_MESSAGE, allow_none=True)
+    national_id = Code(NATIONAL_ID, NATIONAL_ID_MESSAGE, allow_none=True)
+    area = Choice(AREAS)
+    members = fields.List(fields.Nested(MemberArgs), validate=_at_most(MAX_MEMBERS))
 
 
-class HouseholdQueryArgs(StrictArgs):
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=MAX_PAGE))
-    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
-    unit = fields.String()
-    state = fields.String()
-    classification = fields.String(validate=validate.OneOf(CLASSES))
-    q = fields.String(validate=validate.Length(max=200))
-    overdue = fields.Boolean()
+class HouseholdQueryArgs(PageArgs):
+    unit = Text(32)
+    state = Text(40)
+    classification = Choice(CLASSES)
+    q = Text(200)
+    overdue = Flag(text=True)
 
 
 class MemberSchema(Schema):
@@ -76,11 +107,6 @@ class ApprovalSchema(Schema):
     comment = fields.String(allow_none=True)
     reason = fields.String(allow_none=True)
     data = fields.Dict()
-
-
-class WorkflowRefSchema(Schema):
-    name = fields.String()
-    version = fields.Integer()
 
 
 def request_lang() -> str:
@@ -118,25 +144,24 @@ HouseholdPageSchema = page_of(HouseholdSchema, "HouseholdPage")
 
 
 class AssessmentArgs(StrictArgs):
-    surveyed_on = fields.Date(required=True, validate=not_future)
+    surveyed_on = Day(required=True)
     # strict: 1200000.5 or "1200000" is refused rather than silently made an integer
-    income_per_capita_month = fields.Integer(allow_none=True, strict=True,
-                                             validate=validate.Range(min=0, max=MAX_INT))
-    income_score = fields.Integer(allow_none=True, strict=True,
-                                  validate=validate.Range(min=0, max=MAX_INT))
-    deprivations = fields.Dict(keys=fields.String(), required=True,
-                               values=fields.Boolean(truthy={True}, falsy={False}))
+    income_per_capita_month = Whole(low=0, allow_none=True)
+    income_score = Whole(low=0, allow_none=True)
+    deprivations = fields.Dict(keys=fields.String(), required=True, values=Flag())
 
     @validates_schema
     def check(self, data, **kwargs):
         if (data.get("income_per_capita_month") is None) == (data.get("income_score") is None):
-            message = "Give income_per_capita_month or income_score, exactly one."
-            raise ValidationError({"income_per_capita_month": [message]})
+            raise ValidationError({"income_per_capita_month": [Msg(N_(
+                "Give income_per_capita_month or income_score, exactly one."))]})
         given = set(data.get("deprivations", {}))
         missing = [k for k in INDICATOR_KEYS if k not in given]
         unknown = sorted(given - set(INDICATOR_KEYS))
-        problems = [f"missing: {', '.join(missing)}"] if missing else []
-        problems += [f"unknown: {', '.join(unknown)}"] if unknown else []
+        problems = [Msg(N_("Missing indicators: %(keys)s."), keys=", ".join(missing))] \
+            if missing else []
+        problems += [Msg(N_("Unknown indicators: %(keys)s."), keys=", ".join(unknown))] \
+            if unknown else []
         if problems:
             raise ValidationError({"deprivations": problems})
 
@@ -156,10 +181,10 @@ class AssessmentSchema(Schema):
 
 
 class TransitionArgs(StrictArgs):
-    trigger = fields.String(required=True, validate=validate.Length(min=1, max=40))
-    reason = fields.String(allow_none=True, validate=validate.Length(max=2000))
-    data = fields.Dict(load_default=dict)
-    version = fields.Integer(allow_none=True)
+    trigger = Text(40, required=True)
+    reason = Text(allow_none=True)
+    data = fields.Dict(keys=fields.String(), load_default=dict)
+    version = Whole(low=1, allow_none=True)
 
 
 class EventSchema(Schema):
@@ -185,33 +210,30 @@ class ApprovalResultSchema(Schema):
     household = fields.Nested(HouseholdSchema)
 
 
-class ApprovalQueryArgs(StrictArgs):
-    status = fields.String(load_default="pending",
-                           validate=validate.OneOf(("pending", "approved", "rejected", "stale")))
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=MAX_PAGE))
-    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
+class ApprovalQueryArgs(PageArgs):
+    status = Choice(tuple(ApprovalStatus), load_default=ApprovalStatus.PENDING.value)
 
 
 ApprovalPageSchema = page_of(ApprovalSchema, "ApprovalPage")
 
 
 class ApproveArgs(StrictArgs):
-    comment = fields.String(allow_none=True, validate=validate.Length(max=2000))
+    comment = Text(allow_none=True)
 
 
 class RejectArgs(StrictArgs):
-    reason = fields.String(required=True, validate=validate.Length(min=1, max=2000))
+    reason = Text(required=True)
 
 
 class BatchArgs(StrictArgs):
-    ids = fields.List(fields.Integer(), required=True, validate=validate.Length(min=1, max=1000))
-    decision = fields.String(required=True, validate=validate.OneOf(("approve", "reject")))
-    comment = fields.String(allow_none=True, validate=validate.Length(max=2000))
+    ids = fields.List(Whole(low=1), required=True, validate=_between(1, 1000))
+    decision = Choice(("approve", "reject"), required=True)
+    comment = Text(allow_none=True)
 
     @validates_schema
     def check(self, data, **kwargs):
-        if data["decision"] == "reject" and not (data.get("comment") or "").strip():
-            raise ValidationError({"comment": ["A rejection needs a reason."]})
+        if data["decision"] == "reject" and not data.get("comment"):
+            raise ValidationError({"comment": [Msg(N_("A rejection needs a reason."))]})
 
 
 class BatchResultSchema(Schema):

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, fields
 
-from caseflow.schemas.common import StrictArgs, not_future
+from caseflow.domain.errors import N_
+from caseflow.schemas.common import Choice, Code, Day, StrictArgs, Text
 
 LEVELS = ("province", "district", "commune", "ward", "township", "village")
 
 
 class UnitArgs(StrictArgs):
-    code = fields.String(required=True, validate=validate.Regexp(r"^[A-Za-z0-9_.-]{1,32}$"))
-    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    level = fields.String(required=True, validate=validate.OneOf(LEVELS))
-    parent_code = fields.String(allow_none=True)
-    area = fields.String(allow_none=True, validate=validate.OneOf(("rural", "urban")))
+    code = Code(r"[A-Za-z0-9_.-]{1,32}", N_("A unit code has 1 to 32 letters, digits, '.', "
+                                            "'_' or '-'."), required=True)
+    name = Text(200, required=True)
+    level = Choice(LEVELS, required=True)
+    parent_code = Text(32, allow_none=True)
+    area = Choice(("rural", "urban"), allow_none=True)
 
 
 class UnitSchema(Schema):
@@ -26,8 +28,8 @@ class UnitSchema(Schema):
 
 
 class TokenArgs(StrictArgs):
-    username = fields.String(required=True)
-    password = fields.String(required=True)
+    username = Text(80, required=True)
+    password = fields.String(required=True, validate=lambda p: len(p) <= 200)
 
 
 class TokenSchema(Schema):
@@ -43,8 +45,8 @@ class ProgramSchema(Schema):
 
 
 class SupportArgs(StrictArgs):
-    program = fields.String(required=True)
-    note = fields.String(allow_none=True, validate=validate.Length(max=2000))
+    program = Text(40, required=True)
+    note = Text(allow_none=True)
 
 
 class SupportSchema(Schema):
@@ -58,8 +60,8 @@ class SupportSchema(Schema):
 
 
 class SummaryArgs(StrictArgs):
-    unit = fields.String(required=True)
-    as_of = fields.Date(load_default=None, validate=not_future)
+    unit = Text(32, required=True)
+    as_of = Day(load_default=None)
 
 
 class SummarySchema(Schema):

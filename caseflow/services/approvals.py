@@ -84,7 +84,10 @@ def reject(actor: User, approval_id: int, reason: str | None) -> Approval:
 
 def decide_many(actor: User, ids: Iterable[int], decision: str,
                 comment: str | None) -> list[dict]:
-    """Decide each request on its own merits; one failure does not undo the others."""
+    """Decide each request on its own merits; one failure does not undo the others.
+
+    Each result holds the request's id, its status after, and the DomainError that refused it.
+    """
     results = []
     for approval_id in dict.fromkeys(ids):
         try:
@@ -96,8 +99,7 @@ def decide_many(actor: User, ids: Iterable[int], decision: str,
             status = None if isinstance(error, NotFound) else db.session.scalar(
                 db.select(Approval.status).filter_by(id=approval_id))
             results.append({"id": approval_id, "status": status or "not_found",
-                            "error": {"status": error.status, "code": error.code,
-                                      "message": error.message, "fields": error.fields}})
+                            "error": error})
     return results
 
 

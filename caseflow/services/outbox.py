@@ -21,7 +21,6 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from flask import current_app
 
 from caseflow import clock
-from caseflow.domain.calendar import BUSINESS_TZ
 from caseflow.extensions import db
 from caseflow.models import Alert, Household, Outbox, User
 from caseflow.services.claims import claim
@@ -65,7 +64,7 @@ def enqueue(alert: Alert, household: Household, users: list[User]) -> None:
 
 def _email(alert: Alert, household: Household, user: User) -> dict:
     context = {"alert": alert, "household": household, "user": user,
-               "due_on": alert.due_at.astimezone(BUSINESS_TZ) if alert.due_at else None}
+               "due_on": alert.due_at.astimezone(clock.BUSINESS_TZ) if alert.due_at else None}
     return {"subject": " ".join(_render("emails/alert_subject.txt", context).split()),
             "body": _render("emails/alert.txt", context)}
 

@@ -17,8 +17,9 @@ POLICY = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-sr
 
 def register(app: Flask) -> None:
     """Attach the page blueprints, the page helpers, the login settings and the headers."""
+    from caseflow import i18n
     from caseflow.extensions import login
-    from caseflow.web import errors, i18n
+    from caseflow.web import errors
 
     protected = set()
     for name in BLUEPRINTS:
@@ -40,10 +41,10 @@ def _layout() -> dict:
     """What the base layout needs on every page, made only when the layout asks for it."""
     if not has_request_context():
         return {}
+    from caseflow.i18n import lang
     from caseflow.services import alerts
     from caseflow.services.access import WRITERS
     from caseflow.web.forms import LanguageForm, TokenForm
-    from caseflow.web.i18n import lang
 
     here = request.full_path.rstrip("?") if request.method == "GET" else request.path
     return {

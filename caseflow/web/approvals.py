@@ -6,11 +6,11 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext, ngettext
 from flask_login import current_user
 
+from caseflow.i18n import error_message, field_labels
 from caseflow.services import approvals, supports, worklist
 from caseflow.web.auth import safe_next
 from caseflow.web.casefile import decides
 from caseflow.web.forms import DecisionForm
-from caseflow.web.i18n import field_labels, translate_text
 
 bp = Blueprint("decisions", __name__, url_prefix="/approvals")
 PER_PAGE = 50
@@ -63,4 +63,4 @@ def _report(results: list[dict], decision: str) -> None:
     for result in results:
         if result["error"] is not None:
             flash(gettext("Request %(id)s was not decided: %(reason)s", id=result["id"],
-                          reason=translate_text(result["error"]["message"])), "error")
+                          reason=error_message(result["error"])), "error")

@@ -10,9 +10,9 @@ from flask_babel import gettext
 from flask_login import current_user, login_required, login_user, logout_user
 
 from caseflow.domain.errors import DomainError
+from caseflow.i18n import error_message
 from caseflow.services import logins
 from caseflow.web.forms import LanguageForm, LoginForm, PasswordForm, TokenForm
-from caseflow.web.i18n import error_message
 
 bp = Blueprint("account", __name__)
 #: the key of the Flask session that holds the token of the server-side session

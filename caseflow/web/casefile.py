@@ -9,13 +9,13 @@ from flask import render_template
 from flask_login import current_user
 
 from caseflow.domain.workflow import TransitionDef
+from caseflow.i18n import field_labels, lang
 from caseflow.services import assessments, households, supports, visits
 from caseflow.services.access import WRITERS
 from caseflow.services.definitions import workflow
 from caseflow.services.households import SEES_IDENTIFIERS
 from caseflow.web.fields import Form
 from caseflow.web.forms import DecisionForm, SupportForm, VisitForm, action_form
-from caseflow.web.i18n import field_labels, lang
 
 
 @dataclass

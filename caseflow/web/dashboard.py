@@ -6,10 +6,10 @@ from flask import Blueprint, render_template, request
 from flask_babel import gettext
 from flask_login import current_user
 
+from caseflow.i18n import class_label, lifecycle, number, state_label
 from caseflow.services import dashboard, units
 from caseflow.web.charts import bar_chart
 from caseflow.web.forms import UnitChoiceForm
-from caseflow.web.i18n import class_label, lifecycle, number, state_label
 
 bp = Blueprint("dashboard", __name__)
 

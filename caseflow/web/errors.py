@@ -6,9 +6,9 @@ from flask import Flask, render_template
 from flask_babel import gettext
 from werkzeug.exceptions import HTTPException
 
-from caseflow.api.base import handle_domain_error, wants_json
+from caseflow.api.base import handle_domain_error, is_api_request
 from caseflow.domain.errors import N_, DomainError
-from caseflow.web.i18n import error_message
+from caseflow.i18n import error_message
 
 HTTP_MESSAGES = {
     400: N_("The form could not be accepted: it has expired or did not come from this site. "
@@ -28,7 +28,7 @@ def register(app: Flask) -> None:
 
 def domain_error(error: DomainError):
     """A broken rule: the JSON envelope under /api/, else a page with the translated reason."""
-    if wants_json():
+    if is_api_request():
         return handle_domain_error(error)
     return _page(error.status, error_message(error))
 
@@ -36,7 +36,7 @@ def domain_error(error: DomainError):
 def http_error(error: HTTPException):
     from caseflow.extensions import api
 
-    if wants_json():
+    if is_api_request():
         return api.handle_http_exception(error)
     status = error.code or 500
     message = HTTP_MESSAGES.get(status)

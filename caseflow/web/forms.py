@@ -37,8 +37,8 @@ from caseflow import clock
 from caseflow.domain import passwords
 from caseflow.domain.standards import Standard
 from caseflow.domain.workflow import FieldDef, TransitionDef
+from caseflow.i18n import LABELS, field_label, label
 from caseflow.web.fields import AmountField, DayField, Form, NumberField, not_in_future
-from caseflow.web.i18n import LABELS, field_label, label
 
 REQUIRED = lazy_gettext("Please fill in this field.")
 

@@ -9,6 +9,15 @@ from flask_login import current_user
 from caseflow import clock
 from caseflow.domain.errors import DomainError
 from caseflow.domain.standards import standard_in_force
+from caseflow.i18n import (
+    class_label,
+    error_message,
+    field_errors,
+    lang,
+    lifecycle,
+    state_label,
+    trigger_label,
+)
 from caseflow.models import Unit
 from caseflow.services import (
     assessments,
@@ -29,15 +38,6 @@ from caseflow.web.forms import (
     VisitForm,
     action_form,
     survey_form,
-)
-from caseflow.web.i18n import (
-    class_label,
-    error_message,
-    field_errors,
-    lang,
-    lifecycle,
-    state_label,
-    trigger_label,
 )
 
 bp = Blueprint("casework", __name__, url_prefix="/households")

@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, render_template, request
 from flask_babel import gettext
 
+from caseflow.i18n import lifecycle, state_label, trigger_label
 from caseflow.web.diagram import COLOURS, draw
-from caseflow.web.i18n import lifecycle, state_label, trigger_label
 
 bp = Blueprint("workflow", __name__)
 

@@ -121,7 +121,7 @@ def test_a_request_already_decided_is_a_409(app, api, decide) -> None:
 
     error = assert_error(decide(api, approval_id, who="deputy"), 409, "already_decided")
 
-    assert "approved" in error["message"]
+    assert "approved" in error["message"].lower()
     assert rows(app) == before
 
 
@@ -183,7 +183,7 @@ def test_a_request_on_a_household_that_moved_is_closed_as_stale(app, api) -> Non
 
     error = assert_error(approve(api, approval_id), 409, "already_decided")
 
-    assert "(stale)" in error["message"]
+    assert "(closed as stale)" in error["message"]
     closed = api.get(f"/approvals/{approval_id}", who="chair").json
     assert (closed["status"], closed["decided_by"]) == ("stale", "system")
     assert api.get(f"/households/{hid}").json["state"] == "under_review"
@@ -401,11 +401,18 @@ def test_a_wrong_batch_body_is_a_422(api, body: dict, field: str) -> None:
 
 
 def test_a_batch_reports_unknown_ids_as_not_found(api) -> None:
-    response = api.post("/approvals/batch", {"ids": [999999, 10**20], "decision": "approve"},
+    response = api.post("/approvals/batch", {"ids": [999999, 2**31 - 1], "decision": "approve"},
                         who="chair")
 
     assert [(r["status"], r["error"]["status"]) for r in response.json["results"]] == [
         ("not_found", 404), ("not_found", 404)]
+
+
+def test_a_batch_with_an_id_no_row_can_have_is_refused_naming_it(api) -> None:
+    response = api.post("/approvals/batch", {"ids": [2**31], "decision": "approve"},
+                        who="chair")
+
+    assert_error(response, 422, "invalid_fields", {"ids"})
 
 
 def test_a_batch_lists_a_repeated_id_once(api) -> None:

@@ -213,7 +213,7 @@ def test_eleven_indicators_name_the_missing_one(api) -> None:
 
     error = assert_error(survey(api, hid, deprivations=ELEVEN), 422, "invalid_fields")
 
-    assert error["fields"]["deprivations"] == ["missing: information_access"]
+    assert error["fields"]["deprivations"] == ["Missing indicators: information_access."]
 
 
 @pytest.mark.parametrize("score", [-5, 10**12, 12.5, "120"])

@@ -156,14 +156,38 @@ def test_a_date_is_parsed_from_its_iso_text(lifecycle) -> None:
     ("value", "problem"),
     [
         ((TODAY + timedelta(days=1)).isoformat(), "A date cannot be in the future."),
-        ("2026-02-30", "Not a valid date (YYYY-MM-DD)."),
+        ("2026-02-30", "There is no such day: 30/02/2026."),
+        ("0001-01-01", "A date cannot be before 1900-01-01."),
         ("next week", "Not a valid date (YYYY-MM-DD)."),
+        ("20260301", "Not a valid date (YYYY-MM-DD)."),
+        ("01/03/2026", "Not a valid date (YYYY-MM-DD)."),
         (20260301, "Not a valid date (YYYY-MM-DD)."),
     ],
 )
 def test_a_bad_or_future_date_is_refused(lifecycle, value, problem: str) -> None:
     assert refusal(lifecycle, "recognise", "posted", decided_on=value) == {
         "decided_on": [problem]}
+
+
+@pytest.mark.parametrize(("typed", "day"), [
+    ("02/03/2026", date(2026, 3, 2)), ("2/3/2026", date(2026, 3, 2)),
+    ("02.03.2026", date(2026, 3, 2)), ("02-03-2026", date(2026, 3, 2)),
+    (" 2026-03-02 ", date(2026, 3, 2))])
+def test_a_typed_date_is_read_day_first(lifecycle, typed: str, day: date) -> None:
+    assert validate_payload(lifecycle.transition("recognise", "posted"), {"decided_on": typed},
+                            TODAY, typed=True) == {"decided_on": day}
+
+
+@pytest.mark.parametrize(("typed", "problem"), [
+    ("31/02/2026", "There is no such day: 31/02/2026."),
+    ("03/2026", "Not a valid date: type it as dd/mm/yyyy, for example 05/09/2026."),
+    ("11/03/2026", "A date cannot be in the future.")])
+def test_a_typed_date_that_is_not_a_real_past_day_is_refused(lifecycle, typed: str,
+                                                            problem: str) -> None:
+    with pytest.raises(InvalidInput) as raised:
+        validate_payload(lifecycle.transition("recognise", "posted"), {"decided_on": typed},
+                         TODAY, typed=True)
+    assert raised.value.fields == {"decided_on": [problem]}
 
 
 def test_today_itself_is_not_the_future(lifecycle) -> None:

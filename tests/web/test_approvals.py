@@ -121,7 +121,7 @@ def test_requests_that_cannot_be_decided_are_reported_in_vietnamese(pages, api_a
     assert (f"Đề nghị {request} chưa được quyết định: Hồ sơ hộ đã thay đổi sau khi đề nghị "
             "được gửi") in page
     assert (f"Đề nghị {decided} chưa được quyết định: Đề nghị này đã được quyết định "
-            "(Đã phê duyệt).") in page
+            "(đã phê duyệt).") in page
 
 
 def test_a_case_worker_cannot_decide_by_posting_the_form(pages, api_as) -> None:
@@ -131,7 +131,7 @@ def test_a_case_worker_cannot_decide_by_posting_the_form(pages, api_as) -> None:
     pages.post("/approvals/decide", {"ids": [request], "decision": "approve"},
                page="/approvals")
 
-    assert "Vai trò của bạn (Cán bộ rà soát) không được làm việc này." in pages.get(
+    assert "Vai trò của bạn (cán bộ rà soát) không được làm việc này." in pages.get(
         "/approvals").text
     assert api_as.get(f"/households/{household}").json["state"] == "posted"
 

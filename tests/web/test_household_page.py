@@ -201,7 +201,7 @@ def test_a_supervisor_cannot_fire_a_case_workers_trigger(pages, api_as) -> None:
                           page=url, prefix="start_review")
 
     assert response.status_code == 403
-    assert "Vai trò của bạn (Lãnh đạo xã) không được làm việc này." in response.text
+    assert "Vai trò của bạn (lãnh đạo xã) không được làm việc này." in response.text
 
 
 def test_support_is_proposed_from_the_page_of_a_recognised_household(pages, api_as) -> None:

@@ -12,8 +12,9 @@ from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 from flask import session
 
-from caseflow.domain.errors import DomainError
-from caseflow.web import i18n
+from caseflow import i18n
+from caseflow.domain.calendar import parse_duration
+from caseflow.domain.errors import DomainError, Msg
 
 ROOT = Path(__file__).resolve().parents[2]
 CATALOGS = ROOT / "caseflow" / "translations"
@@ -54,33 +55,34 @@ def test_a_moment_is_shown_in_business_time(speaking) -> None:
 
 
 @pytest.mark.parametrize(("lang", "message"), [
-    ("vi", "Kết quả được niêm yết ngày 03/03/2025; thời gian niêm yết 3 working days kết thúc "
+    ("vi", "Kết quả được niêm yết ngày 03/03/2025; thời gian niêm yết 3 ngày làm việc kết thúc "
            "ngày 06/03/2025, nên quyết định chỉ được ghi từ ngày đó."),
     ("en", "The results were posted on 3 Mar 2025; the posting period of 3 working days ends "
            "on 6 Mar 2025, so the decision can be dated from then."),
 ])
-def test_a_refusal_is_translated_with_its_dates_shown_the_local_way(speaking, lang,
-                                                                    message) -> None:
+def test_a_refusal_is_translated_with_its_dates_and_durations_shown_the_local_way(
+        speaking, lang, message) -> None:
     error = DomainError("The results were posted on %(posted)s; the posting period of "
                         "%(period)s ends on %(ends)s, so the decision can be dated from then.",
-                        params={"posted": "2025-03-03", "period": "3 working days",
-                                "ends": "2025-03-06"})
+                        params={"posted": date(2025, 3, 3),
+                                "period": parse_duration("3 working days"),
+                                "ends": date(2025, 3, 6)})
     with speaking(lang):
         assert i18n.error_message(error) == message
 
 
-@pytest.mark.parametrize(("english", "vietnamese"), [
-    ("Must be at least 0.", "Phải từ 0 trở lên."),
-    ("This request was already decided (approved).",
-     "Đề nghị này đã được quyết định (Đã phê duyệt)."),
-    ("No one may decide their own request.",
-     "Không ai được tự quyết định đề nghị của chính mình."),
+@pytest.mark.parametrize(("message", "vietnamese"), [
+    (Msg("Must be at least %(minimum)s.", minimum=0), "Phải từ 0 trở lên."),
+    (Msg("%(field)s (%(day)s) cannot be before %(other)s (%(after)s).", field="posted_on",
+         day=date(2026, 9, 1), other="meeting_on", after=date(2026, 9, 5)),
+     "Ngày niêm yết (01/09/2026) không được trước Ngày họp (05/09/2026)."),
+    ("Missing data for required field.", "Mục này bắt buộc phải nhập."),
     ("A message the catalog does not know.", "A message the catalog does not know."),
 ])
-def test_messages_already_filled_in_are_translated_by_their_template(speaking, english,
-                                                                     vietnamese) -> None:
+def test_field_messages_are_translated_by_their_id_with_their_parameters(speaking, message,
+                                                                         vietnamese) -> None:
     with speaking("vi"):
-        assert i18n.translate_text(english) == vietnamese
+        assert i18n.render(message) == vietnamese
 
 
 def test_the_switch_turns_the_pages_to_english_and_back(pages, api_as) -> None:

@@ -82,7 +82,7 @@ def test_officers_may_not_open_the_registration_form(pages) -> None:
     response = pages.get("/households/new")
 
     assert response.status_code == 403
-    assert "Vai trò của bạn (Cán bộ tỉnh/huyện) không được làm việc này." in response.text
+    assert "Vai trò của bạn (cán bộ tỉnh/huyện) không được làm việc này." in response.text
 
 
 # surveys

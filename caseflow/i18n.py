@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Mapping
 from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
@@ -15,13 +16,13 @@ from flask_babel import (
     format_decimal,
     format_percent,
     get_locale,
-    get_translations,
     gettext,
     to_user_timezone,
 )
 
+from caseflow.domain.calendar import Duration
 from caseflow.domain.classification import CLASSIFICATION_NAMES
-from caseflow.domain.errors import N_, DomainError
+from caseflow.domain.errors import N_, DomainError, Msg
 from caseflow.domain.text import mask
 from caseflow.domain.workflow import FieldDef, WorkflowDef
 
@@ -68,16 +69,14 @@ EXTRA_TRIGGERS = {"register": N_("Registered")}
 EXTRA_FIELDS = {"assessment_classification": N_("Class found by the survey"),
                 "surveyed_on": N_("Survey date"),
                 "support_items": N_("Support items of the plan")}
-#: field messages the engine writes in English without a catalog entry of their own
-FIELD_MESSAGES = (
-    N_("Missing data for required field."), N_("A date cannot be in the future."),
-    N_("Not a valid number."), N_("Not a valid text."), N_("Not a valid boolean."),
-    N_("Not a valid date (YYYY-MM-DD)."), N_("Unknown field for this trigger."),
-    N_("Unknown field."), N_("Must be at least %(minimum)s."),
-    N_("Must be at most %(maximum)s."), N_("Must be one of: %(choices)s."),
-)
 #: which translated label a message parameter holds, by the parameter's name
 PARAM_KINDS = {"role": "role", "status": "approval"}
+#: message parameters that hold the name of a field
+FIELD_PARAMS = ("field", "other")
+#: fields of the forms and bodies that are not a trigger's payload
+FORM_FIELDS = {"recorded_on": N_("the previous recorded date"), "visited_on": N_("Visit date"),
+               "birth_date": N_("Date of birth"), "head_name": N_("Name of the head of household"),
+               "national_id": N_("National ID number of the head")}
 
 
 def lang() -> str:
@@ -203,6 +202,8 @@ def percent(value: float | None) -> str:
 
 def show_param(name: str, value: object) -> object:
     """Show a message parameter as the page would: dates, classes, states and triggers named."""
+    if isinstance(value, Duration):
+        return duration(value)
     if isinstance(value, date):
         return show_date(value)
     if not isinstance(value, str):
@@ -211,74 +212,87 @@ def show_param(name: str, value: object) -> object:
         return show_date(value)
     if name in ("cls", "status") and value in CLASSIFICATION_NAMES["en"]:
         return class_label(value).lower()
-    if name in PARAM_KINDS:
-        return label(PARAM_KINDS[name], value)
+    if name in PARAM_KINDS:  # inside a sentence: "(đã phê duyệt)", "(officer)"
+        shown = label(PARAM_KINDS[name], value)
+        return shown[:1].lower() + shown[1:]
     if name == "classes":
         return ", ".join(class_label(v.strip()).lower() or v for v in value.split(","))
     if name == "state":
         return state_label(value)
     if name == "trigger":
         return trigger_label(value)
+    if name in FIELD_PARAMS:
+        return any_field_label(value)
     return value
 
 
-def error_message(error: DomainError) -> str:
-    """Return a domain error's message in the page's language, its dates and codes named."""
-    params = {k: show_param(k, v) for k, v in error.params.items()}
+def any_field_label(name: str) -> str:
+    """Return the label of a payload or form field by its name, else the name itself."""
+    labels = field_labels()
+    if name in labels:
+        return labels[name]
+    return gettext(FORM_FIELDS[name]) if name in FORM_FIELDS else name
+
+
+def render(message: object) -> str:
+    """Return a message in the reader's language: a Msg by its id with its parameters shown
+    the local way, a fixed text (marshmallow's, WTForms') by the catalog."""
+    if isinstance(message, Msg):
+        return _filled(message.template, message.params)
+    text = str(message)
+    return gettext(text) if text else text
+
+
+def _filled(template: str, params: Mapping[str, object]) -> str:
+    translated = gettext(template)
+    if not params:
+        return translated
     try:
-        return gettext(error.template, **params) if params else gettext(error.template)
-    except (KeyError, ValueError, TypeError):
-        return error.message
+        return translated % {k: _shown(k, v) for k, v in params.items()}
+    except (KeyError, ValueError, TypeError):  # a translation that lost a parameter
+        return template % params
 
 
-def field_errors(error: DomainError) -> dict[str, list[str]]:
-    """Return a domain error's per-field messages, translated where the catalog knows them."""
-    return {name: [translate_text(str(m)) for m in (messages if isinstance(messages, list)
-                                                    else [messages])]
-            for name, messages in error.fields.items()}
+def _shown(name: str, value: object) -> object:
+    if isinstance(value, Msg):
+        return render(value)
+    return show_param(name, value)
 
 
-def translate_text(message: str) -> str:
-    """Translate an English message already filled in, by matching the catalog's templates."""
-    translations = get_translations()
-    direct = translations.ugettext(message)
-    if direct != message or lang() == "en":
-        return direct
-    for template, pattern in _patterns(translations):
-        found = pattern.fullmatch(message)
-        if found:
-            params = {k: show_param(k, v) for k, v in found.groupdict().items()}
-            return translations.ugettext(template) % params
-    return message
+def error_message(error: DomainError) -> str:
+    """Return a domain error's message in the reader's language, its dates and codes named."""
+    return _filled(error.template, error.params)
 
 
-def _patterns(translations) -> list[tuple[str, re.Pattern]]:
-    key = id(translations)
-    if key not in _PATTERNS:
-        catalog = getattr(translations, "_catalog", {})
-        _PATTERNS[key] = [(t, _pattern_of(t)) for t in catalog
-                          if isinstance(t, str) and "%(" in t]
-    return _PATTERNS[key]
+def field_errors(error: DomainError) -> dict[str, object]:
+    """Return a domain error's per-field messages in the reader's language."""
+    return render_fields(error.fields)
 
 
-_PATTERNS: dict[int, list[tuple[str, re.Pattern]]] = {}
+def render_fields(fields: object) -> dict[str, object]:
+    """Render nested field messages ({"members": {0: {"full_name": [...]}}}) for the reader."""
+    if isinstance(fields, Mapping):
+        return {str(name): _rendered(value) for name, value in fields.items()}
+    return {"_schema": _rendered(fields)}
 
 
-def _pattern_of(template: str) -> re.Pattern:
-    parts, seen, position = [], set(), 0
-    for found in re.finditer(r"%\((\w+)\)[sd]|%%", template):
-        parts.append(re.escape(template[position:found.start()]))
-        name = found.group(1)
-        if name is None:
-            parts.append("%")
-        elif name in seen:
-            parts.append(f"(?P={name})")
-        else:
-            seen.add(name)
-            parts.append(f"(?P<{name}>.+?)")
-        position = found.end()
-    parts.append(re.escape(template[position:]))
-    return re.compile("".join(parts), re.DOTALL)
+def _rendered(value: object) -> object:
+    if isinstance(value, Mapping):
+        return render_fields(value)
+    if isinstance(value, list | tuple):
+        return [_rendered(item) for item in value]
+    return render(value)
+
+
+def duration(value: Duration) -> str:
+    """Say a workflow duration in the reader's language: 3 ngày làm việc, 3 working days."""
+    words = {"days": (N_("%(num)s day"), N_("%(num)s days")),
+             "working_days": (N_("%(num)s working day"), N_("%(num)s working days")),
+             "months": (N_("%(num)s month"), N_("%(num)s months"))}
+    if value.unit == "annual":
+        return gettext("every year on %(day)s", day=f"{value.day:02d}/{value.month:02d}")
+    singular, plural = words[value.unit]
+    return gettext(singular if value.amount == 1 else plural, num=value.amount)
 
 
 @lru_cache(maxsize=32)
