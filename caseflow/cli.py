@@ -43,18 +43,30 @@ def fail_on_domain_error(function):
 
 
 @click.command("init-db")
+@click.option("--app-role", "app_role", metavar="NAME", default=None,
+              help="PostgreSQL: also create or update NAME, the login the application runs "
+                   "as: it reads and writes rows but owns no table, so it cannot disable or "
+                   "drop the triggers that keep the history. Run init-db as the owner.")
+@click.option("--app-password", "app_password", envvar="CASEFLOW_APP_PASSWORD", default=None,
+              help="the application role's password (also from CASEFLOW_APP_PASSWORD); "
+                   "unchanged if not given")
 @with_appcontext
 @fail_on_domain_error
-def init_db() -> None:
+def init_db(app_role: str | None, app_password: str | None) -> None:
     """Create or upgrade the tables, deploy the workflows, load the programme catalogue."""
     from flask_migrate import upgrade
 
+    from caseflow.services import app_role as app_role_service
     from caseflow.services import supports
     from caseflow.services.definitions import deploy
 
     upgrade()
     deploy()
     click.echo(f"database ready; {supports.sync_programs()} programmes in the catalogue")
+    if app_role is not None:
+        outcome = app_role_service.set_up(app_role, app_password)
+        click.echo(f"application role {app_role} {outcome}: point CASEFLOW_DATABASE_URL at it "
+                   "for the web and scheduler processes")
 
 
 @click.command("demo")
