@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+import time
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
 from caseflow import clock
+from caseflow.config import ROOT
 from caseflow.extensions import db
 from caseflow.models import Alert, Deadline, Event, Household
 from caseflow.services import approvals, assessments, cases, households
@@ -95,6 +101,75 @@ def exited_case(world: World, decided_on: date) -> Case:
     return case
 
 
+class WallClock:
+    """The machine's clock, moved by hand: leases, retries and sending are timed on it, and
+    clock.frozen_at (like `sweep --as-of`) does not move it."""
+
+    def __init__(self, monkeypatch):
+        self.moment = datetime.now(clock.UTC_TZ)
+        monkeypatch.setattr(clock, "wall_now", lambda: self.moment)
+
+    def advance(self, delta: timedelta) -> None:
+        self.moment += delta
+
+    def move_to(self, moment: datetime) -> None:
+        self.moment = moment
+
+
 def local(moment: datetime) -> datetime:
     """The business-local wall time of an aware moment."""
     return moment.astimezone(clock.BUSINESS_TZ)
+
+
+def caseflow_process(app, *args: str, prelude: str = "", **env: str) -> subprocess.Popen:
+    """Start `caseflow ARGS` as its own process on the test database, `prelude` run first."""
+    code = f"{prelude}\nimport sys\nfrom caseflow.cli import main\nmain()"
+    environment = {**os.environ, "PYTHONPATH": str(ROOT), "CASEFLOW_SECRET_KEY": "test",
+                   "CASEFLOW_DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+                   "CASEFLOW_SMTP_URL": "", "CASEFLOW_WEBHOOK_URL": "", "CASEFLOW_SCHEDULER": "0",
+                   **env}
+    return subprocess.Popen([sys.executable, "-c", code, *args], cwd=ROOT, env=environment,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+
+def wait_for(process: subprocess.Popen, ready, seconds: float = 60) -> None:
+    """Wait until `ready()` holds while the process runs; fail with its output if it ends."""
+    deadline = time.monotonic() + seconds
+    while not ready():
+        if process.poll() is not None:
+            raise AssertionError(f"the process ended early:\n{process.stdout.read()}")
+        if time.monotonic() > deadline:
+            process.kill()
+            raise AssertionError(f"not ready in {seconds} s:\n{process.communicate()[0]}")
+        time.sleep(0.05)
+
+
+def kill_9(process: subprocess.Popen) -> None:
+    process.kill()  # SIGKILL: no finally, no atexit, no rollback
+    process.communicate(timeout=30)
+
+
+def short_lease(seconds: float) -> str:
+    """Code for caseflow_process: its sweep's claims expire after `seconds`."""
+    return f"""
+from datetime import timedelta
+from caseflow.services import deadlines
+deadlines.LEASE = timedelta(seconds={seconds})
+"""
+
+
+def hang_after_firing(count: int, marker: Path) -> str:
+    """Code for caseflow_process: the sweep fires `count` deadlines, says so, then hangs."""
+    return f"""
+import time
+from caseflow.services import deadlines
+_fire, _fired = deadlines.fire, []
+def _fire_then_hang(due):
+    outcome = _fire(due)
+    _fired.append(outcome)
+    if len(_fired) == {count}:
+        open({str(marker)!r}, "w").close()
+        time.sleep(600)
+    return outcome
+deadlines.fire = _fire_then_hang
+"""

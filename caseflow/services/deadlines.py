@@ -24,7 +24,7 @@ from caseflow.services.definitions import business_calendar, workflow
 logger = logging.getLogger(__name__)
 
 BATCH = 100
-#: a claim not fired within this time is taken up again by another sweep
+#: a claim not fired within this time (on the wall clock) is taken up again by another sweep
 LEASE = timedelta(minutes=5)
 #: claims of one deadline before it is given up and raised to the supervisors
 MAX_ATTEMPTS = 5
@@ -76,19 +76,24 @@ def sweep(as_of: datetime | None = None, *, limit: int | None = None, batch: int
 
 
 def claim_due(limit: int) -> list[Claim]:
-    """Claim up to `limit` due deadlines, oldest due first; expired claims are due again."""
-    now = clock.now()
-    values = {"status": "claimed", "claimed_until": now + LEASE,
+    """Claim up to `limit` due deadlines, oldest due first; expired claims are due again.
+
+    What is due is business time (as of the sweep's moment); leases and retry delays are on
+    the wall clock, so that claims left by a killed `sweep --as-of` expire in minutes.
+    """
+    now, wall = clock.now(), clock.wall_now()
+    values = {"status": "claimed", "claimed_until": wall + LEASE,
               "attempts": Deadline.attempts + 1}
     columns = (Deadline.id, Deadline.household_id, Deadline.due_at, Deadline.claimed_until,
                Deadline.attempts)
     order = (Deadline.due_at,)
     # two statements, so that each walks ix_deadline_due in order and stops at `limit`
-    rows = claim(Deadline, (Deadline.status == "claimed") & (Deadline.claimed_until < now),
-                 order, limit, values, columns)
+    expired = (Deadline.status == "claimed") & (Deadline.due_at <= now) & (
+        Deadline.claimed_until < wall)
+    rows = claim(Deadline, expired, order, limit, values, columns)
     if len(rows) < limit:
         pending = (Deadline.status == "pending") & (Deadline.due_at <= now) & or_(
-            Deadline.retry_at.is_(None), Deadline.retry_at <= now)
+            Deadline.retry_at.is_(None), Deadline.retry_at <= wall)
         rows += claim(Deadline, pending, order, limit - len(rows), values, columns)
     return sorted((Claim(*row) for row in rows), key=lambda c: (c.due_at, c.id))
 
@@ -217,7 +222,7 @@ def _record_failure(due: Claim, error: str) -> None:
         else:
             delay = min(FIRST_RETRY * 2 ** (due.attempts - 1), LONGEST_RETRY)
             deadline.status, deadline.claimed_until = "pending", None
-            deadline.retry_at, deadline.last_error = clock.now() + delay, error[:2000]
+            deadline.retry_at, deadline.last_error = clock.wall_now() + delay, error[:2000]
         db.session.commit()
     except Exception:  # noqa: BLE001 - the claim expires and the next sweep tries again
         db.session.rollback()

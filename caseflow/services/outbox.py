@@ -4,6 +4,9 @@ A row is claimed (status `sending`) in its own commit before it is sent and mark
 so no message goes out twice; a server that is down leaves the row pending, retried with backoff.
 A row left `sending` by a process that died mid-send is not resent (it may have gone out): it is
 marked failed for an admin to look at.
+
+Messages go out on the wall clock (clock.wall_now), not as of a sweep's moment: one written by
+`sweep --as-of` next month is due now, and its retries and sending lease count real minutes.
 """
 
 from __future__ import annotations
@@ -56,11 +59,11 @@ def enqueue(alert: Alert, household: Household, users: list[User]) -> None:
             if user.email:
                 db.session.add(Outbox(alert_id=alert.id, channel="email", recipient=user.email,
                                       payload=_email(alert, household, user),
-                                      next_attempt_at=clock.now()))
+                                      next_attempt_at=clock.wall_now()))
     if current_app.config.get("CASEFLOW_WEBHOOK_URL"):
         db.session.add(Outbox(alert_id=alert.id, channel="webhook", recipient=None,
                               payload=_webhook(alert, household, users),
-                              next_attempt_at=clock.now()))
+                              next_attempt_at=clock.wall_now()))
 
 
 def _email(alert: Alert, household: Household, user: User) -> dict:
@@ -96,7 +99,7 @@ def deliver_due(batch: int = 1) -> int:
 
 
 def _claim(limit: int) -> list:
-    now = clock.now()
+    now = clock.wall_now()
     return claim(
         Outbox, (Outbox.status == "pending") & (Outbox.next_attempt_at <= now),
         (Outbox.next_attempt_at, Outbox.id), limit,
@@ -111,7 +114,7 @@ def _deliver(row) -> bool:
     except (OSError, http.client.HTTPException, smtplib.SMTPException, DeliveryError) as error:
         _retry_later(row, f"{type(error).__name__}: {error}")
         return False
-    _settle(row.id, status="sent", sent_at=clock.now(), last_error=None)
+    _settle(row.id, status="sent", sent_at=clock.wall_now(), last_error=None)
     return True
 
 
@@ -122,7 +125,8 @@ def _retry_later(row, error: str) -> None:
         _settle(row.id, status="failed", last_error=error)
     else:
         delay = min(FIRST_RETRY * 2 ** (row.attempts - 1), LONGEST_RETRY)
-        _settle(row.id, status="pending", next_attempt_at=clock.now() + delay, last_error=error)
+        _settle(row.id, status="pending", next_attempt_at=clock.wall_now() + delay,
+                last_error=error)
 
 
 def _settle(outbox_id: int, **values) -> None:
@@ -133,7 +137,7 @@ def _settle(outbox_id: int, **values) -> None:
 
 def _give_up_interrupted() -> None:
     db.session.execute(db.update(Outbox).where(
-        Outbox.status == "sending", Outbox.next_attempt_at < clock.now(),
+        Outbox.status == "sending", Outbox.next_attempt_at < clock.wall_now(),
     ).values(status="failed", last_error="interrupted while sending; not resent, as it may "
                                          "have gone out"))
     db.session.commit()
@@ -147,7 +151,7 @@ def _send_email(outbox_id: int, recipient: str, payload: dict) -> None:
     message["Subject"] = payload["subject"]
     message["From"] = current_app.config["CASEFLOW_MAIL_FROM"]
     message["To"] = recipient
-    message["Date"] = format_datetime(clock.now())
+    message["Date"] = format_datetime(clock.wall_now())
     message["Message-ID"] = f"<caseflow-outbox-{outbox_id}@{url.hostname}>"
     message.set_content(payload["body"])
     secure = url.scheme == "smtps"

@@ -18,10 +18,15 @@ from caseflow.extensions import db
 from caseflow.models import Outbox
 from caseflow.services import deadlines, outbox
 from tests.factories import at
-from tests.timers_support import posted_case
+from tests.timers_support import WallClock, posted_case
 
 POSTED_ON = date(2027, 10, 4)
 DUE = at(date(2027, 10, 7), 0)  # 3 working days later: the supervisors are reminded
+
+
+@pytest.fixture
+def wall(monkeypatch) -> WallClock:
+    return WallClock(monkeypatch)
 
 
 def free_port() -> int:
@@ -72,16 +77,16 @@ def test_alert_is_mailed_in_vietnamese_to_each_addressed_user(world, smtp_server
     assert mail["Message-ID"].startswith("<caseflow-outbox-")
 
 
-def test_sent_mail_is_not_sent_again(world, smtp_server):
+def test_sent_mail_is_not_sent_again(world, smtp_server, wall):
     posted_case(world, POSTED_ON)
     deadlines.sweep(DUE)
-    with clock.frozen_at(DUE + timedelta(hours=2)):
-        assert outbox.deliver_due() == 0
+    wall.advance(timedelta(hours=2))
+    assert outbox.deliver_due() == 0
     assert deadlines.sweep(DUE + timedelta(hours=2)).delivered == 0
     assert len(smtp_server.messages) == 2
 
 
-def test_mail_is_kept_while_the_server_is_down_and_delivered_later_once(world, smtp_port):
+def test_mail_is_kept_while_the_server_is_down_and_delivered_later_once(world, smtp_port, wall):
     posted_case(world, POSTED_ON)
     assert deadlines.sweep(DUE).delivered == 0
     rows = db.session.scalars(db.select(Outbox)).all()
@@ -91,13 +96,13 @@ def test_mail_is_kept_while_the_server_is_down_and_delivered_later_once(world, s
     controller = Controller(inbox, hostname="127.0.0.1", port=smtp_port)
     controller.start()
     try:
-        with clock.frozen_at(DUE + timedelta(seconds=30)):  # before the retry is due
-            assert outbox.deliver_due() == 0
-        with clock.frozen_at(DUE + outbox.FIRST_RETRY):
-            assert outbox.deliver_due() == 2
-            assert outbox.deliver_due() == 0
-        with clock.frozen_at(DUE + timedelta(days=1)):
-            assert outbox.deliver_due() == 0
+        wall.advance(timedelta(seconds=30))  # before the retry is due
+        assert outbox.deliver_due() == 0
+        wall.advance(outbox.FIRST_RETRY - timedelta(seconds=30))
+        assert outbox.deliver_due() == 2
+        assert outbox.deliver_due() == 0
+        wall.advance(timedelta(days=1))
+        assert outbox.deliver_due() == 0
     finally:
         controller.stop()
     assert sent_to(inbox) == ["chair@example.org", "deputy@example.org"]
@@ -106,29 +111,46 @@ def test_mail_is_kept_while_the_server_is_down_and_delivered_later_once(world, s
     assert statuses == ["sent", "sent"]
 
 
-def test_mail_is_given_up_after_the_last_attempt(world, smtp_port):
+def test_mail_is_given_up_after_the_last_attempt(world, smtp_port, wall):
     posted_case(world, POSTED_ON)
-    moment = DUE
-    deadlines.sweep(moment)
+    deadlines.sweep(DUE)
     for _ in range(outbox.MAX_ATTEMPTS - 1):
-        moment += outbox.LONGEST_RETRY
-        with clock.frozen_at(moment):
-            outbox.deliver_due()
+        wall.advance(outbox.LONGEST_RETRY)
+        outbox.deliver_due()
     rows = db.session.scalars(db.select(Outbox).execution_options(populate_existing=True)).all()
     assert [(r.status, r.attempts) for r in rows] == [("failed", outbox.MAX_ATTEMPTS)] * 2
 
 
-def test_message_interrupted_while_sending_is_not_sent_again(world, smtp_server):
+def test_message_interrupted_while_sending_is_not_sent_again(world, smtp_server, wall):
     posted_case(world, POSTED_ON)
     deadlines.sweep(DUE, deliver=False)
-    with clock.frozen_at(DUE):
-        outbox._claim(1)  # the sender dies after claiming, perhaps after sending
-    with clock.frozen_at(DUE + outbox.SEND_LEASE + timedelta(seconds=1)):
-        assert outbox.deliver_due() == 1
+    outbox._claim(1)  # the sender dies after claiming, perhaps after sending
+    wall.advance(outbox.SEND_LEASE + timedelta(seconds=1))
+    assert outbox.deliver_due() == 1
     statuses = db.session.scalars(db.select(Outbox.status).order_by(Outbox.id)
                                   .execution_options(populate_existing=True)).all()
     assert statuses == ["failed", "sent"]
     assert len(smtp_server.messages) == 1
+
+
+def test_a_message_written_by_a_sweep_as_of_next_month_goes_out_now(world, smtp_server):
+    posted_case(world, POSTED_ON)
+    deadlines.sweep(DUE, deliver=False)  # as of a later moment, killed before sending
+    assert outbox.deliver_due() == 2  # by the real-time scheduler, at once
+    assert sent_to(smtp_server) == ["chair@example.org", "deputy@example.org"]
+
+
+def test_a_send_cut_off_in_a_sweep_as_of_next_month_is_settled_after_real_minutes(
+        world, smtp_server, wall):
+    posted_case(world, POSTED_ON)
+    deadlines.sweep(DUE, deliver=False)
+    with clock.frozen_at(DUE + timedelta(days=31)):
+        outbox._claim(1)  # the sender dies after claiming, perhaps after sending
+    wall.advance(outbox.SEND_LEASE + timedelta(seconds=1))
+    assert outbox.deliver_due() == 1
+    statuses = db.session.scalars(db.select(Outbox.status).order_by(Outbox.id)
+                                  .execution_options(populate_existing=True)).all()
+    assert statuses == ["failed", "sent"]
 
 
 class Listener(ThreadingHTTPServer):
@@ -189,14 +211,14 @@ def test_webhook_receives_the_alert_as_json_once(world, listener):
     assert len(hook.received) == 1
 
 
-def test_webhook_answering_an_error_is_retried_with_backoff(world, listener):
+def test_webhook_answering_an_error_is_retried_with_backoff(world, listener, wall):
     hook = listener(answers=(503, 200))
     posted_case(world, POSTED_ON)
     assert deadlines.sweep(DUE).delivered == 0
     [row] = db.session.scalars(db.select(Outbox)).all()
     assert "503" in row.last_error
-    with clock.frozen_at(DUE + outbox.FIRST_RETRY):
-        assert outbox.deliver_due() == 1
-    with clock.frozen_at(DUE + timedelta(days=1)):
-        assert outbox.deliver_due() == 0
+    wall.advance(outbox.FIRST_RETRY)
+    assert outbox.deliver_due() == 1
+    wall.advance(timedelta(days=1))
+    assert outbox.deliver_due() == 0
     assert len(hook.received) == 2  # the refused attempt, then the delivery
