@@ -14,7 +14,7 @@ from caseflow.domain.errors import DomainError
 
 
 def register(app: Flask) -> None:
-    for command in (init_db, demo, users, units, workflows, sweep, scheduler, calendar):
+    for command in (init_db, demo, users, units, workflows, sweep, scheduler, calendar, outbox):
         app.cli.add_command(command)
 
 
@@ -179,6 +179,42 @@ def sweep(as_of) -> None:
     click.echo(f"cancelled {result.cancelled}, failed {result.failed}, "
                f"messages sent {result.delivered}")
     click.echo(f"fired {result.fired}")
+
+
+@click.group("outbox")
+def outbox() -> None:
+    """E-mails and webhook calls: list them, send a failed one again."""
+
+
+@outbox.command("list")
+@click.option("--status", type=click.Choice(["pending", "sending", "sent", "failed"]),
+              default=None)
+@click.option("--limit", type=click.IntRange(min=1), default=100, show_default=True)
+@with_appcontext
+def list_outbox(status: str | None, limit: int) -> None:
+    """List the latest messages, newest first: id, status, channel, recipient, what about."""
+    from caseflow.services import undelivered
+
+    for message, household in undelivered.listing(status, limit):
+        about = f"household {household.code}" if household is not None else "no household"
+        marks = " possible-duplicate" if message.possible_duplicate else ""
+        click.echo(f"{message.id} {message.status} {message.channel} "
+                   f"{message.recipient or '-'} alert {message.alert_id or '-'} {about} "
+                   f"attempts {message.attempts}{marks}"
+                   + (f": {message.last_error}" if message.last_error else ""))
+
+
+@outbox.command("resend")
+@click.argument("outbox_id", metavar="ID", type=int)
+@with_appcontext
+@fail_on_domain_error
+def resend_outbox(outbox_id: int) -> None:
+    """Send failed message ID once more, marked as a possible duplicate (it may have gone out)."""
+    from caseflow.services import undelivered
+
+    message = undelivered.resend(outbox_id)
+    click.echo(f"message {message.id} will be sent again by the next sweep, marked as a "
+               "possible duplicate")
 
 
 @click.command("scheduler")

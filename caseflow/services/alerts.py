@@ -1,4 +1,5 @@
-"""Alerts: raised by deadlines and visits, addressed to a role within a unit, acknowledged."""
+"""Alerts: raised by deadlines and visits, addressed to a role within a unit, acknowledged;
+and by the outbox, to the admins, about a message that may not have gone out."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from caseflow.services import outbox, transaction
 
 #: an alert that still asks for work; acknowledged means seen, not done
 UNRESOLVED = ("open", "acknowledged")
+ADMIN = "admin"
 
 
 def raise_alert(kind: str, household: Household, deadline: Deadline | None, role: str,
@@ -39,16 +41,31 @@ def raise_alert(kind: str, household: Household, deadline: Deadline | None, role
     return alert
 
 
+def raise_to_admins(kind: str, household: Household | None, message: str,
+                    message_en: str) -> Alert:
+    """Add an alert to every admin (admins have no unit), with its outbox rows; the caller
+    commits."""
+    alert = Alert(kind=kind, household_id=household.id if household else None, role=ADMIN,
+                  unit_id=None, message=message, message_en=message_en,
+                  created_at=clock.now(), status="open")
+    db.session.add(alert)
+    db.session.flush()
+    if outbox.configured():
+        outbox.enqueue(alert, household, recipients(alert))
+    return alert
+
+
 def recipients(alert: Alert) -> list[User]:
     """Return the active users an alert is addressed to (by user, or role within the unit)."""
     if alert.user_id is not None:
         user = db.session.get(User, alert.user_id)
         return [user] if user is not None and user.active else []
-    unit = db.session.get(Unit, alert.unit_id)
-    ancestors = [int(part) for part in unit.path.split("/") if part]
-    return list(db.session.scalars(db.select(User).where(
-        User.role == alert.role, User.active.is_(True),
-        or_(User.unit_id.is_(None), User.unit_id.in_(ancestors))).order_by(User.id)))
+    query = db.select(User).where(User.role == alert.role, User.active.is_(True))
+    if alert.unit_id is not None:  # else addressed to the role everywhere, as admins' are
+        unit = db.session.get(Unit, alert.unit_id)
+        ancestors = [int(part) for part in unit.path.split("/") if part]
+        query = query.where(or_(User.unit_id.is_(None), User.unit_id.in_(ancestors)))
+    return list(db.session.scalars(query.order_by(User.id)))
 
 
 def _addressed_to(actor: User):
@@ -90,6 +107,12 @@ def ack(actor: User, alert_id: int) -> Alert:
             alert.status, alert.acked_by, alert.acked_at = "acknowledged", actor.username, \
                 clock.now()
     return alert
+
+
+def close(alert_id: int) -> None:
+    """Close an unresolved alert: its work is done; the caller commits."""
+    db.session.execute(db.update(Alert).where(
+        Alert.id == alert_id, Alert.status.in_(UNRESOLVED)).values(status="closed"))
 
 
 def close_for_deadlines(deadline_ids: list[int]) -> None:
