@@ -207,3 +207,21 @@ def test_a_webhook_resent_says_it_may_be_a_duplicate(world, ctx, listener, wall,
     assert body["possible_duplicate"] is True
     assert body["alert"]["kind"] == "reminder"
     assert headers["Idempotency-Key"] == f"caseflow-outbox-{cut.id}"
+
+
+def test_a_broken_failure_alert_does_not_hold_up_the_outbox(
+    world, ctx, listener, wall, monkeypatch
+):
+    from caseflow.services import undelivered
+
+    def broken(message, *, given_up):
+        raise RuntimeError("a bug in the alert")
+
+    monkeypatch.setattr(undelivered, "tell_admins", broken)
+    posted_case(world, POSTED_ON)
+    deadlines.sweep(DUE, deliver=False)
+    outbox._claim(1)
+    wall.advance(outbox.SEND_LEASE + timedelta(seconds=1))
+    outbox.deliver_due()
+    assert [r.status for r in rows()] == ["failed"]  # settled once, not again by every sweep
+    assert admin_alerts(world) == []
