@@ -31,8 +31,10 @@ class Case:
     @classmethod
     def register(cls, world: World, on: date, unit_code: str = "C1-V1") -> Case:
         with clock.frozen_at(at(on)):
-            household = households.register(world.user("worker"), {
-                "head_name": "Trần Thị Lan", "unit_code": unit_code, "village": "Đông Hải"})
+            household = households.register(
+                world.user("worker"),
+                {"head_name": "Trần Thị Lan", "unit_code": unit_code, "village": "Đông Hải"},
+            )
         return cls(world, household.id)
 
     def fire(self, on: date, trigger: str, who: str = "worker", **data) -> None:
@@ -59,21 +61,29 @@ class Case:
 
     def deadlines(self, status: str = "pending") -> dict[str, Deadline]:
         """Return the household's deadlines of one status by key (the latest of each key)."""
-        rows = db.session.scalars(db.select(Deadline).where(
-            Deadline.household_id == self.id, Deadline.status == status)
-            .order_by(Deadline.id).execution_options(populate_existing=True))
+        rows = db.session.scalars(
+            db.select(Deadline)
+            .where(Deadline.household_id == self.id, Deadline.status == status)
+            .order_by(Deadline.id)
+            .execution_options(populate_existing=True)
+        )
         return {d.key: d for d in rows}
 
     def alerts(self, status: str | None = None) -> list[Alert]:
         query = db.select(Alert).where(Alert.household_id == self.id)
         if status:
             query = query.where(Alert.status == status)
-        return list(db.session.scalars(query.order_by(Alert.id)
-                                       .execution_options(populate_existing=True)))
+        return list(
+            db.session.scalars(query.order_by(Alert.id).execution_options(populate_existing=True))
+        )
 
     def history(self) -> list[tuple[str, str]]:
-        return [(e.trigger, e.actor) for e in db.session.scalars(
-            db.select(Event).where(Event.household_id == self.id).order_by(Event.id))]
+        return [
+            (e.trigger, e.actor)
+            for e in db.session.scalars(
+                db.select(Event).where(Event.household_id == self.id).order_by(Event.id)
+            )
+        ]
 
 
 def posted_case(world: World, posted_on: date) -> Case:
@@ -124,12 +134,24 @@ def local(moment: datetime) -> datetime:
 def caseflow_process(app, *args: str, prelude: str = "", **env: str) -> subprocess.Popen:
     """Start `caseflow ARGS` as its own process on the test database, `prelude` run first."""
     code = f"{prelude}\nimport sys\nfrom caseflow.cli import main\nmain()"
-    environment = {**os.environ, "PYTHONPATH": str(ROOT), "CASEFLOW_SECRET_KEY": "test",
-                   "CASEFLOW_DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
-                   "CASEFLOW_SMTP_URL": "", "CASEFLOW_WEBHOOK_URL": "", "CASEFLOW_SCHEDULER": "0",
-                   **env}
-    return subprocess.Popen([sys.executable, "-c", code, *args], cwd=ROOT, env=environment,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    environment = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "CASEFLOW_SECRET_KEY": "test",
+        "CASEFLOW_DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+        "CASEFLOW_SMTP_URL": "",
+        "CASEFLOW_WEBHOOK_URL": "",
+        "CASEFLOW_SCHEDULER": "0",
+        **env,
+    }
+    return subprocess.Popen(
+        [sys.executable, "-c", code, *args],
+        cwd=ROOT,
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
 
 
 def wait_for(process: subprocess.Popen, ready, seconds: float = 60) -> None:

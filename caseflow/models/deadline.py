@@ -53,9 +53,14 @@ class Deadline(db.Model):
         return tuple(s for s in self.until_states.split(",") if s)
 
     __table_args__ = (
-        Index("uq_deadline_one_pending", "household_id", "key", unique=True,
-              sqlite_where=text("status = 'pending'"),
-              postgresql_where=text("status = 'pending'")),
+        Index(
+            "uq_deadline_one_pending",
+            "household_id",
+            "key",
+            unique=True,
+            sqlite_where=text("status = 'pending'"),
+            postgresql_where=text("status = 'pending'"),
+        ),
         Index("ix_deadline_due", "status", "due_at"),
         Index("ix_deadline_household", "household_id", "status"),
     )
@@ -102,8 +107,7 @@ class Outbox(db.Model):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     #: resent by an admin after a failure that may have let it out: sent marked as such
-    possible_duplicate: Mapped[bool] = mapped_column(Boolean, default=False,
-                                                     server_default=false())
+    possible_duplicate: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     #: the alert that told the admins this message failed
     failure_alert_id: Mapped[int | None] = mapped_column(ForeignKey("alert.id"))
 

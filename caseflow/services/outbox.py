@@ -41,8 +41,10 @@ TIMEOUT_SECONDS = 15
 INTERRUPTED = "interrupted while sending; not resent, as it may have gone out"
 #: what a message resent by an admin says first
 DUPLICATE_MARK = "[Có thể trùng lặp / possible duplicate]"
-DUPLICATE_NOTE = ("Thư này được gửi lại vì lần gửi trước bị gián đoạn: có thể bạn đã nhận được "
-                  "thư này.\n(Sent again after an interrupted send: you may have had it already.)")
+DUPLICATE_NOTE = (
+    "Thư này được gửi lại vì lần gửi trước bị gián đoạn: có thể bạn đã nhận được "
+    "thư này.\n(Sent again after an interrupted send: you may have had it already.)"
+)
 
 
 class DeliveryError(Exception):
@@ -63,20 +65,38 @@ def enqueue(alert: Alert, household: Household | None, users: list[User]) -> Non
     if email_enabled():
         for user in users:
             if user.email:
-                db.session.add(Outbox(alert_id=alert.id, channel="email", recipient=user.email,
-                                      payload=_email(alert, household, user),
-                                      next_attempt_at=clock.wall_now()))
+                db.session.add(
+                    Outbox(
+                        alert_id=alert.id,
+                        channel="email",
+                        recipient=user.email,
+                        payload=_email(alert, household, user),
+                        next_attempt_at=clock.wall_now(),
+                    )
+                )
     if current_app.config.get("CASEFLOW_WEBHOOK_URL"):
-        db.session.add(Outbox(alert_id=alert.id, channel="webhook", recipient=None,
-                              payload=_webhook(alert, household, users),
-                              next_attempt_at=clock.wall_now()))
+        db.session.add(
+            Outbox(
+                alert_id=alert.id,
+                channel="webhook",
+                recipient=None,
+                payload=_webhook(alert, household, users),
+                next_attempt_at=clock.wall_now(),
+            )
+        )
 
 
 def _email(alert: Alert, household: Household | None, user: User) -> dict:
-    context = {"alert": alert, "household": household, "user": user,
-               "due_on": alert.due_at.astimezone(BUSINESS_TZ) if alert.due_at else None}
-    return {"subject": " ".join(_render("emails/alert_subject.txt", context).split()),
-            "body": _render("emails/alert.txt", context)}
+    context = {
+        "alert": alert,
+        "household": household,
+        "user": user,
+        "due_on": alert.due_at.astimezone(BUSINESS_TZ) if alert.due_at else None,
+    }
+    return {
+        "subject": " ".join(_render("emails/alert_subject.txt", context).split()),
+        "body": _render("emails/alert.txt", context),
+    }
 
 
 def _render(name: str, context: dict) -> str:
@@ -85,15 +105,23 @@ def _render(name: str, context: dict) -> str:
 
 
 def _webhook(alert: Alert, household: Household | None, users: list[User]) -> dict:
-    return {"event": "alert", "alert": {
-        "id": alert.id, "kind": alert.kind, "household_id": alert.household_id,
-        "household_code": household.code if household else None,
-        "unit_code": household.unit.code if household else None,
-        "deadline_id": alert.deadline_id, "role": alert.role, "message": alert.message,
-        "message_en": alert.message_en,
-        "due_at": alert.due_at.isoformat() if alert.due_at else None,
-        "created_at": alert.created_at.isoformat(),
-        "recipients": [u.username for u in users]}}
+    return {
+        "event": "alert",
+        "alert": {
+            "id": alert.id,
+            "kind": alert.kind,
+            "household_id": alert.household_id,
+            "household_code": household.code if household else None,
+            "unit_code": household.unit.code if household else None,
+            "deadline_id": alert.deadline_id,
+            "role": alert.role,
+            "message": alert.message,
+            "message_en": alert.message_en,
+            "due_at": alert.due_at.isoformat() if alert.due_at else None,
+            "created_at": alert.created_at.isoformat(),
+            "recipients": [u.username for u in users],
+        },
+    }
 
 
 def deliver_due(batch: int = 1) -> int:
@@ -108,12 +136,20 @@ def deliver_due(batch: int = 1) -> int:
 def _claim(limit: int) -> list:
     now = clock.wall_now()
     return claim(
-        Outbox, (Outbox.status == "pending") & (Outbox.next_attempt_at <= now),
-        (Outbox.next_attempt_at, Outbox.id), limit,
-        {"status": "sending", "attempts": Outbox.attempts + 1,
-         "next_attempt_at": now + SEND_LEASE},
-        (Outbox.id, Outbox.channel, Outbox.recipient, Outbox.payload, Outbox.attempts,
-         Outbox.possible_duplicate))
+        Outbox,
+        (Outbox.status == "pending") & (Outbox.next_attempt_at <= now),
+        (Outbox.next_attempt_at, Outbox.id),
+        limit,
+        {"status": "sending", "attempts": Outbox.attempts + 1, "next_attempt_at": now + SEND_LEASE},
+        (
+            Outbox.id,
+            Outbox.channel,
+            Outbox.recipient,
+            Outbox.payload,
+            Outbox.attempts,
+            Outbox.possible_duplicate,
+        ),
+    )
 
 
 def _deliver(row) -> bool:
@@ -131,25 +167,31 @@ def _as_sent(row) -> dict:
     if not row.possible_duplicate:
         return row.payload
     if row.channel == "email":
-        return {**row.payload, "subject": f"{DUPLICATE_MARK} {row.payload['subject']}",
-                "body": f"{DUPLICATE_NOTE}\n\n{row.payload['body']}"}
+        return {
+            **row.payload,
+            "subject": f"{DUPLICATE_MARK} {row.payload['subject']}",
+            "body": f"{DUPLICATE_NOTE}\n\n{row.payload['body']}",
+        }
     return {**row.payload, "possible_duplicate": True}
 
 
 def _retry_later(row, error: str) -> None:
-    logger.warning("Outbox %s (%s) not delivered, attempt %s: %s",
-                   row.id, row.channel, row.attempts, error)
+    logger.warning(
+        "Outbox %s (%s) not delivered, attempt %s: %s", row.id, row.channel, row.attempts, error
+    )
     if row.attempts >= MAX_ATTEMPTS:
         _fail(row.id, Outbox.status == "sending", error, given_up=True)
     else:
         delay = min(FIRST_RETRY * 2 ** (row.attempts - 1), LONGEST_RETRY)
-        _settle(row.id, status="pending", next_attempt_at=clock.wall_now() + delay,
-                last_error=error)
+        _settle(
+            row.id, status="pending", next_attempt_at=clock.wall_now() + delay, last_error=error
+        )
 
 
 def _settle(outbox_id: int, **values) -> None:
-    db.session.execute(db.update(Outbox).where(
-        Outbox.id == outbox_id, Outbox.status == "sending").values(**values))
+    db.session.execute(
+        db.update(Outbox).where(Outbox.id == outbox_id, Outbox.status == "sending").values(**values)
+    )
     db.session.commit()
 
 
@@ -172,8 +214,9 @@ def _fail(outbox_id: int, still, error: str, *, given_up: bool) -> None:
         db.session.commit()
         return
     try:
-        undelivered.tell_admins(db.session.get(Outbox, outbox_id, populate_existing=True),
-                                given_up=given_up)
+        undelivered.tell_admins(
+            db.session.get(Outbox, outbox_id, populate_existing=True), given_up=given_up
+        )
         db.session.commit()
     # a broken alert must not leave the row to be failed again by every sweep
     except Exception:  # noqa: BLE001
@@ -184,8 +227,13 @@ def _fail(outbox_id: int, still, error: str, *, given_up: bool) -> None:
 
 
 def _mark_failed(outbox_id: int, still, error: str) -> bool:
-    return bool(db.session.execute(db.update(Outbox).where(Outbox.id == outbox_id, still)
-                                   .values(status="failed", last_error=error)).rowcount)
+    return bool(
+        db.session.execute(
+            db.update(Outbox)
+            .where(Outbox.id == outbox_id, still)
+            .values(status="failed", last_error=error)
+        ).rowcount
+    )
 
 
 def _send_email(outbox_id: int, recipient: str, payload: dict) -> None:
@@ -201,7 +249,8 @@ def _send_email(outbox_id: int, recipient: str, payload: dict) -> None:
     message.set_content(payload["body"])
     secure = url.scheme == "smtps"
     server = (smtplib.SMTP_SSL if secure else smtplib.SMTP)(
-        url.hostname, url.port or (465 if secure else 25), timeout=TIMEOUT_SECONDS)
+        url.hostname, url.port or (465 if secure else 25), timeout=TIMEOUT_SECONDS
+    )
     with server:
         if parse_qs(url.query).get("starttls") == ["1"]:
             server.starttls()
@@ -215,9 +264,15 @@ def _send_webhook(outbox_id: int, recipient: str | None, payload: dict) -> None:
     if urlsplit(url).scheme not in ("http", "https"):
         raise DeliveryError("CASEFLOW_WEBHOOK_URL is not an http:// or https:// address")
     request = urllib.request.Request(
-        url, data=json.dumps(payload, ensure_ascii=False).encode("utf-8"), method="POST",
-        headers={"Content-Type": "application/json; charset=utf-8", "User-Agent": "caseflow",
-                 "Idempotency-Key": f"caseflow-outbox-{outbox_id}"})
+        url,
+        data=json.dumps(payload, ensure_ascii=False).encode("utf-8"),
+        method="POST",
+        headers={
+            "Content-Type": "application/json; charset=utf-8",
+            "User-Agent": "caseflow",
+            "Idempotency-Key": f"caseflow-outbox-{outbox_id}",
+        },
+    )
     with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310
         if not 200 <= response.status < 300:
             raise DeliveryError(f"the webhook answered {response.status}")

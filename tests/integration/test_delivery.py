@@ -81,8 +81,9 @@ def test_mail_is_kept_while_the_server_is_down_and_delivered_later_once(world, s
     finally:
         controller.stop()
     assert sent_to(inbox) == ["chair@example.org", "deputy@example.org"]
-    statuses = db.session.scalars(db.select(Outbox.status).execution_options(
-        populate_existing=True)).all()
+    statuses = db.session.scalars(
+        db.select(Outbox.status).execution_options(populate_existing=True)
+    ).all()
     assert statuses == ["sent", "sent"]
 
 
@@ -92,8 +93,9 @@ def test_mail_is_given_up_after_the_last_attempt(world, smtp_port, wall):
     for _ in range(outbox.MAX_ATTEMPTS - 1):
         wall.advance(outbox.LONGEST_RETRY)
         outbox.deliver_due()
-    rows = db.session.scalars(db.select(Outbox).order_by(Outbox.id)
-                              .execution_options(populate_existing=True)).all()
+    rows = db.session.scalars(
+        db.select(Outbox).order_by(Outbox.id).execution_options(populate_existing=True)
+    ).all()
     # then the admins are told, by the next rows (test_undelivered.py)
     assert [(r.status, r.attempts) for r in rows[:2]] == [("failed", outbox.MAX_ATTEMPTS)] * 2
 
@@ -104,8 +106,9 @@ def test_message_interrupted_while_sending_is_not_sent_again(world, smtp_server,
     outbox._claim(1)  # the sender dies after claiming, perhaps after sending
     wall.advance(outbox.SEND_LEASE + timedelta(seconds=1))
     assert outbox.deliver_due() == 2  # the other supervisor's, and the admin's about it
-    statuses = db.session.scalars(db.select(Outbox.status).order_by(Outbox.id)
-                                  .execution_options(populate_existing=True)).all()
+    statuses = db.session.scalars(
+        db.select(Outbox.status).order_by(Outbox.id).execution_options(populate_existing=True)
+    ).all()
     assert statuses == ["failed", "sent", "sent"]
     assert sent_to(smtp_server) == ["admin@example.org", "deputy@example.org"]
 
@@ -118,15 +121,17 @@ def test_a_message_written_by_a_sweep_as_of_next_month_goes_out_now(world, smtp_
 
 
 def test_a_send_cut_off_in_a_sweep_as_of_next_month_is_settled_after_real_minutes(
-        world, smtp_server, wall):
+    world, smtp_server, wall
+):
     posted_case(world, POSTED_ON)
     deadlines.sweep(DUE, deliver=False)
     with clock.frozen_at(DUE + timedelta(days=31)):
         outbox._claim(1)  # the sender dies after claiming, perhaps after sending
     wall.advance(outbox.SEND_LEASE + timedelta(seconds=1))
     assert outbox.deliver_due() == 2
-    statuses = db.session.scalars(db.select(Outbox.status).order_by(Outbox.id)
-                                  .execution_options(populate_existing=True)).all()
+    statuses = db.session.scalars(
+        db.select(Outbox.status).order_by(Outbox.id).execution_options(populate_existing=True)
+    ).all()
     assert statuses == ["failed", "sent", "sent"]
 
 

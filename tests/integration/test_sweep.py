@@ -42,25 +42,49 @@ def wall(monkeypatch) -> WallClock:
     return WallClock(monkeypatch)
 
 
-def add_due(case: Case, count: int, due_at: datetime = DUE, *, timer: str = "posting_end",
-            state: str = "posted", step: timedelta = timedelta(0)) -> list[int]:
+def add_due(
+    case: Case,
+    count: int,
+    due_at: datetime = DUE,
+    *,
+    timer: str = "posting_end",
+    state: str = "posted",
+    step: timedelta = timedelta(0),
+) -> list[int]:
     """Add `count` reminders of the posted household, due from `due_at` on, `step` apart."""
-    rows = [Deadline(household_id=case.id, key=f"test:{next(KEYS)}", timer=timer, kind="remind",
-                     due_at=due_at + n * step, state=state) for n in range(count)]
+    rows = [
+        Deadline(
+            household_id=case.id,
+            key=f"test:{next(KEYS)}",
+            timer=timer,
+            kind="remind",
+            due_at=due_at + n * step,
+            state=state,
+        )
+        for n in range(count)
+    ]
     db.session.add_all(rows)
     db.session.commit()
     return [row.id for row in rows]
 
 
 def statuses(ids: list[int]) -> dict[str, int]:
-    rows = db.session.execute(db.select(Deadline.status, db.func.count()).where(
-        Deadline.id.in_(ids)).group_by(Deadline.status)).all()
+    rows = db.session.execute(
+        db.select(Deadline.status, db.func.count())
+        .where(Deadline.id.in_(ids))
+        .group_by(Deadline.status)
+    ).all()
     return dict(rows)
 
 
 def alerts_of(ids: list[int]) -> list[int]:
-    return list(db.session.scalars(db.select(Alert.deadline_id).where(
-        Alert.deadline_id.in_(ids)).order_by(Alert.deadline_id)))
+    return list(
+        db.session.scalars(
+            db.select(Alert.deadline_id)
+            .where(Alert.deadline_id.in_(ids))
+            .order_by(Alert.deadline_id)
+        )
+    )
 
 
 def test_sweep_fires_what_is_due_and_leaves_the_rest_pending(case):
@@ -136,21 +160,27 @@ def test_an_expired_claim_fires_only_once_due(case, wall):
 
 
 def test_a_sweep_as_of_next_month_killed_midway_leaves_its_claims_to_the_real_time_sweep(
-        case, committed, tmp_path):
+    case, committed, tmp_path
+):
     now, lease = datetime.now(UTC), timedelta(seconds=2)
     ids = add_due(case, 50, now - timedelta(hours=1))  # due on the wall clock too
     marker = tmp_path / "fired-two"
-    sweep = caseflow_process(committed, "sweep", "--as-of", (now + timedelta(days=31)).isoformat(),
-                             prelude=short_lease(lease.total_seconds())
-                             + hang_after_firing(2, marker))
+    sweep = caseflow_process(
+        committed,
+        "sweep",
+        "--as-of",
+        (now + timedelta(days=31)).isoformat(),
+        prelude=short_lease(lease.total_seconds()) + hang_after_firing(2, marker),
+    )
     wait_for(sweep, marker.exists)
     kill_9(sweep)
     killed_at = datetime.now(UTC)
 
     db.session.expire_all()
     assert statuses(ids) == {"fired": 2, "claimed": 48}
-    leases = db.session.scalars(db.select(Deadline.claimed_until).where(
-        Deadline.id.in_(ids), Deadline.status == "claimed")).all()
+    leases = db.session.scalars(
+        db.select(Deadline.claimed_until).where(Deadline.id.in_(ids), Deadline.status == "claimed")
+    ).all()
     assert max(leases) <= killed_at + lease  # not next month + lease
     time.sleep(max(0.0, (max(leases) - datetime.now(UTC)).total_seconds()) + 0.1)
     assert deadlines.sweep().fired == 48  # now, on the wall clock

@@ -92,12 +92,16 @@ def cut_off_message(api_as, clean, monkeypatch) -> int:
     return claimed.id
 
 
-@pytest.mark.parametrize(("lang", "words"), [
-    ("vi", "bị ngắt giữa chừng khi đang gửi: có thể đã đến hoặc chưa đến người nhận"),
-    ("en", "was cut off while being sent: it may or may not have gone out"),
-])
-def test_the_admins_inbox_tells_of_a_message_that_may_not_have_gone_out(pages, cut_off_message,
-                                                                          lang, words) -> None:
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [
+        ("vi", "bị ngắt giữa chừng khi đang gửi: có thể đã đến hoặc chưa đến người nhận"),
+        ("en", "was cut off while being sent: it may or may not have gone out"),
+    ],
+)
+def test_the_admins_inbox_tells_of_a_message_that_may_not_have_gone_out(
+    pages, cut_off_message, lang, words
+) -> None:
     pages.login("admin")
     if lang == "en":
         pages.english()
@@ -109,8 +113,9 @@ def test_the_admins_inbox_tells_of_a_message_that_may_not_have_gone_out(pages, c
     assert len(alert_ids(page)) == 1
 
 
-def test_a_message_that_may_not_have_gone_out_is_for_the_admins_only(pages,
-                                                                     cut_off_message) -> None:
+def test_a_message_that_may_not_have_gone_out_is_for_the_admins_only(
+    pages, cut_off_message
+) -> None:
     pages.login("chair")
 
     assert "caseflow outbox resend" not in pages.get("/alerts").text
