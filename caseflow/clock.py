@@ -1,4 +1,10 @@
-"""The only source of "now": tests and `caseflow sweep --as-of` move it."""
+"""The only source of "now": tests and `caseflow sweep --as-of` move it.
+
+Two clocks: `now()` says what is due (business time, moved by `frozen_at`), `wall_now()` times
+the machinery (claim leases, retry delays, sending), which must run on the machine's real time
+whatever moment a sweep acts as of, or an interrupted sweep as of next month would leave its
+claims held until next month.
+"""
 
 from __future__ import annotations
 
@@ -24,6 +30,11 @@ def now() -> datetime:
     """Return the current time, aware, in UTC."""
     frozen = getattr(_state, "frozen", None)
     return frozen if frozen is not None else datetime.now(UTC)
+
+
+def wall_now() -> datetime:
+    """Return the machine's real time, aware, in UTC: never moved by frozen_at or --as-of."""
+    return datetime.now(UTC)
 
 
 def today() -> date:

@@ -21,6 +21,7 @@ from sqlalchemy import text
 
 from caseflow import create_app
 from caseflow.extensions import db
+from caseflow.models.append_only import empty_all_tables
 from tests.factories import Api, World, build_world
 
 DATABASE_URL = os.environ.get("CASEFLOW_TEST_DATABASE_URL")
@@ -100,8 +101,7 @@ def _forget_caches(app) -> None:
 def _empty_tables():
     db.session.remove()
     with db.engine.begin() as connection:
-        for table in reversed(db.metadata.sorted_tables):
-            connection.execute(table.delete())
+        empty_all_tables(connection)  # history included: around the guard triggers
 
 
 class _OnConnection(Session):

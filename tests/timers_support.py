@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+import time
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
 from caseflow import clock
+from caseflow.config import ROOT
 from caseflow.extensions import db
 from caseflow.models import Alert, Deadline, Event, Household
 from caseflow.services import approvals, assessments, cases, households
@@ -25,8 +31,10 @@ class Case:
     @classmethod
     def register(cls, world: World, on: date, unit_code: str = "C1-V1") -> Case:
         with clock.frozen_at(at(on)):
-            household = households.register(world.user("worker"), {
-                "head_name": "Trần Thị Lan", "unit_code": unit_code, "village": "Đông Hải"})
+            household = households.register(
+                world.user("worker"),
+                {"head_name": "Trần Thị Lan", "unit_code": unit_code, "village": "Đông Hải"},
+            )
         return cls(world, household.id)
 
     def fire(self, on: date, trigger: str, who: str = "worker", **data) -> None:
@@ -53,21 +61,29 @@ class Case:
 
     def deadlines(self, status: str = "pending") -> dict[str, Deadline]:
         """Return the household's deadlines of one status by key (the latest of each key)."""
-        rows = db.session.scalars(db.select(Deadline).where(
-            Deadline.household_id == self.id, Deadline.status == status)
-            .order_by(Deadline.id).execution_options(populate_existing=True))
+        rows = db.session.scalars(
+            db.select(Deadline)
+            .where(Deadline.household_id == self.id, Deadline.status == status)
+            .order_by(Deadline.id)
+            .execution_options(populate_existing=True)
+        )
         return {d.key: d for d in rows}
 
     def alerts(self, status: str | None = None) -> list[Alert]:
         query = db.select(Alert).where(Alert.household_id == self.id)
         if status:
             query = query.where(Alert.status == status)
-        return list(db.session.scalars(query.order_by(Alert.id)
-                                       .execution_options(populate_existing=True)))
+        return list(
+            db.session.scalars(query.order_by(Alert.id).execution_options(populate_existing=True))
+        )
 
     def history(self) -> list[tuple[str, str]]:
-        return [(e.trigger, e.actor) for e in db.session.scalars(
-            db.select(Event).where(Event.household_id == self.id).order_by(Event.id))]
+        return [
+            (e.trigger, e.actor)
+            for e in db.session.scalars(
+                db.select(Event).where(Event.household_id == self.id).order_by(Event.id)
+            )
+        ]
 
 
 def posted_case(world: World, posted_on: date) -> Case:
@@ -95,6 +111,87 @@ def exited_case(world: World, decided_on: date) -> Case:
     return case
 
 
+class WallClock:
+    """The machine's clock, moved by hand: leases, retries and sending are timed on it, and
+    clock.frozen_at (like `sweep --as-of`) does not move it."""
+
+    def __init__(self, monkeypatch):
+        self.moment = datetime.now(clock.UTC_TZ)
+        monkeypatch.setattr(clock, "wall_now", lambda: self.moment)
+
+    def advance(self, delta: timedelta) -> None:
+        self.moment += delta
+
+    def move_to(self, moment: datetime) -> None:
+        self.moment = moment
+
+
 def local(moment: datetime) -> datetime:
     """The business-local wall time of an aware moment."""
     return moment.astimezone(clock.BUSINESS_TZ)
+
+
+def caseflow_process(app, *args: str, prelude: str = "", **env: str) -> subprocess.Popen:
+    """Start `caseflow ARGS` as its own process on the test database, `prelude` run first."""
+    code = f"{prelude}\nimport sys\nfrom caseflow.cli import main\nmain()"
+    environment = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "CASEFLOW_SECRET_KEY": "test",
+        "CASEFLOW_DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+        "CASEFLOW_SMTP_URL": "",
+        "CASEFLOW_WEBHOOK_URL": "",
+        "CASEFLOW_SCHEDULER": "0",
+        **env,
+    }
+    return subprocess.Popen(
+        [sys.executable, "-c", code, *args],
+        cwd=ROOT,
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+
+
+def wait_for(process: subprocess.Popen, ready, seconds: float = 60) -> None:
+    """Wait until `ready()` holds while the process runs; fail with its output if it ends."""
+    deadline = time.monotonic() + seconds
+    while not ready():
+        if process.poll() is not None:
+            raise AssertionError(f"the process ended early:\n{process.stdout.read()}")
+        if time.monotonic() > deadline:
+            process.kill()
+            raise AssertionError(f"not ready in {seconds} s:\n{process.communicate()[0]}")
+        time.sleep(0.05)
+
+
+def kill_9(process: subprocess.Popen) -> None:
+    process.kill()  # SIGKILL: no finally, no atexit, no rollback
+    process.communicate(timeout=30)
+
+
+def short_lease(seconds: float) -> str:
+    """Code for caseflow_process: its sweep's claims expire after `seconds`."""
+    return f"""
+from datetime import timedelta
+from caseflow.services import deadlines
+deadlines.LEASE = timedelta(seconds={seconds})
+"""
+
+
+def hang_after_firing(count: int, marker: Path) -> str:
+    """Code for caseflow_process: the sweep fires `count` deadlines, says so, then hangs."""
+    return f"""
+import time
+from caseflow.services import deadlines
+_fire, _fired = deadlines.fire, []
+def _fire_then_hang(due):
+    outcome = _fire(due)
+    _fired.append(outcome)
+    if len(_fired) == {count}:
+        open({str(marker)!r}, "w").close()
+        time.sleep(600)
+    return outcome
+deadlines.fire = _fire_then_hang
+"""

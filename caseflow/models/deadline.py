@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from caseflow.extensions import db
@@ -43,9 +53,14 @@ class Deadline(db.Model):
         return tuple(s for s in self.until_states.split(",") if s)
 
     __table_args__ = (
-        Index("uq_deadline_one_pending", "household_id", "key", unique=True,
-              sqlite_where=text("status = 'pending'"),
-              postgresql_where=text("status = 'pending'")),
+        Index(
+            "uq_deadline_one_pending",
+            "household_id",
+            "key",
+            unique=True,
+            sqlite_where=text("status = 'pending'"),
+            postgresql_where=text("status = 'pending'"),
+        ),
         Index("ix_deadline_due", "status", "due_at"),
         Index("ix_deadline_household", "household_id", "status"),
     )
@@ -57,7 +72,8 @@ class Alert(db.Model):
     kind: Mapped[str] = mapped_column(String(12))
     household_id: Mapped[int | None] = mapped_column(ForeignKey("household.id"), index=True)
     deadline_id: Mapped[int | None] = mapped_column(ForeignKey("deadline.id"))
-    #: addressed to a user, or to a role within a unit (and its subtree above it)
+    #: addressed to a user, or to a role within a unit (and its subtree above it); the admins'
+    #: alerts (a message that failed) have role admin and no unit, as admins have none
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
     role: Mapped[str | None] = mapped_column(String(20))
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"), index=True)
@@ -83,13 +99,17 @@ class Outbox(db.Model):
     channel: Mapped[str] = mapped_column(String(10))
     recipient: Mapped[str | None] = mapped_column(String(300))
     payload: Mapped[dict] = mapped_column(JSON)
-    #: pending, sending (claimed by a sender), sent or failed
+    #: pending, sending (claimed by a sender), sent or failed (then an admin may resend it)
     status: Mapped[str] = mapped_column(String(10), default="pending")
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_error: Mapped[str | None] = mapped_column(Text)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: resent by an admin after a failure that may have let it out: sent marked as such
+    possible_duplicate: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    #: the alert that told the admins this message failed
+    failure_alert_id: Mapped[int | None] = mapped_column(ForeignKey("alert.id"))
 
     __table_args__ = (
         UniqueConstraint("alert_id", "channel", "recipient", name="uq_outbox_alert_channel"),

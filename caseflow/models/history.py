@@ -12,7 +12,7 @@ from caseflow.models.base import UTCDateTime, utcnow
 
 
 class Event(db.Model):
-    """One transition of one household: who, when, why, from what to what."""
+    """One transition of one household: who, when, why, from what to what; never changed."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     household_id: Mapped[int] = mapped_column(ForeignKey("household.id"))
@@ -46,7 +46,10 @@ def _history_is_append_only(mapper, connection, target):
 
 
 class Approval(db.Model):
-    """A request for a supervisor's decision, pinned to the case version it was made on."""
+    """A request for a supervisor's decision, pinned to the case version it was made on.
+
+    Decided once, in one UPDATE; the database refuses any later change (models/append_only.py).
+    """
 
     id: Mapped[int] = mapped_column(primary_key=True)
     household_id: Mapped[int] = mapped_column(ForeignKey("household.id"), index=True)

@@ -1,4 +1,5 @@
-"""Alerts: raised by deadlines and visits, addressed to a role within a unit, acknowledged."""
+"""Alerts: raised by deadlines and visits, addressed to a role within a unit, acknowledged;
+and by the outbox, to the admins, about a message that may not have gone out."""
 
 from __future__ import annotations
 
@@ -16,22 +17,62 @@ from caseflow.services import outbox, transaction
 
 #: an alert that still asks for work; acknowledged means seen, not done
 UNRESOLVED = ("open", "acknowledged")
+ADMIN = "admin"
 
 
-def raise_alert(kind: str, household: Household, deadline: Deadline | None, role: str,
-                message: str, message_en: str | None = None,
-                due_at: datetime | None = None) -> Alert | None:
+def raise_alert(
+    kind: str,
+    household: Household,
+    deadline: Deadline | None,
+    role: str,
+    message: str,
+    message_en: str | None = None,
+    due_at: datetime | None = None,
+) -> Alert | None:
     """Add an alert to `role` at the household's unit, with its outbox rows; the caller commits.
 
     Return None when this deadline already raised an alert of this kind.
     """
-    if deadline is not None and db.session.scalar(db.select(Alert.id).where(
-            Alert.deadline_id == deadline.id, Alert.kind == kind)) is not None:
+    if (
+        deadline is not None
+        and db.session.scalar(
+            db.select(Alert.id).where(Alert.deadline_id == deadline.id, Alert.kind == kind)
+        )
+        is not None
+    ):
         return None
-    alert = Alert(kind=kind, household_id=household.id,
-                  deadline_id=deadline.id if deadline else None, role=role,
-                  unit_id=household.unit_id, message=message, message_en=message_en,
-                  due_at=due_at, created_at=clock.now(), status="open")
+    alert = Alert(
+        kind=kind,
+        household_id=household.id,
+        deadline_id=deadline.id if deadline else None,
+        role=role,
+        unit_id=household.unit_id,
+        message=message,
+        message_en=message_en,
+        due_at=due_at,
+        created_at=clock.now(),
+        status="open",
+    )
+    db.session.add(alert)
+    db.session.flush()
+    if outbox.configured():
+        outbox.enqueue(alert, household, recipients(alert))
+    return alert
+
+
+def raise_to_admins(kind: str, household: Household | None, message: str, message_en: str) -> Alert:
+    """Add an alert to every admin (admins have no unit), with its outbox rows; the caller
+    commits."""
+    alert = Alert(
+        kind=kind,
+        household_id=household.id if household else None,
+        role=ADMIN,
+        unit_id=None,
+        message=message,
+        message_en=message_en,
+        created_at=clock.now(),
+        status="open",
+    )
     db.session.add(alert)
     db.session.flush()
     if outbox.configured():
@@ -44,11 +85,12 @@ def recipients(alert: Alert) -> list[User]:
     if alert.user_id is not None:
         user = db.session.get(User, alert.user_id)
         return [user] if user is not None and user.active else []
-    unit = db.session.get(Unit, alert.unit_id)
-    ancestors = [int(part) for part in unit.path.split("/") if part]
-    return list(db.session.scalars(db.select(User).where(
-        User.role == alert.role, User.active.is_(True),
-        or_(User.unit_id.is_(None), User.unit_id.in_(ancestors))).order_by(User.id)))
+    query = db.select(User).where(User.role == alert.role, User.active.is_(True))
+    if alert.unit_id is not None:  # else addressed to the role everywhere, as admins' are
+        unit = db.session.get(Unit, alert.unit_id)
+        ancestors = [int(part) for part in unit.path.split("/") if part]
+        query = query.where(or_(User.unit_id.is_(None), User.unit_id.in_(ancestors)))
+    return list(db.session.scalars(query.order_by(User.id)))
 
 
 def _addressed_to(actor: User):
@@ -64,13 +106,17 @@ def _query(actor: User, status: str | None):
     return query.where(Alert.status == status) if status else query
 
 
-def list_for(actor: User, status: str | None = "open", page: int = 1,
-             per_page: int = 50) -> tuple[list[Alert], int]:
+def list_for(
+    actor: User, status: str | None = "open", page: int = 1, per_page: int = 50
+) -> tuple[list[Alert], int]:
     """Return a page of the alerts addressed to the actor (all statuses when None), newest first."""
     query = _query(actor, status)
     total = db.session.scalar(query.with_only_columns(db.func.count(Alert.id)))
-    items = db.session.scalars(query.order_by(Alert.created_at.desc(), Alert.id.desc())
-                               .limit(per_page).offset((page - 1) * per_page)).all()
+    items = db.session.scalars(
+        query.order_by(Alert.created_at.desc(), Alert.id.desc())
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    ).all()
     return list(items), total or 0
 
 
@@ -87,17 +133,34 @@ def ack(actor: User, alert_id: int) -> Alert:
         if alert is None:
             raise NotFound(N_("Alert %(id)s not found."), params={"id": alert_id})
         if alert.status == "open":
-            alert.status, alert.acked_by, alert.acked_at = "acknowledged", actor.username, \
-                clock.now()
+            alert.status, alert.acked_by, alert.acked_at = (
+                "acknowledged",
+                actor.username,
+                clock.now(),
+            )
     return alert
+
+
+def close(alert_id: int) -> None:
+    """Close an unresolved alert: its work is done; the caller commits."""
+    db.session.execute(
+        db.update(Alert)
+        .where(Alert.id == alert_id, Alert.status.in_(UNRESOLVED))
+        .values(status="closed")
+    )
 
 
 def close_for_deadlines(deadline_ids: list[int]) -> None:
     """Close the unresolved alerts of these deadlines: their work is done; the caller commits."""
     if deadline_ids:
-        db.session.execute(db.update(Alert).where(
-            Alert.deadline_id.in_(deadline_ids), Alert.status.in_(UNRESOLVED),
-        ).values(status="closed"))
+        db.session.execute(
+            db.update(Alert)
+            .where(
+                Alert.deadline_id.in_(deadline_ids),
+                Alert.status.in_(UNRESOLVED),
+            )
+            .values(status="closed")
+        )
 
 
 def close_ended(moves: Mapping[int, str]) -> None:
@@ -110,8 +173,14 @@ def close_ended(moves: Mapping[int, str]) -> None:
     rows = db.session.execute(
         db.select(Deadline.id, Deadline.household_id, Deadline.state, Deadline.until_states)
         .join(Alert, Alert.deadline_id == Deadline.id)
-        .where(Alert.household_id.in_(list(moves)), Alert.status.in_(UNRESOLVED))).all()
-    close_for_deadlines([
-        row.id for row in rows
-        if ends_deadline(moves[row.household_id], row.state,
-                         [s for s in row.until_states.split(",") if s])])
+        .where(Alert.household_id.in_(list(moves)), Alert.status.in_(UNRESOLVED))
+    ).all()
+    close_for_deadlines(
+        [
+            row.id
+            for row in rows
+            if ends_deadline(
+                moves[row.household_id], row.state, [s for s in row.until_states.split(",") if s]
+            )
+        ]
+    )

@@ -3,7 +3,11 @@
 A row is claimed (status `sending`) in its own commit before it is sent and marked `sent` after,
 so no message goes out twice; a server that is down leaves the row pending, retried with backoff.
 A row left `sending` by a process that died mid-send is not resent (it may have gone out): it is
-marked failed for an admin to look at.
+marked failed, and so is a row refused at its last attempt; either way the admins are told
+(services/undelivered.py) and may resend it once, marked as a possible duplicate.
+
+Messages go out on the wall clock (clock.wall_now), not as of a sweep's moment: one written by
+`sweep --as-of` next month is due now, and its retries and sending lease count real minutes.
 """
 
 from __future__ import annotations
@@ -33,6 +37,13 @@ LONGEST_RETRY = timedelta(hours=1)
 #: how long a sender may take over one message before the row counts as interrupted
 SEND_LEASE = timedelta(minutes=5)
 TIMEOUT_SECONDS = 15
+INTERRUPTED = "interrupted while sending; not resent, as it may have gone out"
+#: what a message resent by an admin says first
+DUPLICATE_MARK = "[Có thể trùng lặp / possible duplicate]"
+DUPLICATE_NOTE = (
+    "Thư này được gửi lại vì lần gửi trước bị gián đoạn: có thể bạn đã nhận được "
+    "thư này.\n(Sent again after an interrupted send: you may have had it already.)"
+)
 
 
 class DeliveryError(Exception):
@@ -48,25 +59,43 @@ def configured() -> bool:
     return email_enabled() or bool(current_app.config.get("CASEFLOW_WEBHOOK_URL"))
 
 
-def enqueue(alert: Alert, household: Household, users: list[User]) -> None:
+def enqueue(alert: Alert, household: Household | None, users: list[User]) -> None:
     """Add the alert's messages: an e-mail to each addressed user with an address, one webhook."""
     if email_enabled():
         for user in users:
             if user.email:
-                db.session.add(Outbox(alert_id=alert.id, channel="email", recipient=user.email,
-                                      payload=_email(alert, household, user),
-                                      next_attempt_at=clock.now()))
+                db.session.add(
+                    Outbox(
+                        alert_id=alert.id,
+                        channel="email",
+                        recipient=user.email,
+                        payload=_email(alert, household, user),
+                        next_attempt_at=clock.wall_now(),
+                    )
+                )
     if current_app.config.get("CASEFLOW_WEBHOOK_URL"):
-        db.session.add(Outbox(alert_id=alert.id, channel="webhook", recipient=None,
-                              payload=_webhook(alert, household, users),
-                              next_attempt_at=clock.now()))
+        db.session.add(
+            Outbox(
+                alert_id=alert.id,
+                channel="webhook",
+                recipient=None,
+                payload=_webhook(alert, household, users),
+                next_attempt_at=clock.wall_now(),
+            )
+        )
 
 
-def _email(alert: Alert, household: Household, user: User) -> dict:
-    context = {"alert": alert, "household": household, "user": user,
-               "due_on": alert.due_at.astimezone(clock.BUSINESS_TZ) if alert.due_at else None}
-    return {"subject": " ".join(_render("emails/alert_subject.txt", context).split()),
-            "body": _render("emails/alert.txt", context)}
+def _email(alert: Alert, household: Household | None, user: User) -> dict:
+    context = {
+        "alert": alert,
+        "household": household,
+        "user": user,
+        "due_on": alert.due_at.astimezone(clock.BUSINESS_TZ) if alert.due_at else None,
+    }
+    return {
+        "subject": " ".join(_render("emails/alert_subject.txt", context).split()),
+        "body": _render("emails/alert.txt", context),
+    }
 
 
 def _render(name: str, context: dict) -> str:
@@ -74,15 +103,24 @@ def _render(name: str, context: dict) -> str:
     return current_app.jinja_env.get_template(name).render(**context)
 
 
-def _webhook(alert: Alert, household: Household, users: list[User]) -> dict:
-    return {"event": "alert", "alert": {
-        "id": alert.id, "kind": alert.kind, "household_id": household.id,
-        "household_code": household.code, "unit_code": household.unit.code,
-        "deadline_id": alert.deadline_id, "role": alert.role, "message": alert.message,
-        "message_en": alert.message_en,
-        "due_at": alert.due_at.isoformat() if alert.due_at else None,
-        "created_at": alert.created_at.isoformat(),
-        "recipients": [u.username for u in users]}}
+def _webhook(alert: Alert, household: Household | None, users: list[User]) -> dict:
+    return {
+        "event": "alert",
+        "alert": {
+            "id": alert.id,
+            "kind": alert.kind,
+            "household_id": alert.household_id,
+            "household_code": household.code if household else None,
+            "unit_code": household.unit.code if household else None,
+            "deadline_id": alert.deadline_id,
+            "role": alert.role,
+            "message": alert.message,
+            "message_en": alert.message_en,
+            "due_at": alert.due_at.isoformat() if alert.due_at else None,
+            "created_at": alert.created_at.isoformat(),
+            "recipients": [u.username for u in users],
+        },
+    }
 
 
 def deliver_due(batch: int = 1) -> int:
@@ -95,47 +133,106 @@ def deliver_due(batch: int = 1) -> int:
 
 
 def _claim(limit: int) -> list:
-    now = clock.now()
+    now = clock.wall_now()
     return claim(
-        Outbox, (Outbox.status == "pending") & (Outbox.next_attempt_at <= now),
-        (Outbox.next_attempt_at, Outbox.id), limit,
-        {"status": "sending", "attempts": Outbox.attempts + 1,
-         "next_attempt_at": now + SEND_LEASE},
-        (Outbox.id, Outbox.channel, Outbox.recipient, Outbox.payload, Outbox.attempts))
+        Outbox,
+        (Outbox.status == "pending") & (Outbox.next_attempt_at <= now),
+        (Outbox.next_attempt_at, Outbox.id),
+        limit,
+        {"status": "sending", "attempts": Outbox.attempts + 1, "next_attempt_at": now + SEND_LEASE},
+        (
+            Outbox.id,
+            Outbox.channel,
+            Outbox.recipient,
+            Outbox.payload,
+            Outbox.attempts,
+            Outbox.possible_duplicate,
+        ),
+    )
 
 
 def _deliver(row) -> bool:
     try:
-        SENDERS[row.channel](row.id, row.recipient, row.payload)
+        SENDERS[row.channel](row.id, row.recipient, _as_sent(row))
     except (OSError, http.client.HTTPException, smtplib.SMTPException, DeliveryError) as error:
         _retry_later(row, f"{type(error).__name__}: {error}")
         return False
-    _settle(row.id, status="sent", sent_at=clock.now(), last_error=None)
+    _settle(row.id, status="sent", sent_at=clock.wall_now(), last_error=None)
     return True
 
 
+def _as_sent(row) -> dict:
+    """The payload as it goes out: a message resent by an admin says it may be a duplicate."""
+    if not row.possible_duplicate:
+        return row.payload
+    if row.channel == "email":
+        return {
+            **row.payload,
+            "subject": f"{DUPLICATE_MARK} {row.payload['subject']}",
+            "body": f"{DUPLICATE_NOTE}\n\n{row.payload['body']}",
+        }
+    return {**row.payload, "possible_duplicate": True}
+
+
 def _retry_later(row, error: str) -> None:
-    logger.warning("Outbox %s (%s) not delivered, attempt %s: %s",
-                   row.id, row.channel, row.attempts, error)
+    logger.warning(
+        "Outbox %s (%s) not delivered, attempt %s: %s", row.id, row.channel, row.attempts, error
+    )
     if row.attempts >= MAX_ATTEMPTS:
-        _settle(row.id, status="failed", last_error=error)
+        _fail(row.id, Outbox.status == "sending", error, given_up=True)
     else:
         delay = min(FIRST_RETRY * 2 ** (row.attempts - 1), LONGEST_RETRY)
-        _settle(row.id, status="pending", next_attempt_at=clock.now() + delay, last_error=error)
+        _settle(
+            row.id, status="pending", next_attempt_at=clock.wall_now() + delay, last_error=error
+        )
 
 
 def _settle(outbox_id: int, **values) -> None:
-    db.session.execute(db.update(Outbox).where(
-        Outbox.id == outbox_id, Outbox.status == "sending").values(**values))
+    db.session.execute(
+        db.update(Outbox).where(Outbox.id == outbox_id, Outbox.status == "sending").values(**values)
+    )
     db.session.commit()
 
 
 def _give_up_interrupted() -> None:
-    db.session.execute(db.update(Outbox).where(
-        Outbox.status == "sending", Outbox.next_attempt_at < clock.now(),
-    ).values(status="failed", last_error="interrupted while sending; not resent, as it may "
-                                         "have gone out"))
+    """Fail the messages whose sender died mid-send; they are not resent, as they may have
+    gone out, but told to the admins."""
+    cut_off = (Outbox.status == "sending") & (Outbox.next_attempt_at < clock.wall_now())
+    ids = db.session.scalars(db.select(Outbox.id).where(cut_off)).all()
     db.session.commit()
+    for outbox_id in ids:
+        _fail(outbox_id, cut_off, INTERRUPTED, given_up=False)
+
+
+def _fail(outbox_id: int, still, error: str, *, given_up: bool) -> None:
+    """Mark a message failed if it `still` is as the caller saw it, and tell the admins, in
+    one commit: of two senders settling the same row, one marks it and raises the alert."""
+    from caseflow.services import undelivered  # it raises alerts, which write messages here
+
+    if not _mark_failed(outbox_id, still, error):
+        db.session.commit()
+        return
+    try:
+        undelivered.tell_admins(
+            db.session.get(Outbox, outbox_id, populate_existing=True), given_up=given_up
+        )
+        db.session.commit()
+    # a broken alert must not leave the row to be failed again by every sweep
+    except Exception:  # noqa: BLE001
+        db.session.rollback()
+        logger.exception("Could not tell the admins that message %s failed", outbox_id)
+        _mark_failed(outbox_id, still, error)
+        db.session.commit()
+
+
+def _mark_failed(outbox_id: int, still, error: str) -> bool:
+    return bool(
+        db.session.execute(
+            db.update(Outbox)
+            .where(Outbox.id == outbox_id, still)
+            .values(status="failed", last_error=error)
+        ).rowcount
+    )
 
 
 def _send_email(outbox_id: int, recipient: str, payload: dict) -> None:
@@ -146,12 +243,13 @@ def _send_email(outbox_id: int, recipient: str, payload: dict) -> None:
     message["Subject"] = payload["subject"]
     message["From"] = current_app.config["CASEFLOW_MAIL_FROM"]
     message["To"] = recipient
-    message["Date"] = format_datetime(clock.now())
+    message["Date"] = format_datetime(clock.wall_now())
     message["Message-ID"] = f"<caseflow-outbox-{outbox_id}@{url.hostname}>"
     message.set_content(payload["body"])
     secure = url.scheme == "smtps"
     server = (smtplib.SMTP_SSL if secure else smtplib.SMTP)(
-        url.hostname, url.port or (465 if secure else 25), timeout=TIMEOUT_SECONDS)
+        url.hostname, url.port or (465 if secure else 25), timeout=TIMEOUT_SECONDS
+    )
     with server:
         if parse_qs(url.query).get("starttls") == ["1"]:
             server.starttls()
@@ -165,9 +263,15 @@ def _send_webhook(outbox_id: int, recipient: str | None, payload: dict) -> None:
     if urlsplit(url).scheme not in ("http", "https"):
         raise DeliveryError("CASEFLOW_WEBHOOK_URL is not an http:// or https:// address")
     request = urllib.request.Request(
-        url, data=json.dumps(payload, ensure_ascii=False).encode("utf-8"), method="POST",
-        headers={"Content-Type": "application/json; charset=utf-8", "User-Agent": "caseflow",
-                 "Idempotency-Key": f"caseflow-outbox-{outbox_id}"})
+        url,
+        data=json.dumps(payload, ensure_ascii=False).encode("utf-8"),
+        method="POST",
+        headers={
+            "Content-Type": "application/json; charset=utf-8",
+            "User-Agent": "caseflow",
+            "Idempotency-Key": f"caseflow-outbox-{outbox_id}",
+        },
+    )
     with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310
         if not 200 <= response.status < 300:
             raise DeliveryError(f"the webhook answered {response.status}")

@@ -3,12 +3,8 @@ listener, both on loopback; kept while a server is down, never sent twice."""
 
 from __future__ import annotations
 
-import json
-import socket
 import threading
 from datetime import date, timedelta
-from email import message_from_bytes, policy
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -18,28 +14,16 @@ from caseflow.extensions import db
 from caseflow.models import Outbox
 from caseflow.services import deadlines, outbox
 from tests.factories import at
-from tests.timers_support import posted_case
+from tests.mail_support import Inbox, Listener, free_port, sent_to
+from tests.timers_support import WallClock, posted_case
 
 POSTED_ON = date(2027, 10, 4)
 DUE = at(date(2027, 10, 7), 0)  # 3 working days later: the supervisors are reminded
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-class Inbox:
-    """An aiosmtpd handler that keeps what it receives."""
-
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
-        self.messages.append((envelope.rcpt_tos, message_from_bytes(envelope.content,
-                                                                    policy=policy.default)))
-        return "250 OK"
+@pytest.fixture
+def wall(monkeypatch) -> WallClock:
+    return WallClock(monkeypatch)
 
 
 @pytest.fixture
@@ -58,10 +42,6 @@ def smtp_server(smtp_port):
     controller.stop()
 
 
-def sent_to(inbox: Inbox) -> list[str]:
-    return sorted(address for recipients, _ in inbox.messages for address in recipients)
-
-
 def test_alert_is_mailed_in_vietnamese_to_each_addressed_user(world, smtp_server):
     posted_case(world, POSTED_ON)
     assert deadlines.sweep(DUE).delivered == 2
@@ -72,16 +52,16 @@ def test_alert_is_mailed_in_vietnamese_to_each_addressed_user(world, smtp_server
     assert mail["Message-ID"].startswith("<caseflow-outbox-")
 
 
-def test_sent_mail_is_not_sent_again(world, smtp_server):
+def test_sent_mail_is_not_sent_again(world, smtp_server, wall):
     posted_case(world, POSTED_ON)
     deadlines.sweep(DUE)
-    with clock.frozen_at(DUE + timedelta(hours=2)):
-        assert outbox.deliver_due() == 0
+    wall.advance(timedelta(hours=2))
+    assert outbox.deliver_due() == 0
     assert deadlines.sweep(DUE + timedelta(hours=2)).delivered == 0
     assert len(smtp_server.messages) == 2
 
 
-def test_mail_is_kept_while_the_server_is_down_and_delivered_later_once(world, smtp_port):
+def test_mail_is_kept_while_the_server_is_down_and_delivered_later_once(world, smtp_port, wall):
     posted_case(world, POSTED_ON)
     assert deadlines.sweep(DUE).delivered == 0
     rows = db.session.scalars(db.select(Outbox)).all()
@@ -91,70 +71,68 @@ def test_mail_is_kept_while_the_server_is_down_and_delivered_later_once(world, s
     controller = Controller(inbox, hostname="127.0.0.1", port=smtp_port)
     controller.start()
     try:
-        with clock.frozen_at(DUE + timedelta(seconds=30)):  # before the retry is due
-            assert outbox.deliver_due() == 0
-        with clock.frozen_at(DUE + outbox.FIRST_RETRY):
-            assert outbox.deliver_due() == 2
-            assert outbox.deliver_due() == 0
-        with clock.frozen_at(DUE + timedelta(days=1)):
-            assert outbox.deliver_due() == 0
+        wall.advance(timedelta(seconds=30))  # before the retry is due
+        assert outbox.deliver_due() == 0
+        wall.advance(outbox.FIRST_RETRY - timedelta(seconds=30))
+        assert outbox.deliver_due() == 2
+        assert outbox.deliver_due() == 0
+        wall.advance(timedelta(days=1))
+        assert outbox.deliver_due() == 0
     finally:
         controller.stop()
     assert sent_to(inbox) == ["chair@example.org", "deputy@example.org"]
-    statuses = db.session.scalars(db.select(Outbox.status).execution_options(
-        populate_existing=True)).all()
+    statuses = db.session.scalars(
+        db.select(Outbox.status).execution_options(populate_existing=True)
+    ).all()
     assert statuses == ["sent", "sent"]
 
 
-def test_mail_is_given_up_after_the_last_attempt(world, smtp_port):
+def test_mail_is_given_up_after_the_last_attempt(world, smtp_port, wall):
     posted_case(world, POSTED_ON)
-    moment = DUE
-    deadlines.sweep(moment)
+    deadlines.sweep(DUE)
     for _ in range(outbox.MAX_ATTEMPTS - 1):
-        moment += outbox.LONGEST_RETRY
-        with clock.frozen_at(moment):
-            outbox.deliver_due()
-    rows = db.session.scalars(db.select(Outbox).execution_options(populate_existing=True)).all()
-    assert [(r.status, r.attempts) for r in rows] == [("failed", outbox.MAX_ATTEMPTS)] * 2
+        wall.advance(outbox.LONGEST_RETRY)
+        outbox.deliver_due()
+    rows = db.session.scalars(
+        db.select(Outbox).order_by(Outbox.id).execution_options(populate_existing=True)
+    ).all()
+    # then the admins are told, by the next rows (test_undelivered.py)
+    assert [(r.status, r.attempts) for r in rows[:2]] == [("failed", outbox.MAX_ATTEMPTS)] * 2
 
 
-def test_message_interrupted_while_sending_is_not_sent_again(world, smtp_server):
+def test_message_interrupted_while_sending_is_not_sent_again(world, smtp_server, wall):
     posted_case(world, POSTED_ON)
     deadlines.sweep(DUE, deliver=False)
-    with clock.frozen_at(DUE):
+    outbox._claim(1)  # the sender dies after claiming, perhaps after sending
+    wall.advance(outbox.SEND_LEASE + timedelta(seconds=1))
+    assert outbox.deliver_due() == 2  # the other supervisor's, and the admin's about it
+    statuses = db.session.scalars(
+        db.select(Outbox.status).order_by(Outbox.id).execution_options(populate_existing=True)
+    ).all()
+    assert statuses == ["failed", "sent", "sent"]
+    assert sent_to(smtp_server) == ["admin@example.org", "deputy@example.org"]
+
+
+def test_a_message_written_by_a_sweep_as_of_next_month_goes_out_now(world, smtp_server):
+    posted_case(world, POSTED_ON)
+    deadlines.sweep(DUE, deliver=False)  # as of a later moment, killed before sending
+    assert outbox.deliver_due() == 2  # by the real-time scheduler, at once
+    assert sent_to(smtp_server) == ["chair@example.org", "deputy@example.org"]
+
+
+def test_a_send_cut_off_in_a_sweep_as_of_next_month_is_settled_after_real_minutes(
+    world, smtp_server, wall
+):
+    posted_case(world, POSTED_ON)
+    deadlines.sweep(DUE, deliver=False)
+    with clock.frozen_at(DUE + timedelta(days=31)):
         outbox._claim(1)  # the sender dies after claiming, perhaps after sending
-    with clock.frozen_at(DUE + outbox.SEND_LEASE + timedelta(seconds=1)):
-        assert outbox.deliver_due() == 1
-    statuses = db.session.scalars(db.select(Outbox.status).order_by(Outbox.id)
-                                  .execution_options(populate_existing=True)).all()
-    assert statuses == ["failed", "sent"]
-    assert len(smtp_server.messages) == 1
-
-
-class Listener(ThreadingHTTPServer):
-    """A webhook receiver on loopback answering each POST with the next status of `answers`."""
-
-    def __init__(self, answers=(200,)):
-        self.received, self.answers = [], list(answers)
-        super().__init__(("127.0.0.1", 0), _Handler)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.server_address[1]}/hooks/caseflow"
-
-
-class _Handler(BaseHTTPRequestHandler):
-    def do_POST(self):  # noqa: N802 - http.server's name
-        body = self.rfile.read(int(self.headers["Content-Length"]))
-        self.server.received.append((dict(self.headers), json.loads(body)))
-        status = self.server.answers.pop(0) if len(self.server.answers) > 1 \
-            else self.server.answers[0]
-        self.send_response(status)
-        self.send_header("Content-Length", "0")
-        self.end_headers()
-
-    def log_message(self, *args):
-        pass
+    wall.advance(outbox.SEND_LEASE + timedelta(seconds=1))
+    assert outbox.deliver_due() == 2
+    statuses = db.session.scalars(
+        db.select(Outbox.status).order_by(Outbox.id).execution_options(populate_existing=True)
+    ).all()
+    assert statuses == ["failed", "sent", "sent"]
 
 
 @pytest.fixture
@@ -189,14 +167,14 @@ def test_webhook_receives_the_alert_as_json_once(world, listener):
     assert len(hook.received) == 1
 
 
-def test_webhook_answering_an_error_is_retried_with_backoff(world, listener):
+def test_webhook_answering_an_error_is_retried_with_backoff(world, listener, wall):
     hook = listener(answers=(503, 200))
     posted_case(world, POSTED_ON)
     assert deadlines.sweep(DUE).delivered == 0
     [row] = db.session.scalars(db.select(Outbox)).all()
     assert "503" in row.last_error
-    with clock.frozen_at(DUE + outbox.FIRST_RETRY):
-        assert outbox.deliver_due() == 1
-    with clock.frozen_at(DUE + timedelta(days=1)):
-        assert outbox.deliver_due() == 0
+    wall.advance(outbox.FIRST_RETRY)
+    assert outbox.deliver_due() == 1
+    wall.advance(timedelta(days=1))
+    assert outbox.deliver_due() == 0
     assert len(hook.received) == 2  # the refused attempt, then the delivery
