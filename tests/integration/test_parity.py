@@ -4,8 +4,9 @@ same rows (DESIGN.md, "One move, one plan").
 Two identical sets of households (same names, same village) walk the same lifecycle on the same
 frozen days: one set one household at a time (cases.fire, assessments.record,
 approvals.approve), the other as lists (bulk.fire_many, bulk.record_surveys,
-approvals.decide_many). The clock's sweep fires both sets' deadlines. Then every row of one set
-must equal the same row of the other, household ids read as their place in their set.
+approvals.decide_many). The clock's sweep fires both sets' deadlines. After every step, every
+row of one set must equal the same row of the other, column by column, ids read as places
+(household 2's fourth event); a failure names the first step after which they differ.
 """
 
 from __future__ import annotations
