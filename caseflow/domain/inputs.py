@@ -61,6 +61,8 @@ def read_typed_date(value: object) -> date:
 
 
 def _real_date(year: int, month: int, day: int) -> date:
+    if not 1 <= month <= 12:
+        raise Refused(Msg(N_("There is no month %(month)s in a year."), month=month))
     try:
         return date(year, month, day)
     except ValueError:

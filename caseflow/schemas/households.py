@@ -35,6 +35,12 @@ def _between(low: int, high: int):
     return check
 
 
+def _some_requests(ids) -> None:
+    if not ids:
+        raise ValidationError(Msg(N_("Select at least one request.")))
+    _between(1, 1000)(ids)
+
+
 def _at_most(high: int):
     return _between(0, high)
 
@@ -154,7 +160,7 @@ class AssessmentArgs(StrictArgs):
     def check(self, data, **kwargs):
         if (data.get("income_per_capita_month") is None) == (data.get("income_score") is None):
             raise ValidationError({"income_per_capita_month": [Msg(N_(
-                "Give income_per_capita_month or income_score, exactly one."))]})
+                "Give the income in VND per person per month or as a score: one of the two."))]})
         given = set(data.get("deprivations", {}))
         missing = [k for k in INDICATOR_KEYS if k not in given]
         unknown = sorted(given - set(INDICATOR_KEYS))
@@ -226,7 +232,7 @@ class RejectArgs(StrictArgs):
 
 
 class BatchArgs(StrictArgs):
-    ids = fields.List(Whole(low=1), required=True, validate=_between(1, 1000))
+    ids = fields.List(Whole(low=1), required=True, validate=_some_requests)
     decision = Choice(("approve", "reject"), required=True)
     comment = Text(allow_none=True)
 

@@ -47,6 +47,8 @@ class Order:
     reason: str | None = None
     #: the household version the person saw: a stale one is refused
     version: int | None = None
+    #: the data is as a person typed it on a page (05/09/2026), not JSON
+    typed: bool = False
 
 
 @dataclass
@@ -168,7 +170,7 @@ def _transition(actor: User, definition, view: CaseView, trigger: str):
 def _payload(transition, order: Order) -> tuple[dict, str | None]:
     from caseflow.services.cases import validate
 
-    return validate(transition, order.data, order.reason)
+    return validate(transition, order.data, order.reason, order.typed)
 
 
 def _pending_versions(views: Mapping[int, CaseView | None]) -> dict[int, int]:

@@ -8,6 +8,8 @@ from datetime import date
 
 from caseflow import clock
 from caseflow.domain.engine import validate_payload
+from caseflow.domain.errors import N_, InvalidInput
+from caseflow.domain.inputs import Refused, check_text
 from caseflow.domain.planner import CLOCK, Actor, CaseView, plan_move
 from caseflow.domain.workflow import TransitionDef, WorkflowDef
 from caseflow.extensions import db
@@ -27,28 +29,43 @@ class Outcome:
 
 
 def fire(actor: User, household_id: int, trigger: str, data: Mapping | None = None,
-         reason: str | None = None, version: int | None = None) -> Outcome:
-    """Fire `trigger` on a household as `actor`: apply it, or ask for approval."""
+         reason: str | None = None, version: int | None = None, *,
+         typed: bool = False) -> Outcome:
+    """Fire `trigger` on a household as `actor`: apply it, or ask for approval.
+
+    `typed`: the payload is as a person typed it on a page (05/09/2026), not JSON.
+    """
     from caseflow.services import bulk
 
     [result] = bulk.fire_all(actor, [bulk.Order(household_id, trigger, data or {}, reason,
-                                                 version)])
+                                                 version, typed)])
     household = household_for(actor, household_id)
     if result.approval_id is not None:
         return Outcome(household, approval=db.session.get(Approval, result.approval_id))
     return Outcome(household, event=db.session.get(Event, result.event_id))
 
 
-def validate(transition: TransitionDef, data: Mapping,
-             reason: str | None) -> tuple[dict, str | None]:
+def validate(transition: TransitionDef, data: Mapping, reason: str | None,
+             typed: bool = False) -> tuple[dict, str | None]:
     """Return the payload coerced to its fields, the request's `reason` counted as one."""
     data = dict(data)
     if transition.field("reason") is not None:
         data.setdefault("reason", reason)
     elif "reason" in data:
         reason = reason or data.pop("reason")
-    payload = validate_payload(transition, data, clock.today())
-    return payload, payload.get("reason", reason)
+    payload = validate_payload(transition, data, clock.today(), typed=typed)
+    return payload, payload.get("reason", _checked_reason(reason))
+
+
+def _checked_reason(reason: object) -> str | None:
+    """A reason given beside the payload follows the rules of text (a note, from a page)."""
+    if reason is None:
+        return None
+    try:
+        return check_text(reason, blank=True) or None
+    except Refused as refusal:
+        raise InvalidInput(N_("Some fields are missing or wrong."),
+                           fields={"reason": [refusal.message]}) from None
 
 
 def move(view: CaseView, definition: WorkflowDef, transition: TransitionDef, payload: Mapping,

@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from caseflow import clock
 from caseflow.domain.engine import triggers_for
-from caseflow.domain.errors import N_, InvalidInput, StaleVersion
+from caseflow.domain.errors import N_, InvalidInput, Msg, StaleVersion
 from caseflow.domain.text import fold
 from caseflow.extensions import db
 from caseflow.models import Approval, Deadline, Event, Household, Member, Unit, User
@@ -21,6 +21,7 @@ from caseflow.services.worklist import late
 
 #: roles whose work needs national ids and phone numbers; officers read reports only
 SEES_IDENTIFIERS = ("case_worker", "supervisor", "admin")
+LIFECYCLE = "household_lifecycle"
 EDITABLE = ("head_name", "village", "address", "phone", "national_id", "area")
 
 
@@ -35,7 +36,7 @@ class Page:
 def register(actor: User, fields: Mapping) -> Household:
     """Register a household with its members, in state `registered`, with its first event."""
     require_role(actor, *WRITERS)
-    definition = current_workflow("household_lifecycle")
+    definition = current_workflow(LIFECYCLE)
     with transaction():
         unit = unit_by_code(fields["unit_code"], actor)
         if unit.level not in Unit.COMMUNE_LEVELS:
@@ -74,6 +75,9 @@ def search(actor: User, *, unit: str | None = None, state: str | None = None,
            overdue: bool | None = None, page: int = 1, per_page: int = 50) -> Page:
     """Return a page of households in the actor's units matching the filters."""
     query = scoped(db.select(Household).join(Unit, Unit.id == Household.unit_id), actor)
+    if state and state not in current_workflow(LIFECYCLE).states:
+        raise InvalidInput(N_("No state '%(state)s'."), params={"state": state},
+                           fields={"state": [Msg(N_("No state '%(state)s'."), state=state)]})
     if unit:
         query = query.where(Unit.path.startswith(unit_by_code(unit, actor, "unit").path))
     if state:

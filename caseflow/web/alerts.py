@@ -7,6 +7,7 @@ from flask_babel import gettext
 from flask_login import current_user
 
 from caseflow.services import alerts
+from caseflow.web.casefile import page_number
 from caseflow.web.forms import TokenForm
 
 bp = Blueprint("inbox", __name__, url_prefix="/alerts")
@@ -19,7 +20,7 @@ TABS = ("open", "acknowledged", "all")
 def inbox():
     tab = request.args.get("status", "open")
     tab = tab if tab in TABS else "open"
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = page_number()
     items, total = alerts.list_for(current_user, None if tab == "all" else tab, page, PER_PAGE)
     return render_template("alerts.html", items=items, total=total, page=page,
                            per_page=PER_PAGE, tab=tab, tabs=TABS, form=TokenForm(formdata=None))

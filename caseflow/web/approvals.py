@@ -6,10 +6,14 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext, ngettext
 from flask_login import current_user
 
-from caseflow.i18n import error_message, field_labels
+from caseflow.domain.errors import N_, DomainError, InvalidInput
+from caseflow.i18n import error_message, field_errors, field_labels
+from caseflow.schemas.common import load_typed
+from caseflow.schemas.households import BatchArgs
 from caseflow.services import approvals, supports, worklist
+from caseflow.web import casefile
 from caseflow.web.auth import safe_next
-from caseflow.web.casefile import decides
+from caseflow.web.casefile import decides, page_number
 from caseflow.web.forms import DecisionForm
 
 bp = Blueprint("decisions", __name__, url_prefix="/approvals")
@@ -22,12 +26,11 @@ def queue():
     return _queue_page(DecisionForm(formdata=None))
 
 
-def _queue_page(form: DecisionForm, status: int = 200):
-    page = max(request.args.get("page", 1, type=int), 1)
+def _queue_page(form: DecisionForm, status: int = 200, ticked: set[int] | None = None):
+    page = page_number()
     items, total = approvals.list_approvals(current_user, "pending", page, PER_PAGE)
     decidable = {a.id for a in items if decides(current_user, a)}
-    ticked = set(form.ids.data or ()) or (decidable if request.args.get("select") == "all"
-                                          else set())
+    ticked = ticked or (decidable if request.args.get("select") == "all" else set())
     return render_template("approvals.html", items=items, total=total, page=page,
                            per_page=PER_PAGE, context=worklist.request_context(items),
                            decidable=decidable, ticked=ticked, form=form,
@@ -40,17 +43,28 @@ def decide():
     """Approve or reject every ticked request; each is decided on its own merits."""
     form = DecisionForm()
     back = safe_next(form.next.data) if form.next.data else url_for(".queue")
-    if not form.validate_on_submit():
-        if form.next.data:
-            for messages in form.errors.values():
-                for message in messages:
-                    flash(message, "error")
-            return redirect(back)
-        return _queue_page(form, 422)
-    results = approvals.decide_many(current_user, form.ids.data, form.decision.data,
-                                    (form.comment.data or "").strip() or None)
-    _report(results, form.decision.data)
+    try:
+        if not form.posted():
+            raise InvalidInput(N_("The form could not be accepted: it has expired or did not "
+                                  "come from this site. Reload the page and send it again."))
+        asked = load_typed(BatchArgs(), form.body())
+    except DomainError as error:
+        return _refused(form, error, back)
+    results = approvals.decide_many(current_user, asked["ids"], asked["decision"],
+                                    asked.get("comment"))
+    _report(results, asked["decision"])
     return redirect(back)
+
+
+def _refused(form: DecisionForm, error: DomainError, back: str):
+    """A decision that cannot be taken as sent: say why where it was made."""
+    messages = [*casefile.attach(form, field_errors(error))] or [error_message(error)]
+    if form.next.data:
+        for message in [*messages, *(m for f in form for m in f.errors)]:
+            flash(message, "error")
+        return redirect(back)
+    ticked = {int(i) for i in form.ids.data or () if str(i).isdigit() and len(str(i)) < 10}
+    return _queue_page(form, error.status, ticked)
 
 
 def _report(results: list[dict], decision: str) -> None:

@@ -10,8 +10,11 @@ from flask_babel import gettext
 from flask_login import current_user, login_required, login_user, logout_user
 
 from caseflow.domain.errors import DomainError
-from caseflow.i18n import error_message
+from caseflow.i18n import error_message, field_errors
+from caseflow.schemas.common import load_typed
+from caseflow.schemas.others import TokenArgs
 from caseflow.services import logins
+from caseflow.web.casefile import attach
 from caseflow.web.forms import LanguageForm, LoginForm, PasswordForm, TokenForm
 
 bp = Blueprint("account", __name__)
@@ -41,15 +44,17 @@ def login():
     if current_user.is_authenticated:
         return redirect(safe_next(request.args.get("next")))
     form = LoginForm(next=request.args.get("next", ""))
-    if not form.validate_on_submit():
+    if not form.posted():
         return render_template("login.html", form=form), 422 if form.errors else 200
     try:
-        user, token = logins.log_in(
-            form.username.data, form.password.data, request.remote_addr or "-"
-        )
+        asked = load_typed(TokenArgs(), form.body())
+        user, token = logins.log_in(asked["username"], asked["password"],
+                                    request.remote_addr or "-")
     except DomainError as error:
+        left = attach(form, field_errors(error))
         return (
-            render_template("login.html", form=form, error=error_message(error)),
+            render_template("login.html", form=form,
+                            error=" ".join([error_message(error), *left])),
             error.status,
             getattr(error, "headers", {}),
         )

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from flask import render_template
 from flask_login import current_user
+from wtforms import FieldList
 
 from caseflow.domain.workflow import TransitionDef
 from caseflow.i18n import field_labels, lang
@@ -70,13 +71,51 @@ def render(household_id: int, *, forms: Mapping[str, Form] | None = None,
     ), status
 
 
-def attach(form: Form, errors: Mapping[str, list[str]],
-           renamed: Mapping[str, str] | None = None) -> None:
-    """Show a service's per-field messages beside the form's own fields."""
+def attach(form, errors: Mapping[str, object], renamed: Mapping | None = None) -> list[str]:
+    """Show a service's per-field messages beside the form's fields; return those that fit none.
+
+    `errors` may nest, as marshmallow reports a list of rows ({"members": {"0": {...}}});
+    `renamed` maps a body's field to the form's (income_score -> income) or, for a list, the
+    body's row numbers to the form's.
+    """
+    renamed = renamed or {}
+    left: list[str] = []
+    form._errors = None  # WTForms keeps the errors it found in validate(); these are new
     for name, messages in errors.items():
-        target = (renamed or {}).get(name, name)
-        if target in form:
-            form[target].errors = [*form[target].errors, *messages]
+        target = renamed.get(name, name)
+        if isinstance(messages, Mapping):
+            field = form[name] if name in form else None  # noqa: SIM401 - a form has no get()
+            if isinstance(field, FieldList):
+                left += _attach_rows(field, messages, target if isinstance(target, Mapping)
+                                     else {})
+            else:
+                left += attach(form, messages)
+        elif isinstance(target, str) and target in form:
+            form[target].errors = [*form[target].errors, *map(str, messages)]
+        else:
+            left += [str(m) for m in messages]
+    return left
+
+
+def _attach_rows(field: FieldList, errors: Mapping, rows: Mapping) -> list[str]:
+    left: list[str] = []
+    for index, messages in errors.items():
+        row = rows.get(int(index), int(index)) if str(index).isdigit() else None
+        if row is not None and row < len(field.entries) and isinstance(messages, Mapping):
+            left += attach(field.entries[row].form, messages)
+        else:
+            left += [str(m) for m in (messages if isinstance(messages, list) else [messages])]
+    field.errors = [entry.errors for entry in field.entries if entry.errors]
+    return left
+
+
+def page_number() -> int:
+    """The page of a listing the link asks for (?page=), by the rules of the API's lists."""
+    from flask import request
+
+    from caseflow.schemas.common import PageArgs, load_typed
+
+    return load_typed(PageArgs(), {"page": request.args.get("page", "1")})["page"]
 
 
 def decides(actor, approval) -> bool:

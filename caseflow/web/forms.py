@@ -1,17 +1,20 @@
-"""The pages' forms (Flask-WTF: every posted form carries a CSRF token)."""
+"""The pages' forms (Flask-WTF: every posted form carries a CSRF token).
+
+They show fields and hand back what was typed, shaped as the API's body (`body()`); the schemas
+of caseflow.schemas judge it, for pages and API alike (caseflow.web.fields).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from flask_babel import gettext, lazy_gettext
+from flask_babel import lazy_gettext
 from wtforms import (
     BooleanField,
     Field,
     FieldList,
     FormField,
     HiddenField,
-    IntegerField,
     PasswordField,
     RadioField,
     SelectChoice,
@@ -21,24 +24,13 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms import Form as PlainForm
-from wtforms.validators import (
-    AnyOf,
-    EqualTo,
-    InputRequired,
-    Length,
-    NumberRange,
-    Optional,
-    Regexp,
-    ValidationError,
-)
-from wtforms.widgets import HiddenInput
+from wtforms.validators import AnyOf, EqualTo, InputRequired
 
-from caseflow import clock
 from caseflow.domain import passwords
 from caseflow.domain.standards import Standard
 from caseflow.domain.workflow import FieldDef, TransitionDef
 from caseflow.i18n import LABELS, field_label, label
-from caseflow.web.fields import AmountField, DayField, Form, NumberField, not_in_future
+from caseflow.web.fields import AmountText, DayText, Form, NumberText, today_typed
 
 REQUIRED = lazy_gettext("Please fill in this field.")
 
@@ -51,14 +43,12 @@ class SearchForm(Form):
 
 
 class HouseholdFilterForm(SearchForm):
-    q = StringField(lazy_gettext("Name"), validators=[Optional(), Length(max=200)],
-                    render_kw={"type": "search"})
-    unit = SelectField(lazy_gettext("Unit"), validators=[Optional()])
-    state = SelectField(lazy_gettext("State"), validators=[Optional()])
-    classification = SelectField(lazy_gettext("Recognised class"), validators=[Optional()])
-    overdue = SelectField(lazy_gettext("Late work"), validators=[Optional()])
-    page = IntegerField(lazy_gettext("Page"), default=1,
-                        validators=[Optional(), NumberRange(min=1)])
+    q = StringField(lazy_gettext("Name"), render_kw={"type": "search"})
+    unit = SelectField(lazy_gettext("Unit"), validate_choice=False)
+    state = SelectField(lazy_gettext("State"), validate_choice=False)
+    classification = SelectField(lazy_gettext("Recognised class"), validate_choice=False)
+    overdue = SelectField(lazy_gettext("Late work"), validate_choice=False)
+    page = StringField(lazy_gettext("Page"))
 
     def __init__(self, units: Iterable, states: Iterable[tuple[str, str]],
                  classes: Iterable[tuple[str, str]], *args, **kwargs):
@@ -70,16 +60,15 @@ class HouseholdFilterForm(SearchForm):
         self.overdue.choices = options(anything + [("1", lazy_gettext("With late work")),
                                                    ("0", lazy_gettext("Without late work"))])
 
-    def filters(self) -> dict:
-        """Return the search's filters as the households service takes them."""
-        found = {name: getattr(self, name).data or None
-                 for name in ("q", "unit", "state", "classification")}
-        found["overdue"] = {"1": True, "0": False}.get(self.overdue.data)
-        return {k: v for k, v in found.items() if v is not None}
+    def body(self) -> dict:
+        """Return the search as typed, shaped as the API's query."""
+        return {name: getattr(self, name).data for name in (
+            "q", "unit", "state", "classification", "overdue", "page")
+            if getattr(self, name).data is not None}
 
 
 class UnitChoiceForm(SearchForm):
-    unit = SelectField(lazy_gettext("Unit"), validators=[Optional()])
+    unit = SelectField(lazy_gettext("Unit"), validate_choice=False)
 
     def __init__(self, units: Iterable, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -88,11 +77,13 @@ class UnitChoiceForm(SearchForm):
 
 class LoginForm(Form):
     username = StringField(lazy_gettext("User name"),
-                           validators=[InputRequired(REQUIRED), Length(max=80)],
                            render_kw={"autocomplete": "username", "autocapitalize": "none"})
-    password = PasswordField(lazy_gettext("Password"), validators=[InputRequired(REQUIRED)],
+    password = PasswordField(lazy_gettext("Password"),
                              render_kw={"autocomplete": "current-password"})
     next = HiddenField()
+
+    def body(self) -> dict:
+        return {"username": self.username.data, "password": self.password.data or ""}
 
 
 DIFFERENT_PASSWORDS = lazy_gettext("The two new passwords differ.")
@@ -129,12 +120,14 @@ class LanguageForm(Form):
 class MemberForm(PlainForm):
     """One member row of the registration form; a blank row is ignored."""
 
-    full_name = StringField(lazy_gettext("Full name"), validators=[Optional(), Length(max=200)])
-    birth_date = DayField(lazy_gettext("Date of birth"), validators=[Optional(), not_in_future])
-    sex = SelectField(lazy_gettext("Sex"), validators=[Optional()])
-    relation = SelectField(lazy_gettext("Relation to the head"), validators=[Optional()])
-    ethnicity = StringField(lazy_gettext("Ethnicity"), validators=[Optional(), Length(max=50)])
+    full_name = StringField(lazy_gettext("Full name"))
+    birth_date = DayText(lazy_gettext("Date of birth"))
+    sex = SelectField(lazy_gettext("Sex"), validate_choice=False)
+    relation = SelectField(lazy_gettext("Relation to the head"), validate_choice=False)
+    ethnicity = StringField(lazy_gettext("Ethnicity"))
     disability = BooleanField(lazy_gettext("Has a disability"))
+
+    TEXTS = ("full_name", "birth_date", "sex", "relation", "ethnicity")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -142,67 +135,57 @@ class MemberForm(PlainForm):
         self.relation.choices = options([("", "—"), *_choices("relation")])
 
     def is_blank(self) -> bool:
-        return not any((self.full_name.data, self.birth_date.data, self.sex.data,
-                        self.relation.data, self.ethnicity.data, self.disability.data))
+        return not self.disability.data and not any(
+            (self[name].data or "").strip() for name in self.TEXTS)
+
+    def body(self) -> dict:
+        return {**{name: self[name].data for name in self.TEXTS},
+                "disability": bool(self.disability.data)}
 
 
 class HouseholdForm(Form):
-    head_name = StringField(lazy_gettext("Name of the head of household"),
-                            validators=[InputRequired(REQUIRED), Length(max=200)])
-    unit_code = SelectField(lazy_gettext("Commune or village"),
-                            validators=[InputRequired(REQUIRED)])
-    village = StringField(lazy_gettext("Village or hamlet"),
-                          validators=[Optional(), Length(max=200)])
-    address = StringField(lazy_gettext("Address"), validators=[Optional(), Length(max=300)])
-    phone = StringField(lazy_gettext("Phone"), render_kw={"inputmode": "tel"}, validators=[
-        Optional(), Regexp(r"^[0-9 +().-]{6,30}$",
-                           message=lazy_gettext("A phone number has 6 to 30 digits."))])
-    national_id = StringField(
-        lazy_gettext("National ID number of the head"), render_kw={"inputmode": "numeric"},
-        validators=[Optional(), Regexp(r"^[0-9]{9,12}$", message=lazy_gettext(
-            "A national ID number has 9 to 12 digits."))])
-    area = SelectField(lazy_gettext("Area"), validators=[Optional()])
-    members = FieldList(FormField(MemberForm), min_entries=3)
+    head_name = StringField(lazy_gettext("Name of the head of household"))
+    unit_code = SelectField(lazy_gettext("Commune or village"), validate_choice=False)
+    village = StringField(lazy_gettext("Village or hamlet"))
+    address = StringField(lazy_gettext("Address"))
+    phone = StringField(lazy_gettext("Phone"), render_kw={"inputmode": "tel"})
+    national_id = StringField(lazy_gettext("National ID number of the head"),
+                              render_kw={"inputmode": "numeric"})
+    area = SelectField(lazy_gettext("Area"), validate_choice=False)
+    members = FieldList(FormField(MemberForm), min_entries=3, max_entries=50)
+
+    FACTS = ("head_name", "unit_code", "village", "address", "phone", "national_id", "area")
 
     def __init__(self, units: Iterable, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.unit_code.choices = options([("", "—"), *((u.code, u.name) for u in units)])
         self.area.choices = options([("", lazy_gettext("As the unit")), *_choices("area")])
 
-    def validate_members(self, field) -> None:
-        for row in field:
-            if not row.form.is_blank() and not row.form.full_name.data:
-                row.form.full_name.errors.append(gettext("Give the member's full name."))
-                raise ValidationError(gettext("Every member needs a full name."))
+    def body(self) -> dict:
+        """Return the registration as typed, shaped as the API's body; blank rows left out."""
+        return {**{name: self[name].data for name in self.FACTS},
+                "members": [row.form.body() for row in self.members
+                            if not row.form.is_blank()]}
 
-    def household_fields(self) -> dict:
-        """Return the registration as the service takes it; blank member rows left out."""
-        fields = {name: (getattr(self, name).data or None) for name in (
-            "head_name", "unit_code", "village", "address", "phone", "national_id", "area")}
-        fields["members"] = [
-            {"full_name": row.form.full_name.data.strip(),
-             "birth_date": row.form.birth_date.data, "sex": row.form.sex.data or None,
-             "relation": row.form.relation.data or None,
-             "ethnicity": row.form.ethnicity.data or None,
-             "disability": bool(row.form.disability.data)}
-            for row in self.members if not row.form.is_blank()]
-        return fields
+    def member_rows(self) -> list[int]:
+        """The indexes of the rows that were sent (as the body numbers them)."""
+        return [i for i, row in enumerate(self.members) if not row.form.is_blank()]
 
 
 def survey_form(standard: Standard, lang: str) -> Form:
     """Return the survey form: date, income in VND or as a score, and the twelve indicators."""
 
     class SurveyForm(Form):
-        surveyed_on = DayField(lazy_gettext("Survey date"), default=clock.today,
-                               validators=[InputRequired(REQUIRED), not_in_future])
+        surveyed_on = DayText(lazy_gettext("Survey date"), default=today_typed)
         income_basis = RadioField(lazy_gettext("Income is given as"), default="vnd",
                                   choices=options(_choices("income_basis")),
-                                  validators=[InputRequired(REQUIRED)])
-        income = AmountField(lazy_gettext("Income"), validators=[InputRequired(REQUIRED)])
+                                  validate_choice=False)
+        income = AmountText(lazy_gettext("Income"))
 
-        def survey_fields(self) -> dict:
-            income = ("income_per_capita_month" if self.income_basis.data == "vnd"
-                      else "income_score")
+        def body(self) -> dict:
+            """Return the survey as typed, shaped as the API's body."""
+            income = "income_score" if self.income_basis.data == "score" \
+                else "income_per_capita_month"
             return {"surveyed_on": self.surveyed_on.data, income: self.income.data,
                     "deprivations": {i.key: bool(self[i.key].data)
                                      for i in standard.indicators}}
@@ -218,54 +201,37 @@ def action_form(transition: TransitionDef, version: int, formdata=None) -> Form:
     """Return the form of one trigger: exactly the fields the workflow says it needs."""
 
     class ActionForm(Form):
-        version_seen = IntegerField(widget=HiddenInput(), default=version)
+        version_seen = HiddenField(default=str(version))
 
-        def payload(self) -> tuple[dict, str | None, int | None]:
-            """Return the trigger's data, the reason and the version the user saw."""
-            data = {spec.name: self[spec.name].data for spec in transition.fields
-                    if self[spec.name].data not in (None, "")}
-            reason = data.get("reason") if transition.field("reason") else self.note.data
-            return data, (reason or None), self.version_seen.data
+        def body(self) -> dict:
+            """Return the trigger as typed, shaped as the API's body (TransitionArgs)."""
+            data = {spec.name: self[spec.name].data for spec in transition.fields}
+            body = {"trigger": transition.trigger, "data": data,
+                    "version": self.version_seen.data}
+            if transition.field("reason") is None:
+                body["reason"] = self.note.data
+            return body
 
     for spec in transition.fields:
         setattr(ActionForm, spec.name, _field_of(spec))
     if transition.field("reason") is None:
-        ActionForm.note = TextAreaField(lazy_gettext("Note (why)"),
-                                        validators=[Optional(), Length(max=2000)],
-                                        render_kw={"rows": 2})
+        ActionForm.note = TextAreaField(lazy_gettext("Note (why)"), render_kw={"rows": 2})
     return ActionForm(formdata=formdata, prefix=transition.trigger)
 
 
 def _field_of(spec: FieldDef) -> Field:
-    checks = [InputRequired(REQUIRED) if spec.required else Optional()]
-    kwargs: dict = {"validators": checks}
     if spec.type == "date":
-        kwargs["default"] = clock.today if spec.default == "today" else spec.default
-        return DayField(field_label(spec), **{**kwargs, "validators": [*checks, not_in_future]})
+        return DayText(field_label(spec),
+                       default=today_typed if spec.default == "today" else spec.default)
     if spec.type == "number":
-        checks.append(NumberRange(spec.minimum, spec.maximum, message=_range_message(spec)))
-        return NumberField(field_label(spec), default=spec.default, **kwargs)
+        return NumberText(field_label(spec), default=spec.default)
     if spec.type == "choice":
         choices = options((c, label(spec.name, c)) for c in spec.choices)
-        return SelectField(field_label(spec), choices=choices, default=spec.default, **kwargs)
+        return SelectField(field_label(spec), choices=choices, default=spec.default,
+                           validate_choice=False)
     if spec.type == "bool":
         return BooleanField(field_label(spec), default=spec.default)
-    checks.append(Length(max=2000))
-    return TextAreaField(field_label(spec), default=spec.default, render_kw={"rows": 2},
-                         **kwargs)
-
-
-def _range_message(spec: FieldDef) -> str:
-    if spec.minimum is not None and spec.maximum is not None:
-        return gettext("Give a number from %(low)s to %(high)s.", low=_plain(spec.minimum),
-                       high=_plain(spec.maximum))
-    if spec.minimum is not None:
-        return gettext("Must be at least %(minimum)s.", minimum=_plain(spec.minimum))
-    return gettext("Must be at most %(maximum)s.", maximum=_plain(spec.maximum))
-
-
-def _plain(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else str(value)
+    return TextAreaField(field_label(spec), default=spec.default, render_kw={"rows": 2})
 
 
 def options(pairs: Iterable[tuple[str, str]]) -> list[SelectChoice]:
@@ -280,35 +246,34 @@ def _choices(kind: str) -> list[tuple[str, str]]:
 class DecisionForm(Form):
     """One decision on one or many approval requests."""
 
-    ids = SelectMultipleField(coerce=int, validate_choice=False)
-    decision = StringField(validators=[AnyOf(("approve", "reject"))])
+    ids = SelectMultipleField(validate_choice=False)
+    decision = StringField()
     comment = TextAreaField(lazy_gettext("Comment, or the reason for a rejection"),
-                            validators=[Optional(), Length(max=2000)], render_kw={"rows": 2})
+                            render_kw={"rows": 2})
     next = HiddenField()
 
-    def validate_ids(self, field) -> None:
-        if not field.data:
-            raise ValidationError(gettext("Select at least one request."))
-
-    def validate(self, extra_validators=None) -> bool:
-        valid = super().validate(extra_validators)
-        if self.decision.data == "reject" and not (self.comment.data or "").strip():
-            self.comment.errors.append(gettext("A rejection needs a reason."))
-            return False
-        return valid
+    def body(self) -> dict:
+        """Return the decision as typed, shaped as the API's batch body."""
+        return {"ids": self.ids.data or [], "decision": self.decision.data,
+                "comment": self.comment.data}
 
 
 class VisitForm(Form):
-    visited_on = DayField(lazy_gettext("Visit date"), default=clock.today,
-                          validators=[InputRequired(REQUIRED), not_in_future])
-    notes = TextAreaField(lazy_gettext("What the visit found"),
-                          validators=[Optional(), Length(max=2000)], render_kw={"rows": 2})
+    visited_on = DayText(lazy_gettext("Visit date"), default=today_typed)
+    notes = TextAreaField(lazy_gettext("What the visit found"), render_kw={"rows": 2})
     hardship = BooleanField(lazy_gettext("The household is in hardship again"))
+
+    def body(self) -> dict:
+        return {"visited_on": self.visited_on.data, "notes": self.notes.data,
+                "hardship": bool(self.hardship.data)}
 
 
 class SupportForm(Form):
-    program = SelectField(lazy_gettext("Programme"), validators=[InputRequired(REQUIRED)])
-    note = StringField(lazy_gettext("Note"), validators=[Optional(), Length(max=500)])
+    program = SelectField(lazy_gettext("Programme"), validate_choice=False)
+    note = StringField(lazy_gettext("Note"))
+
+    def body(self) -> dict:
+        return {"program": self.program.data, "note": self.note.data}
 
     def __init__(self, programs: Iterable, lang: str, *args, **kwargs):
         super().__init__(*args, **kwargs)

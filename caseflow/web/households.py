@@ -19,6 +19,15 @@ from caseflow.i18n import (
     trigger_label,
 )
 from caseflow.models import Unit
+from caseflow.schemas.alerts import VisitArgs
+from caseflow.schemas.common import load_typed
+from caseflow.schemas.households import (
+    AssessmentArgs,
+    HouseholdArgs,
+    HouseholdQueryArgs,
+    TransitionArgs,
+)
+from caseflow.schemas.others import SupportArgs
 from caseflow.services import (
     assessments,
     cases,
@@ -53,10 +62,14 @@ def search():
     form = HouseholdFilterForm(units.list_units(current_user),
                                [(s, state_label(s)) for s in lifecycle().states],
                                [(c, class_label(c)) for c in LISTED], formdata=request.args)
-    if not form.validate():
-        return render_template("households/search.html", form=form, page=None), 422
-    page = households.search(current_user, **form.filters(), page=form.page.data or 1,
-                             per_page=PER_PAGE)
+    try:
+        query = load_typed(HouseholdQueryArgs(), form.body())
+        query["per_page"] = PER_PAGE
+        page = households.search(current_user, **query)
+    except DomainError as error:
+        casefile.attach(form, field_errors(error))
+        return render_template("households/search.html", form=form, page=None,
+                               error=error_message(error)), error.status
     late = worklist.overdue_among(h.id for h in page.items)
     return render_template("households/search.html", form=form, page=page, late=late)
 
@@ -67,15 +80,16 @@ def register():
     require_role(current_user, *WRITERS)
     communes = [u for u in units.list_units(current_user) if u.level in Unit.COMMUNE_LEVELS]
     form = HouseholdForm(communes)
-    if "add_member" in request.form:
+    if "add_member" in request.form and len(form.members) < form.members.max_entries:
         form.members.append_entry()
         return render_template("households/new.html", form=form)
-    if not form.validate_on_submit():
+    if not form.posted():
         return render_template("households/new.html", form=form), 422 if form.errors else 200
     try:
-        household = households.register(current_user, form.household_fields())
+        household = households.register(current_user, load_typed(HouseholdArgs(), form.body()))
     except DomainError as error:
-        return _refused("households/new.html", form, error)
+        return _refused("households/new.html", form, error,
+                        {"members": dict(enumerate(form.member_rows()))})
     flash(gettext("Household %(name)s registered.", name=household.head_name), "success")
     return redirect(url_for(".show", household_id=household.id))
 
@@ -92,12 +106,14 @@ def survey(household_id: int):
     require_role(current_user, *WRITERS)
     standard = standard_in_force(standards(), clock.today())
     form = survey_form(standard, lang())
-    context = {"household": household, "standard": standard, "form": form,
+    context = {"household": household, "standard": standard,
                "reviewing": household.state == assessments.REVIEWING}
-    if not form.validate_on_submit():
-        return render_template("households/survey.html", **context), 422 if form.errors else 200
+    if not form.posted():
+        return render_template("households/survey.html", form=form, **context), \
+            422 if form.errors else 200
     try:
-        assessment = assessments.record(current_user, household_id, form.survey_fields())
+        survey = load_typed(AssessmentArgs(), form.body())
+        assessment = assessments.record(current_user, household_id, survey)
     except DomainError as error:
         return _refused("households/survey.html", form, error, SURVEY_FIELDS, **context)
     flash(gettext("Survey recorded: %(cls)s.", cls=class_label(assessment.classification)),
@@ -116,11 +132,12 @@ def act(household_id: int, trigger: str):
             "This action cannot be done now: the household is '%(state)s'.",
             state=state_label(household.state, definition)), status=409)
     form = action_form(transition, household.version, request.form)
-    if not form.validate_on_submit():
+    if not form.posted():
         return casefile.render(household_id, forms={trigger: form}, status=422)
-    data, reason, version = form.payload()
     try:
-        outcome = cases.fire(current_user, household_id, trigger, data, reason, version)
+        asked = load_typed(TransitionArgs(), form.body())
+        outcome = cases.fire(current_user, household_id, trigger, asked["data"],
+                             asked.get("reason"), asked.get("version"), typed=True)
     except DomainError as error:
         casefile.attach(form, field_errors(error))
         return casefile.render(household_id, forms={trigger: form},
@@ -132,10 +149,11 @@ def act(household_id: int, trigger: str):
 @bp.route("/<int:household_id>/supports", methods=["POST"])
 def propose_support(household_id: int):
     form = SupportForm(supports.programs(), lang())
-    if not form.validate_on_submit():
+    if not form.posted():
         return casefile.render(household_id, support_form=form, status=422)
     try:
-        supports.propose(current_user, household_id, form.program.data, form.note.data or None)
+        asked = load_typed(SupportArgs(), form.body())
+        supports.propose(current_user, household_id, asked["program"], asked.get("note"))
     except DomainError as error:
         casefile.attach(form, field_errors(error))
         return casefile.render(household_id, support_form=form,
@@ -148,11 +166,12 @@ def propose_support(household_id: int):
 def record_visit(household_id: int):
     """Record a monitoring visit of a household in follow-up."""
     form = VisitForm()
-    if not form.validate_on_submit():
+    if not form.posted():
         return casefile.render(household_id, visit_form=form, status=422)
     try:
-        visits.record(current_user, household_id, form.visited_on.data, form.notes.data,
-                      form.hardship.data)
+        visit = load_typed(VisitArgs(), form.body())
+        visits.record(current_user, household_id, visit["visited_on"], visit.get("notes"),
+                      visit["hardship"])
     except DomainError as error:
         casefile.attach(form, field_errors(error))
         return casefile.render(household_id, visit_form=form,
@@ -170,6 +189,6 @@ def _done(outcome: cases.Outcome, definition) -> str:
 
 
 def _refused(template: str, form, error: DomainError, renamed: dict | None = None, **context):
-    casefile.attach(form, field_errors(error), renamed)
-    return render_template(template, form=form, error=error_message(error),
-                           **context), error.status
+    left = casefile.attach(form, field_errors(error), renamed)
+    message = " ".join([error_message(error), *left])
+    return render_template(template, form=form, error=message, **context), error.status

@@ -46,7 +46,7 @@ def test_an_empty_login_form_shows_which_fields_are_missing_in_vietnamese(pages)
     response = pages.post("/login", {"username": "", "password": ""})
 
     assert response.status_code == 422
-    assert response.text.count("Vui lòng điền trường này.") == 2
+    assert response.text.count("Mục này bắt buộc phải nhập.") == 2
 
 
 def test_after_three_failures_even_the_right_password_waits(pages) -> None:

@@ -131,10 +131,13 @@ def test_a_refused_action_shows_the_reason_beside_that_action(pages, api_as) -> 
 
 
 @pytest.mark.parametrize(("field", "value", "message"), [
-    ("agreement_pct", "150", "Nhập một số từ 0 đến 100."),
+    ("agreement_pct", "150", "Không được quá 100."),
     ("agreement_pct", "nhiều", "Không phải là số hợp lệ."),
-    ("agreement_pct", "", "Vui lòng điền trường này."),
-    ("meeting_on", "31/02/2025", "Ngày không hợp lệ; hãy nhập theo dạng ngày/tháng/năm."),
+    ("agreement_pct", "", "Mục này bắt buộc phải nhập."),
+    ("meeting_on", "31/02/2025", "Không có ngày 31/02/2025."),
+    ("meeting_on", "2025-31-02", "Năm không có tháng 31."),
+    ("meeting_on", "hôm qua", "Ngày không hợp lệ: hãy nhập theo dạng ngày/tháng/năm, "
+                              "ví dụ 05/09/2026."),
     ("meeting_on", "01/01/2999", "Ngày không được ở tương lai."),
 ])
 def test_wrong_action_fields_are_named_in_vietnamese(pages, api_as, field, value,

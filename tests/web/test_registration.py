@@ -28,11 +28,11 @@ def test_registering_makes_the_household_with_its_members(pages, api_as) -> None
 
 
 @pytest.mark.parametrize(("field", "value", "message"), [
-    ("head_name", "", "Vui lòng điền trường này."),
+    ("head_name", "", "Mục này bắt buộc phải nhập."),
     ("national_id", "12ab", "Số định danh cá nhân/CCCD gồm 9 đến 12 chữ số."),
     ("phone", "x", "Số điện thoại gồm 6 đến 30 chữ số."),
-    ("unit_code", "", "Vui lòng điền trường này."),
-    ("members-1-full_name", "", "Hãy nhập họ và tên của thành viên."),
+    ("unit_code", "", "Mục này bắt buộc phải nhập."),
+    ("members-1-full_name", "", "Mục này bắt buộc phải nhập."),
     ("members-0-birth_date", "2999-01-01", "Ngày không được ở tương lai."),
 ])
 def test_registration_errors_are_shown_in_vietnamese(pages, api_as, field, value,
@@ -130,7 +130,7 @@ def test_income_may_be_given_as_a_score(pages, api_as) -> None:
 
 @pytest.mark.parametrize(("field", "value", "message"), [
     ("income", "nhiều tiền", "Nhập một số nguyên, ví dụ 1.500.000."),
-    ("income", "", "Vui lòng điền trường này."),
+    ("income", "", "Hãy nhập thu nhập bình quân (đồng) hoặc điểm thu nhập, chỉ một trong hai."),
     ("surveyed_on", "01/01/2999", "Ngày không được ở tương lai."),
 ])
 def test_survey_errors_are_shown_in_vietnamese(pages, api_as, field, value, message) -> None:

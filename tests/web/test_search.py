@@ -55,7 +55,7 @@ def test_search_refuses_a_state_that_does_not_exist(pages) -> None:
     response = pages.get("/households?state=flying")
 
     assert response.status_code == 422
-    assert "Lựa chọn không hợp lệ." in response.text
+    assert "Không có trạng thái &#39;flying&#39;." in response.text
 
 
 def test_lists_mask_national_ids(pages, api_as) -> None:
