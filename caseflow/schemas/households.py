@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import get_locale
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from caseflow.domain.facts import shown_data
 from caseflow.domain.standards import INDICATOR_KEYS
 from caseflow.domain.text import mask
 from caseflow.schemas.common import MAX_INT, MAX_PAGE, StrictArgs, not_blank, not_future, page_of
@@ -33,6 +34,11 @@ class HouseholdArgs(StrictArgs):
     members = fields.List(fields.Nested(MemberArgs), load_default=list)
 
 
+class MemberPatchArgs(MemberArgs):
+    #: the member this row is; a row without an id is a new member (or an unchanged one)
+    id = fields.Integer(allow_none=True, strict=True)
+
+
 class HouseholdPatchArgs(StrictArgs):
     version = fields.Integer(required=True)
     head_name = fields.String(validate=(validate.Length(max=200), not_blank))
@@ -41,7 +47,8 @@ class HouseholdPatchArgs(StrictArgs):
     phone = fields.String(allow_none=True, validate=validate.Regexp(r"^[0-9 +().-]{6,30}$"))
     national_id = fields.String(allow_none=True, validate=validate.Regexp(r"^[0-9]{9,12}$"))
     area = fields.String(validate=validate.OneOf(AREAS))
-    members = fields.List(fields.Nested(MemberArgs))
+    #: the whole list: members left out are removed, rows without an id are added
+    members = fields.List(fields.Nested(MemberPatchArgs))
 
 
 class HouseholdQueryArgs(StrictArgs):
@@ -171,7 +178,10 @@ class EventSchema(Schema):
     actor = fields.String()
     approved_by = fields.String(allow_none=True)
     reason = fields.String(allow_none=True)
-    data = fields.Dict()
+    #: a change of facts (trigger `edit`): {"facts": {name: {"old", "new"}}, "members":
+    #: {"added", "removed", "changed"}}, identifiers masked for officers
+    data = fields.Function(lambda e: shown_data(
+        e.trigger, e.data, getattr(e, "identifiers_masked", True)), metadata={"type": "object"})
     workflow_version = fields.Integer()
 
 

@@ -9,19 +9,20 @@ from dataclasses import dataclass
 from sqlalchemy.orm import selectinload
 
 from caseflow import clock
+from caseflow.domain import facts
 from caseflow.domain.engine import triggers_for
 from caseflow.domain.errors import N_, InvalidInput, StaleVersion
+from caseflow.domain.planner import CaseView, plan_edit
 from caseflow.domain.text import fold
 from caseflow.extensions import db
 from caseflow.models import Approval, Deadline, Event, Household, Member, Unit, User
-from caseflow.services import transaction
+from caseflow.services import cases, moves, transaction
 from caseflow.services.access import WRITERS, household_for, require_role, scoped, unit_by_code
 from caseflow.services.definitions import current_workflow, workflow
 from caseflow.services.worklist import late
 
 #: roles whose work needs national ids and phone numbers; officers read reports only
 SEES_IDENTIFIERS = ("case_worker", "supervisor", "admin")
-EDITABLE = ("head_name", "village", "address", "phone", "national_id", "area")
 
 
 @dataclass
@@ -94,7 +95,7 @@ def search(actor: User, *, unit: str | None = None, state: str | None = None,
 
 
 def update(actor: User, household_id: int, fields: Mapping, version: int) -> Household:
-    """Change a household's facts, refusing a stale version."""
+    """Change a household's facts, refusing a stale version; history records every change."""
     require_role(actor, *WRITERS)
     with transaction():
         household = household_for(actor, household_id)
@@ -102,17 +103,35 @@ def update(actor: User, household_id: int, fields: Mapping, version: int) -> Hou
             raise StaleVersion(N_("The household was changed meanwhile (version %(have)s, "
                                   "you sent %(sent)s); reload it and try again."),
                                params={"have": household.version, "sent": version})
-        for name in EDITABLE:
-            if name in fields:
-                setattr(household, name, fields[name])
-        if "head_name" in fields:  # as registering does
-            household.head_name = fields["head_name"].strip()
-            household.search_name = fold(fields["head_name"])
-        if "members" in fields:
-            household.members = [Member(**m) for m in fields["members"]]
-            # members are rows of their own: touch the household so its version moves too
-            household.updated_at = clock.now()
+        found = facts.changes({name: getattr(household, name) for name in facts.FACTS},
+                              [_member_values(m) for m in household.members], fields)
+        if found.record:
+            _apply(household, found)
+            db.session.add(Event(**plan_edit(
+                CaseView(*(getattr(household, c) for c in moves.COLUMNS)),
+                workflow(household.workflow, household.workflow_version), found.record,
+                actor=cases.as_actor(actor), now=clock.now())))
     return household
+
+
+def _member_values(member: Member) -> dict:
+    return {"id": member.id, **{name: getattr(member, name) for name in facts.MEMBER_FACTS}}
+
+
+def _apply(household: Household, found: facts.Changes) -> None:
+    for name, value in found.facts.items():
+        setattr(household, name, value)
+    if "head_name" in found.facts:
+        household.search_name = fold(household.head_name)
+    by_id = {m.id: m for m in household.members}
+    for member_id, values in found.updated.items():
+        for name, value in values.items():
+            setattr(by_id[member_id], name, value)
+    for member_id in found.removed:
+        household.members.remove(by_id[member_id])
+    household.members.extend(Member(**values) for values in found.added)
+    # members are rows of their own: touch the household so that its version moves too
+    household.updated_at = clock.now()
 
 
 def pending_approvals(household_ids: list[int]) -> dict[int, Approval]:
@@ -125,9 +144,19 @@ def pending_approvals(household_ids: list[int]) -> dict[int, Approval]:
 
 
 def history(actor: User, household_id: int) -> list[Event]:
+    """Return a household's history, oldest first; identifiers masked for roles without them."""
     household_for(actor, household_id)
-    return list(db.session.scalars(
+    events = list(db.session.scalars(
         db.select(Event).where(Event.household_id == household_id).order_by(Event.id)))
+    for event in events:
+        event.identifiers_masked = actor.role not in SEES_IDENTIFIERS
+    return events
+
+
+def shown_data(event: Event) -> dict:
+    """Return an event's data as its reader may see it (an event not read through `history`:
+    identifiers masked)."""
+    return facts.shown_data(event.trigger, event.data, getattr(event, "identifiers_masked", True))
 
 
 def deadlines(actor: User, household_id: int) -> list[Deadline]:

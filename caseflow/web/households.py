@@ -7,7 +7,7 @@ from flask_babel import gettext
 from flask_login import current_user
 
 from caseflow import clock
-from caseflow.domain.errors import DomainError
+from caseflow.domain.errors import DomainError, StaleVersion
 from caseflow.domain.standards import standard_in_force
 from caseflow.models import Unit
 from caseflow.services import (
@@ -23,6 +23,7 @@ from caseflow.services.access import WRITERS, require_role
 from caseflow.services.definitions import standards, workflow
 from caseflow.web import casefile
 from caseflow.web.forms import (
+    HouseholdEditForm,
     HouseholdFilterForm,
     HouseholdForm,
     SupportForm,
@@ -83,6 +84,33 @@ def register():
 @bp.route("/<int:household_id>")
 def show(household_id: int):
     return casefile.render(household_id)
+
+
+@bp.route("/<int:household_id>/edit", methods=["GET", "POST"])
+def edit(household_id: int):
+    """Change a household's facts and members; a page seen before someone else's change is
+    refused with a link to reload it."""
+    household = households.get(current_user, household_id)
+    require_role(current_user, *WRITERS)
+    form = HouseholdEditForm() if request.method == "POST" else HouseholdEditForm.of(household)
+    context = {"household": household}
+    if "add_member" in request.form:
+        form.members.append_entry()
+        return render_template("households/edit.html", form=form, **context)
+    if not form.validate_on_submit():
+        return render_template("households/edit.html", form=form, **context), \
+            422 if form.errors else 200
+    try:
+        saved = households.update(current_user, household_id, form.household_fields(),
+                                  form.version_seen.data)
+    except StaleVersion:
+        return render_template("households/edit.html", form=form, stale=True, **context), 409
+    except DomainError as error:
+        return _refused("households/edit.html", form, error, **context)
+    changed = saved.version != form.version_seen.data
+    flash(gettext("The household's facts were saved.") if changed
+          else gettext("Nothing was changed."), "success" if changed else "info")
+    return redirect(url_for(".show", household_id=household_id))
 
 
 @bp.route("/<int:household_id>/survey", methods=["GET", "POST"])

@@ -63,7 +63,7 @@ LABELS: dict[str, dict[str, str]] = {
                    "village": N_("Village")},
 }
 #: history rows that are not transitions of the workflow file
-EXTRA_TRIGGERS = {"register": N_("Registered")}
+EXTRA_TRIGGERS = {"register": N_("Registered"), "edit": N_("Facts changed")}
 #: payload fields written by the system rather than asked for by a trigger's form
 EXTRA_FIELDS = {"assessment_classification": N_("Class found by the survey"),
                 "surveyed_on": N_("Survey date"),
