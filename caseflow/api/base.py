@@ -15,10 +15,11 @@ CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_fo
          422: "invalid_fields", 429: "too_many_requests"}
 
 
-def error_response(status: int, code: str, message: str, fields: dict | None = None):
-    """Return the JSON error envelope of API.md."""
+def error_response(status: int, code: str, message: str, fields: dict | None = None,
+                   extra: dict | None = None):
+    """Return the JSON error envelope of API.md (`extra`: members some errors add)."""
     body = {"status": status, "code": code, "message": message, "fields": fields or {}}
-    return jsonify({"error": body}), status
+    return jsonify({"error": {**body, **(extra or {})}}), status
 
 
 def translate(error: DomainError) -> str:
@@ -50,6 +51,9 @@ class ErrorBodySchema(ma.Schema):
     message = ma.fields.String(metadata={"description": "why, in the request's language"})
     fields = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Raw(),
                             metadata={"description": "field name: its problems"})
+    household_id = ma.fields.Integer(allow_none=True, metadata={
+        "description": "duplicate_national_id, possible_duplicate: the household already "
+                       "registered (null when it lies outside the caller's units)"})
 
 
 class ErrorSchema(ma.Schema):
@@ -81,4 +85,5 @@ class CaseflowApi(Api):
 
 def handle_domain_error(error: DomainError):
     """Turn a domain error into the JSON envelope (API) and let pages handle their own."""
-    return error_response(error.status, error.code, translate(error), error.fields)
+    return error_response(error.status, error.code, translate(error), error.fields,
+                          getattr(error, "extra", None))

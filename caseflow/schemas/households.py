@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import get_locale
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
 from caseflow.domain.facts import shown_data
 from caseflow.domain.standards import INDICATOR_KEYS
@@ -32,6 +32,24 @@ class HouseholdArgs(StrictArgs):
     national_id = fields.String(allow_none=True, validate=validate.Regexp(r"^[0-9]{9,12}$"))
     area = fields.String(allow_none=True, validate=validate.OneOf(AREAS))
     members = fields.List(fields.Nested(MemberArgs), load_default=list)
+    confirm_duplicate = fields.Boolean(load_default=False, metadata={
+        "description": "register it although a household with the same head (name and birth "
+                       "date) and village is registered in the unit (else 409 "
+                       "possible_duplicate)"})
+
+
+class IdempotencyArgs(Schema):
+    """The headers a registration may carry (other headers are no business of the schema)."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    key = fields.String(data_key="Idempotency-Key", validate=validate.Length(min=1, max=200),
+                        metadata={"description": (
+                            "a key of the caller's choosing: the same key sent again answers "
+                            "the household the first request registered (201, as it is now) "
+                            "instead of registering it twice; the same key with another body "
+                            "is refused (422 idempotency_key_reused)")})
 
 
 class MemberPatchArgs(MemberArgs):

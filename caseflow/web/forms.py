@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterable
 
 from flask_babel import gettext, lazy_gettext
@@ -165,6 +166,18 @@ class HouseholdForm(Form):
              "disability": bool(row.form.disability.data)}
             for row in self.members if not row.form.is_blank()]
         return fields
+
+
+class RegistrationForm(HouseholdForm):
+    """The registration form, sent once: its key is made when the form is shown."""
+
+    submission_key = HiddenField(default=lambda: secrets.token_urlsafe(18),
+                                 validators=[Optional(), Length(max=200)])
+    confirm_duplicate = BooleanField(lazy_gettext("Register this household anyway"))
+
+    def household_fields(self) -> dict:
+        return {**super().household_fields(),
+                "confirm_duplicate": bool(self.confirm_duplicate.data)}
 
 
 class MemberEditForm(MemberForm):

@@ -7,6 +7,7 @@ from flask_babel import gettext
 from flask_login import current_user
 
 from caseflow import clock
+from caseflow.domain.duplicates import PossibleDuplicate
 from caseflow.domain.errors import DomainError, StaleVersion
 from caseflow.domain.standards import standard_in_force
 from caseflow.models import Unit
@@ -25,7 +26,7 @@ from caseflow.web import casefile
 from caseflow.web.forms import (
     HouseholdEditForm,
     HouseholdFilterForm,
-    HouseholdForm,
+    RegistrationForm,
     SupportForm,
     VisitForm,
     action_form,
@@ -64,20 +65,31 @@ def search():
 
 @bp.route("/new", methods=["GET", "POST"])
 def register():
-    """Register a household with its members; 'one more member' adds a row without saving."""
+    """Register a household with its members; 'one more member' adds a row without saving.
+
+    The form's one-time key registers it once: sent again (the back button, a double click),
+    it shows the household it made."""
     require_role(current_user, *WRITERS)
     communes = [u for u in units.list_units(current_user) if u.level in Unit.COMMUNE_LEVELS]
-    form = HouseholdForm(communes)
+    form = RegistrationForm(communes)
     if "add_member" in request.form:
         form.members.append_entry()
         return render_template("households/new.html", form=form)
     if not form.validate_on_submit():
         return render_template("households/new.html", form=form), 422 if form.errors else 200
     try:
-        household = households.register(current_user, form.household_fields())
+        household = households.register(current_user, form.household_fields(),
+                                        form.submission_key.data or None, same_request=False)
+    except PossibleDuplicate as error:
+        return render_template("households/new.html", form=form,
+                               duplicate=_other(error)), error.status
     except DomainError as error:
-        return _refused("households/new.html", form, error)
-    flash(gettext("Household %(name)s registered.", name=household.head_name), "success")
+        return _refused("households/new.html", form, error, holder=_other(error))
+    if getattr(household, "registered_again", False):
+        flash(gettext("This form had already been sent: the household was registered once, "
+                      "here it is."), "info")
+    else:
+        flash(gettext("Household %(name)s registered.", name=household.head_name), "success")
     return redirect(url_for(".show", household_id=household.id))
 
 
@@ -106,7 +118,7 @@ def edit(household_id: int):
     except StaleVersion:
         return render_template("households/edit.html", form=form, stale=True, **context), 409
     except DomainError as error:
-        return _refused("households/edit.html", form, error, **context)
+        return _refused("households/edit.html", form, error, holder=_other(error), **context)
     changed = saved.version != form.version_seen.data
     flash(gettext("The household's facts were saved.") if changed
           else gettext("Nothing was changed."), "success" if changed else "info")
@@ -195,6 +207,13 @@ def _done(outcome: cases.Outcome, definition) -> str:
                        action=trigger_label(outcome.approval.trigger, definition))
     return gettext("Done: the household is now '%(state)s'.",
                    state=state_label(outcome.household.state, definition))
+
+
+def _other(error: DomainError) -> dict | None:
+    """The household a duplicate refusal names, as the page links to it (when it may)."""
+    if getattr(error, "household_id", None) is None:
+        return None
+    return {"id": error.household_id, **error.params}
 
 
 def _refused(template: str, form, error: DomainError, renamed: dict | None = None, **context):
