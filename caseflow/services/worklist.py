@@ -80,16 +80,16 @@ def worklist(actor: User, limit: int = LIMIT) -> Worklist:
     waiting = _waiting(actor, deciding)
     recent = scoped(db.select(Event, Household)
                     .join(Household, Household.id == Event.household_id)
-                    .join(Unit, Unit.id == Event.unit_id), actor)
+                    .join(Unit, Unit.id == Event.unit_id), actor).where(Event.at >= now - RECENT)
     return Worklist(
         overdue=_rows(_deadlines(actor, late(now)).order_by(Deadline.due_at), limit),
         due_soon=_rows(_deadlines(actor, soon).order_by(Deadline.due_at), limit),
         approvals=_rows(waiting.order_by(Approval.id), limit),
-        recent=_rows(recent.order_by(Event.id.desc()), min(limit, 20)),
+        recent=_rows(recent.order_by(Event.at.desc(), Event.id.desc()), min(limit, 20)),
         counts={"overdue": _count(_deadlines(actor, late(now)), Deadline.id),
                 "due_soon": _count(_deadlines(actor, soon), Deadline.id),
                 "approvals": _count(waiting, Approval.id),
-                "recent": _count(recent.where(Event.at >= now - RECENT), Event.id)},
+                "recent": _count(recent, Event.id)},
         deciding=deciding,
     )
 
