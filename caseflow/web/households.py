@@ -24,14 +24,13 @@ from caseflow.services.access import WRITERS, require_role
 from caseflow.services.definitions import standards, workflow
 from caseflow.web import casefile
 from caseflow.web.forms import (
-    HouseholdEditForm,
     HouseholdFilterForm,
-    RegistrationForm,
     SupportForm,
     VisitForm,
     action_form,
     survey_form,
 )
+from caseflow.web.household_forms import HouseholdEditForm, RegistrationForm
 from caseflow.web.i18n import (
     class_label,
     error_message,
