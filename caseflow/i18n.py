@@ -16,6 +16,7 @@ from flask_babel import (
     format_decimal,
     format_percent,
     get_locale,
+    get_translations,
     gettext,
     to_user_timezone,
 )
@@ -64,7 +65,7 @@ LABELS: dict[str, dict[str, str]] = {
                    "village": N_("Village")},
 }
 #: history rows that are not transitions of the workflow file
-EXTRA_TRIGGERS = {"register": N_("Registered")}
+EXTRA_TRIGGERS = {"register": N_("Registered"), "edit": N_("Facts changed")}
 #: payload fields written by the system rather than asked for by a trigger's form
 EXTRA_FIELDS = {"assessment_classification": N_("Class found by the survey"),
                 "surveyed_on": N_("Survey date"),
@@ -194,6 +195,11 @@ def money(value: int | float | None) -> str:
 
 def number(value: int | float | None) -> str:
     return "" if value is None else format_decimal(value)
+
+
+def counted(singular: str, plural: str, num: int) -> str:
+    """ngettext with the count grouped the reader's way: 10.017 hộ, 10,017 households."""
+    return get_translations().ungettext(singular, plural, num) % {"num": number(num)}
 
 
 def percent(value: float | None) -> str:

@@ -21,10 +21,11 @@ CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_fo
          422: "invalid_fields", 429: "too_many_requests"}
 
 
-def error_response(status: int, code: str, message: str, fields: dict | None = None):
-    """Return the JSON error envelope of API.md."""
+def error_response(status: int, code: str, message: str, fields: dict | None = None,
+                   extra: dict | None = None):
+    """Return the JSON error envelope of API.md (`extra`: members some errors add)."""
     body = {"status": status, "code": code, "message": message, "fields": fields or {}}
-    return jsonify({"error": body}), status
+    return jsonify({"error": {**body, **(extra or {})}}), status
 
 
 def error_body(error: DomainError) -> dict:
@@ -68,6 +69,9 @@ class ErrorBodySchema(ma.Schema):
     message = ma.fields.String(metadata={"description": "why, in the request's language"})
     fields = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Raw(),
                             metadata={"description": "field name: its problems"})
+    household_id = ma.fields.Integer(allow_none=True, metadata={
+        "description": "duplicate_national_id, possible_duplicate: the household already "
+                       "registered (null when it lies outside the caller's units)"})
 
 
 class ErrorSchema(ma.Schema):
@@ -111,6 +115,6 @@ def handle_domain_error(error: DomainError):
     """Turn a domain error into the JSON envelope (API) and let pages handle their own."""
     body = error_body(error)
     response, status = error_response(error.status, error.code, body["message"],
-                                      body["fields"])
+                                      body["fields"], getattr(error, "extra", None))
     response.headers.update(getattr(error, "headers", {}))  # e.g. Retry-After on 429
     return response, status

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import jsonify, make_response
 
 from caseflow.api.auth import actor
-from caseflow.api.base import Blueprint
+from caseflow.api.base import Blueprint, ErrorSchema
 from caseflow.schemas.households import (
     ApprovalResultSchema,
     AssessmentArgs,
@@ -17,6 +17,7 @@ from caseflow.schemas.households import (
     HouseholdPatchArgs,
     HouseholdQueryArgs,
     HouseholdSchema,
+    IdempotencyArgs,
     TransitionArgs,
     TransitionResultSchema,
 )
@@ -32,10 +33,15 @@ def _one(household):
 
 @blp.route("/households", methods=["POST"])
 @blp.arguments(HouseholdArgs)
+@blp.arguments(IdempotencyArgs, location="headers")
 @blp.response(201, HouseholdSchema)
-def register(args):
-    """Register a household with its members."""
-    return _one(households.register(actor(), args))
+@blp.alt_response(409, schema=ErrorSchema, description=(
+    "duplicate_national_id: another household holds the national ID number; "
+    "possible_duplicate: a household with the same head and village is registered (send "
+    "confirm_duplicate: true if this is another one); `household_id` names it"))
+def register(args, headers):
+    """Register a household with its members; an `Idempotency-Key` registers it once."""
+    return _one(households.register(actor(), args, headers.get("key")))
 
 
 @blp.route("/households", methods=["GET"])

@@ -161,6 +161,13 @@ def plan_request(case: CaseView, transition: TransitionDef, payload: Mapping[str
     }
 
 
+def plan_edit(case: CaseView, definition: WorkflowDef, record: Mapping[str, object], *,
+              actor: Actor, now: datetime) -> dict:
+    """Return the history event of a change of facts: no state is entered, the class kept."""
+    return event_row(case, definition, EDIT, case.state, case.classification, record, None,
+                     actor, now)
+
+
 def assessment_row(case: CaseView, result: Classification, survey: Mapping[str, object],
                    standard: Standard, actor: Actor, now: datetime) -> dict:
     """Return the columns of the survey's row (caseflow.models.Assessment)."""

@@ -4,6 +4,7 @@ from caseflow.models.assessment import Assessment
 from caseflow.models.deadline import Alert, Deadline, Outbox
 from caseflow.models.history import Approval, Event
 from caseflow.models.household import Household, Member
+from caseflow.models.registration import RegistrationKey
 from caseflow.models.support import Program, SupportItem
 from caseflow.models.unit import Unit
 from caseflow.models.user import ApiToken, LoginAttempt, User, UserSession
@@ -12,6 +13,6 @@ from caseflow.models.workflow import CalendarDay, WorkflowDefinition
 
 __all__ = [
     "Alert", "ApiToken", "Approval", "Assessment", "CalendarDay", "Deadline", "Event",
-    "Household", "LoginAttempt", "Member", "Outbox", "Program", "SupportItem", "Unit", "User",
-    "UserSession", "Visit", "WorkflowDefinition",
+    "Household", "LoginAttempt", "Member", "Outbox", "Program", "RegistrationKey", "SupportItem",
+    "Unit", "User", "UserSession", "Visit", "WorkflowDefinition",
 ]

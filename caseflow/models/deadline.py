@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     JSON,
@@ -15,10 +16,13 @@ from sqlalchemy import (
     false,
     text,
 )
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from caseflow.extensions import db
 from caseflow.models.base import UTCDateTime, utcnow
+
+if TYPE_CHECKING:
+    from caseflow.models.household import Household
 
 
 class Deadline(db.Model):
@@ -86,6 +90,9 @@ class Alert(db.Model):
     status: Mapped[str] = mapped_column(String(12), default="open", index=True)
     acked_by: Mapped[str | None] = mapped_column(String(80))
     acked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    #: the household it is about: lists load it with their page (services.alerts.list_for)
+    household: Mapped[Household | None] = relationship(viewonly=True)
 
     __table_args__ = (UniqueConstraint("deadline_id", "kind", name="uq_alert_deadline_kind"),)
 

@@ -22,7 +22,8 @@ class Household(db.Model):
     village: Mapped[str | None] = mapped_column(String(200))
     address: Mapped[str | None] = mapped_column(String(300))
     phone: Mapped[str | None] = mapped_column(String(30))
-    national_id: Mapped[str | None] = mapped_column(String(20), index=True)
+    #: the head's national ID number (CCCD): one household holds it, at most
+    national_id: Mapped[str | None] = mapped_column(String(20))
     #: rural or urban: decides the income line
     area: Mapped[str] = mapped_column(String(10))
     state: Mapped[str] = mapped_column(String(40), index=True)
@@ -47,7 +48,10 @@ class Household(db.Model):
     )
 
     __mapper_args__ = {"version_id_col": version}
-    __table_args__ = (Index("ix_household_unit_state", "unit_id", "state"),)
+    __table_args__ = (
+        Index("ix_household_unit_state", "unit_id", "state"),
+        Index("uq_household_national_id", "national_id", unique=True),
+    )
 
 
 class Member(db.Model):

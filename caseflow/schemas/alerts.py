@@ -18,6 +18,9 @@ class AlertSchema(Schema):
     #: reminder, overdue, escalation, failure or hardship
     kind = fields.String()
     household_id = fields.Integer(allow_none=True)
+    #: the household's head and code, to tell alerts with the same message apart
+    household_name = fields.Function(lambda a: a.household.head_name if a.household else None)
+    household_code = fields.Function(lambda a: a.household.code if a.household else None)
     deadline_id = fields.Integer(allow_none=True)
     message = fields.String()
     message_en = fields.String(allow_none=True)

@@ -64,7 +64,7 @@ def _without_blanks(data: object) -> object:
     """An empty box of a form sends "": that is a value not given."""
     if isinstance(data, Mapping):
         return {k: _without_blanks(v) for k, v in data.items()
-                if v is not None and not (isinstance(v, str) and not v.strip())}
+                if not (isinstance(v, str) and not v.strip())}
     if isinstance(data, list):
         return [_without_blanks(v) for v in data]
     return data

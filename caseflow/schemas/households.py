@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from flask_babel import get_locale
-from marshmallow import Schema, ValidationError, fields, validates_schema
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validates_schema
 
 from caseflow.domain.errors import N_, Msg
+from caseflow.domain.facts import shown_data
 from caseflow.domain.standards import INDICATOR_KEYS
 from caseflow.domain.statuses import ApprovalStatus
 from caseflow.domain.text import mask
@@ -70,6 +71,27 @@ class HouseholdArgs(StrictArgs):
     area = Choice(AREAS, allow_none=True)
     members = fields.List(fields.Nested(MemberArgs), load_default=list,
                           validate=_at_most(MAX_MEMBERS))
+    confirm_duplicate = Flag(load_default=False, metadata={
+        "description": "register it although a household with the same head (name and birth "
+                       "date) and village is registered in the unit (else 409 "
+                       "possible_duplicate)"})
+
+
+class IdempotencyArgs(Schema):
+    """The headers a registration may carry (other headers are no business of the schema)."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    key = Text(200, data_key="Idempotency-Key", metadata={"description": (
+        "a key of the caller's choosing: the same key sent again answers the household the "
+        "first request registered (201, as it is now) instead of registering it twice; the "
+        "same key with another body is refused (422 idempotency_key_reused)")})
+
+
+class MemberPatchArgs(MemberArgs):
+    #: the member this row is; a row without an id is a new member (or an unchanged one)
+    id = Whole(low=1, allow_none=True)
 
 
 class HouseholdPatchArgs(StrictArgs):
@@ -80,7 +102,8 @@ class HouseholdPatchArgs(StrictArgs):
     phone = Code(PHONE, PHONE_MESSAGE, allow_none=True)
     national_id = Code(NATIONAL_ID, NATIONAL_ID_MESSAGE, allow_none=True)
     area = Choice(AREAS)
-    members = fields.List(fields.Nested(MemberArgs), validate=_at_most(MAX_MEMBERS))
+    #: the whole list: members left out are removed, rows without an id are added
+    members = fields.List(fields.Nested(MemberPatchArgs), validate=_at_most(MAX_MEMBERS))
 
 
 class HouseholdQueryArgs(PageArgs):
@@ -202,7 +225,10 @@ class EventSchema(Schema):
     actor = fields.String()
     approved_by = fields.String(allow_none=True)
     reason = fields.String(allow_none=True)
-    data = fields.Dict()
+    #: a change of facts (trigger `edit`): {"facts": {name: {"old", "new"}}, "members":
+    #: {"added", "removed", "changed"}}, identifiers masked for officers
+    data = fields.Function(lambda e: shown_data(
+        e.trigger, e.data, getattr(e, "identifiers_masked", True)), metadata={"type": "object"})
     workflow_version = fields.Integer()
 
 

@@ -37,6 +37,12 @@ def transaction() -> Iterator[None]:
         raise
 
 
+def raced(error: Conflict) -> bool:
+    """Tell whether a conflict came from the database (a unique key, a lost race), so that
+    the caller may look for what the other transaction wrote."""
+    return isinstance(error.__cause__, IntegrityError | OperationalError)
+
+
 #: PostgreSQL's serialization failure and deadlock: the other transaction won
 RACE_SQLSTATES = ("40001", "40P01")
 

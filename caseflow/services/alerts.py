@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from datetime import datetime
 
 from sqlalchemy import or_
+from sqlalchemy.orm import selectinload
 
 from caseflow import clock
 from caseflow.domain.engine import ends_deadline
@@ -109,11 +110,13 @@ def _query(actor: User, status: str | None):
 def list_for(
     actor: User, status: str | None = "open", page: int = 1, per_page: int = 50
 ) -> tuple[list[Alert], int]:
-    """Return a page of the alerts addressed to the actor (all statuses when None), newest first."""
+    """Return a page of the alerts addressed to the actor (all statuses when None), newest first,
+    each with its household (one query for the page's households)."""
     query = _query(actor, status)
     total = db.session.scalar(query.with_only_columns(db.func.count(Alert.id)))
     items = db.session.scalars(
         query.order_by(Alert.created_at.desc(), Alert.id.desc())
+        .options(selectinload(Alert.household))
         .limit(per_page)
         .offset((page - 1) * per_page)
     ).all()

@@ -10,6 +10,7 @@ from datetime import timedelta
 from sqlalchemy import ColumnElement, Select
 
 from caseflow import clock
+from caseflow.domain.planner import EDIT
 from caseflow.extensions import db
 from caseflow.models import (
     Alert,
@@ -79,16 +80,16 @@ def worklist(actor: User, limit: int = LIMIT) -> Worklist:
     waiting = _waiting(actor, deciding)
     recent = scoped(db.select(Event, Household)
                     .join(Household, Household.id == Event.household_id)
-                    .join(Unit, Unit.id == Event.unit_id), actor)
+                    .join(Unit, Unit.id == Event.unit_id), actor).where(Event.at >= now - RECENT)
     return Worklist(
         overdue=_rows(_deadlines(actor, late(now)).order_by(Deadline.due_at), limit),
         due_soon=_rows(_deadlines(actor, soon).order_by(Deadline.due_at), limit),
         approvals=_rows(waiting.order_by(Approval.id), limit),
-        recent=_rows(recent.order_by(Event.id.desc()), min(limit, 20)),
+        recent=_rows(recent.order_by(Event.at.desc(), Event.id.desc()), min(limit, 20)),
         counts={"overdue": _count(_deadlines(actor, late(now)), Deadline.id),
                 "due_soon": _count(_deadlines(actor, soon), Deadline.id),
                 "approvals": _count(waiting, Approval.id),
-                "recent": _count(recent.where(Event.at >= now - RECENT), Event.id)},
+                "recent": _count(recent, Event.id)},
         deciding=deciding,
     )
 
@@ -110,7 +111,7 @@ def request_context(approvals: Iterable[Approval]) -> dict[int, RequestContext]:
     found = {h.id: h for h in db.session.scalars(db.select(Household).where(
         Household.id.in_(ids)))}
     surveys = _latest(Assessment, ids)
-    entered = _latest(Event, ids)
+    entered = _latest(Event, ids, Event.trigger != EDIT)  # a change of facts enters no state
     pinned = {i for a in approvals for i in a.data.get("support_items", ())}
     items = {item.id: item for item in db.session.scalars(
         db.select(SupportItem).where(SupportItem.id.in_(pinned)))} if pinned else {}
@@ -120,8 +121,9 @@ def request_context(approvals: Iterable[Approval]) -> dict[int, RequestContext]:
             for a in approvals}
 
 
-def _latest(model, household_ids: list[int]) -> dict[int, object]:
-    newest = (db.select(db.func.max(model.id)).where(model.household_id.in_(household_ids))
+def _latest(model, household_ids: list[int], *conditions) -> dict[int, object]:
+    newest = (db.select(db.func.max(model.id))
+              .where(model.household_id.in_(household_ids), *conditions)
               .group_by(model.household_id))
     rows = db.session.scalars(db.select(model).where(model.id.in_(newest)))
     return {row.household_id: row for row in rows}

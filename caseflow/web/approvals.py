@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_babel import gettext, ngettext
+from flask_babel import gettext
 from flask_login import current_user
 
 from caseflow.domain.errors import N_, DomainError, InvalidInput
-from caseflow.i18n import error_message, field_errors, field_labels
+from caseflow.i18n import counted, error_message, field_errors, field_labels
 from caseflow.schemas.common import load_typed
 from caseflow.schemas.households import BatchArgs
 from caseflow.services import approvals, supports, worklist
@@ -70,11 +70,12 @@ def _refused(form: DecisionForm, error: DomainError, back: str):
 def _report(results: list[dict], decision: str) -> None:
     done = sum(1 for r in results if r["error"] is None)
     if done:
-        flash(ngettext("%(num)s request approved.", "%(num)s requests approved.", done)
+        flash(counted("%(num)s request approved.", "%(num)s requests approved.", done)
               if decision == "approve" else
-              ngettext("%(num)s request rejected.", "%(num)s requests rejected.", done),
+              counted("%(num)s request rejected.", "%(num)s requests rejected.", done),
               "success")
     for result in results:
         if result["error"] is not None:
             flash(gettext("Request %(id)s was not decided: %(reason)s", id=result["id"],
                           reason=error_message(result["error"])), "error")
+

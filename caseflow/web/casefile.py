@@ -15,6 +15,7 @@ from caseflow.services import assessments, households, supports, visits
 from caseflow.services.access import WRITERS
 from caseflow.services.definitions import workflow
 from caseflow.services.households import SEES_IDENTIFIERS
+from caseflow.web import changes
 from caseflow.web.fields import Form
 from caseflow.web.forms import DecisionForm, SupportForm, VisitForm, action_form
 
@@ -66,6 +67,7 @@ def render(household_id: int, *, forms: Mapping[str, Form] | None = None,
         if monitored and actor.role in WRITERS else None,
         visit_error=visit_error,
         can_write=actor.role in WRITERS, show_identifiers=actor.role in SEES_IDENTIFIERS,
+        change_lines=changes.lines,
         decision_form=DecisionForm(formdata=None) if approval is not None and decides(
             actor, approval) else None,
     ), status

@@ -7,7 +7,8 @@ from flask_babel import gettext
 from flask_login import current_user
 
 from caseflow import clock
-from caseflow.domain.errors import DomainError
+from caseflow.domain.duplicates import PossibleDuplicate
+from caseflow.domain.errors import DomainError, StaleVersion
 from caseflow.domain.standards import standard_in_force
 from caseflow.i18n import (
     class_label,
@@ -24,6 +25,7 @@ from caseflow.schemas.common import load_typed
 from caseflow.schemas.households import (
     AssessmentArgs,
     HouseholdArgs,
+    HouseholdPatchArgs,
     HouseholdQueryArgs,
     TransitionArgs,
 )
@@ -42,12 +44,12 @@ from caseflow.services.definitions import standards, workflow
 from caseflow.web import casefile
 from caseflow.web.forms import (
     HouseholdFilterForm,
-    HouseholdForm,
     SupportForm,
     VisitForm,
     action_form,
     survey_form,
 )
+from caseflow.web.household_forms import HouseholdEditForm, RegistrationForm
 
 bp = Blueprint("casework", __name__, url_prefix="/households")
 PER_PAGE = 25
@@ -76,27 +78,68 @@ def search():
 
 @bp.route("/new", methods=["GET", "POST"])
 def register():
-    """Register a household with its members; 'one more member' adds a row without saving."""
+    """Register a household with its members; 'one more member' adds a row without saving.
+
+    The form's one-time key registers it once: sent again (the back button, a double click),
+    it shows the household it made."""
     require_role(current_user, *WRITERS)
     communes = [u for u in units.list_units(current_user) if u.level in Unit.COMMUNE_LEVELS]
-    form = HouseholdForm(communes)
+    form = RegistrationForm(communes)
     if "add_member" in request.form and len(form.members) < form.members.max_entries:
         form.members.append_entry()
         return render_template("households/new.html", form=form)
     if not form.posted():
         return render_template("households/new.html", form=form), 422 if form.errors else 200
     try:
-        household = households.register(current_user, load_typed(HouseholdArgs(), form.body()))
+        household = households.register(current_user, load_typed(HouseholdArgs(), form.body()),
+                                        form.key(), same_request=False)
+    except PossibleDuplicate as error:
+        return render_template("households/new.html", form=form,
+                               duplicate=_other(error)), error.status
     except DomainError as error:
         return _refused("households/new.html", form, error,
-                        {"members": dict(enumerate(form.member_rows()))})
-    flash(gettext("Household %(name)s registered.", name=household.head_name), "success")
+                        {"members": dict(enumerate(form.member_rows()))}, holder=_other(error))
+    if getattr(household, "registered_again", False):
+        flash(gettext("This form had already been sent: the household was registered once, "
+                      "here it is."), "info")
+    else:
+        flash(gettext("Household %(name)s registered.", name=household.head_name), "success")
     return redirect(url_for(".show", household_id=household.id))
 
 
 @bp.route("/<int:household_id>")
 def show(household_id: int):
     return casefile.render(household_id)
+
+
+@bp.route("/<int:household_id>/edit", methods=["GET", "POST"])
+def edit(household_id: int):
+    """Change a household's facts and members; a page seen before someone else's change is
+    refused with a link to reload it."""
+    household = households.get(current_user, household_id)
+    require_role(current_user, *WRITERS)
+    form = HouseholdEditForm() if request.method == "POST" else HouseholdEditForm.of(household)
+    context = {"household": household}
+    if "add_member" in request.form and len(form.members) < form.members.max_entries:
+        form.members.append_entry()
+        return render_template("households/edit.html", form=form, **context)
+    if not form.posted():
+        return render_template("households/edit.html", form=form, **context), \
+            422 if form.errors else 200
+    try:
+        fields = load_typed(HouseholdPatchArgs(), form.body())
+        version = fields.pop("version")
+        saved = households.update(current_user, household_id, fields, version)
+    except StaleVersion:
+        return render_template("households/edit.html", form=form, stale=True, **context), 409
+    except DomainError as error:
+        return _refused("households/edit.html", form, error,
+                        {"members": dict(enumerate(form.rows()))}, holder=_other(error),
+                        **context)
+    changed = saved.version != version
+    flash(gettext("The household's facts were saved.") if changed
+          else gettext("Nothing was changed."), "success" if changed else "info")
+    return redirect(url_for(".show", household_id=household_id))
 
 
 @bp.route("/<int:household_id>/survey", methods=["GET", "POST"])
@@ -186,6 +229,13 @@ def _done(outcome: cases.Outcome, definition) -> str:
                        action=trigger_label(outcome.approval.trigger, definition))
     return gettext("Done: the household is now '%(state)s'.",
                    state=state_label(outcome.household.state, definition))
+
+
+def _other(error: DomainError) -> dict | None:
+    """The household a duplicate refusal names, as the page links to it (when it may)."""
+    if getattr(error, "household_id", None) is None:
+        return None
+    return {"id": error.household_id, **error.params}
 
 
 def _refused(template: str, form, error: DomainError, renamed: dict | None = None, **context):

@@ -437,14 +437,6 @@ def test_an_officer_may_not_patch(api) -> None:
     assert_error(response, 403, "forbidden")
 
 
-def test_patching_does_not_write_history(api) -> None:
-    household = api.register()
-    api.patch(f"/households/{household['id']}", {"version": household["version"],
-                                                 "address": "Xóm 3"})
-
-    assert len(api.get(f"/households/{household['id']}/history").json) == 1
-
-
 def test_a_patch_on_a_stale_version_keeps_a_pending_request_decidable(api) -> None:
     hid = posted(api)
     approval = api.fire(hid, "recognise").json["approval"]

@@ -3,6 +3,7 @@ and a check that every form field has a label."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from html.parser import HTMLParser
 
@@ -65,3 +66,28 @@ def today() -> str:
 
 def shown_days_ago(days: int) -> str:
     return f"{clock.today() - timedelta(days=days):%d/%m/%Y}"
+
+
+def form_fields(html: str) -> dict[str, str]:
+    """Return the values of a page's text and hidden inputs, by name."""
+    found = {}
+    for tag in re.findall(r"<input[^>]*>", html):
+        name = re.search(r'name="([^"]+)"', tag)
+        value = re.search(r'value="([^"]*)"', tag)
+        if name and 'type="checkbox"' not in tag:
+            found[name.group(1)] = value.group(1) if value else ""
+    for name, options in re.findall(
+        r'<select[^>]*name="([^"]+)"[^>]*>(.*?)</select>', html, re.DOTALL
+    ):
+        chosen = re.search(
+            r'<option selected value="([^"]*)"|<option value="([^"]*)" selected', options
+        )
+        found[name] = next((g for g in chosen.groups() if g is not None), "") if chosen else ""
+    return found
+
+
+def opened(pages, household: int) -> dict[str, str]:
+    """Open the edit page and return its fields as a browser would send them back."""
+    page = pages.get(f"/households/{household}/edit")
+    assert page.status_code == 200, page.text
+    return form_fields(page.text)
