@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export CASEFLOW_SCHEDULER ?= 1
 
-.PHONY: run test lint setup clean-db
+.PHONY: run test lint setup clean-db messages
 
 $(BIN)/caseflow: setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,3 +28,12 @@ test: setup
 
 lint: setup
 	$(BIN)/ruff check caseflow tests bench
+
+## Extract the pages' and messages' texts into the catalogs, then compile them
+messages: setup
+	mkdir -p build
+	$(BIN)/pybabel extract -F babel.cfg -k _ -k gettext -k ngettext:1,2 -k counted:1,2 \
+		-k lazy_gettext -k N_ --no-location --sort-output -o build/messages.pot .
+	$(BIN)/pybabel update -i build/messages.pot -d caseflow/translations --no-wrap \
+		--ignore-obsolete --no-fuzzy-matching --ignore-pot-creation-date
+	$(BIN)/pybabel compile -d caseflow/translations

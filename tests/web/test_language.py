@@ -20,9 +20,7 @@ ROOT = Path(__file__).resolve().parents[2]
 CATALOGS = ROOT / "caseflow" / "translations"
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "counted": (1, 2),
             "lazy_gettext": None, "N_": None}
-UPDATE = ("pybabel extract -F babel.cfg -k _ -k gettext -k ngettext:1,2 -k counted:1,2 -k lazy_gettext -k N_ "
-          "-o /tmp/messages.pot . && pybabel update -i /tmp/messages.pot -d "
-          "caseflow/translations && pybabel compile -d caseflow/translations")
+UPDATE = "make messages, then translate the new entries of the Vietnamese catalog"
 
 
 @pytest.fixture
