@@ -26,8 +26,10 @@ run: setup
 test: setup
 	$(BIN)/pytest $(PYTEST_ARGS)
 
+## ruff: lint and format (checked, not changed)
 lint: setup
 	$(BIN)/ruff check caseflow tests bench
+	$(BIN)/ruff format --check caseflow tests bench
 
 ## Extract the pages' and messages' texts into the catalogs, then compile them
 messages: setup

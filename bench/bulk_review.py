@@ -25,11 +25,26 @@ from caseflow.extensions import db  # noqa: E402
 from caseflow.models import Assessment, Deadline, Event, Household  # noqa: E402
 from caseflow.services import bulk, units, users  # noqa: E402
 
-SURVEY = {"income_per_capita_month": 1_200_000,
-          "deprivations": {k: k in ("water", "telecom", "employment") for k in (
-              "employment", "dependants", "nutrition", "health_insurance", "adult_education",
-              "child_schooling", "housing_quality", "housing_area", "water", "sanitation",
-              "telecom", "information_access")}}
+SURVEY = {
+    "income_per_capita_month": 1_200_000,
+    "deprivations": {
+        k: k in ("water", "telecom", "employment")
+        for k in (
+            "employment",
+            "dependants",
+            "nutrition",
+            "health_insurance",
+            "adult_education",
+            "child_schooling",
+            "housing_quality",
+            "housing_area",
+            "water",
+            "sanitation",
+            "telecom",
+            "information_access",
+        )
+    },
+}
 
 
 def main() -> None:
@@ -39,8 +54,13 @@ def main() -> None:
     args = parser.parse_args()
     folder = tempfile.mkdtemp()
     url = args.db or f"sqlite:///{folder}/bench.sqlite"
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "CASEFLOW_PASSWORD_HASH": "pbkdf2:sha256:1",
-                      "SECRET_KEY": "bench"})
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": url,
+            "CASEFLOW_PASSWORD_HASH": "pbkdf2:sha256:1",
+            "SECRET_KEY": "bench",
+        }
+    )
     with app.app_context():
         prepare(url)
         worker = db.session.get(users.User, 1)
@@ -49,8 +69,10 @@ def main() -> None:
         plain_s = timed(lambda: plain_sql(plain_ids))
         check(engine_ids, plain_ids)
     print(f"database: {db_name(url)}  households: {args.rows:,}")
-    print(f"engine (fire_many + record_surveys): {engine_s:8.2f} s "
-          f"({args.rows / engine_s:,.0f} households/s)")
+    print(
+        f"engine (fire_many + record_surveys): {engine_s:8.2f} s "
+        f"({args.rows / engine_s:,.0f} households/s)"
+    )
     print(f"plain SQL, same rows:                {plain_s:8.2f} s")
     print(f"ratio engine / plain SQL:            {engine_s / plain_s:8.2f}  (target <= 3)")
 
@@ -61,9 +83,12 @@ def db_name(url: str) -> str:
 
 def prepare(url: str) -> None:
     empty_database()
-    units.load([{"code": "P", "name": "Tỉnh", "level": "province"},
-                {"code": "C", "name": "Xã", "level": "commune", "parent_code": "P",
-                 "area": "rural"}])
+    units.load(
+        [
+            {"code": "P", "name": "Tỉnh", "level": "province"},
+            {"code": "C", "name": "Xã", "level": "commune", "parent_code": "P", "area": "rural"},
+        ]
+    )
     users.create("worker", "case_worker", "C")
 
 
@@ -71,12 +96,24 @@ def seed(rows: int) -> tuple[list[int], list[int]]:
     """Insert 2 x rows registered households (not timed)."""
     now = clock.now()
     unit_id = db.session.scalar(text("SELECT id FROM unit WHERE code = 'C'"))
-    batch = [{"code": f"B{i}", "head_name": f"Hộ {i}", "search_name": f"ho {i}",
-              "unit_id": unit_id, "area": "rural", "state": "registered",
-              "workflow": "household_lifecycle", "workflow_version": 1, "version": 1,
-              "created_at": now, "updated_at": now} for i in range(2 * rows)]
+    batch = [
+        {
+            "code": f"B{i}",
+            "head_name": f"Hộ {i}",
+            "search_name": f"ho {i}",
+            "unit_id": unit_id,
+            "area": "rural",
+            "state": "registered",
+            "workflow": "household_lifecycle",
+            "workflow_version": 1,
+            "version": 1,
+            "created_at": now,
+            "updated_at": now,
+        }
+        for i in range(2 * rows)
+    ]
     for start in range(0, len(batch), 10_000):
-        db.session.execute(insert(Household.__table__), batch[start:start + 10_000])
+        db.session.execute(insert(Household.__table__), batch[start : start + 10_000])
     db.session.commit()
     # fresh statistics, as autovacuum keeps them in production; both sides profit alike
     db.session.execute(text("ANALYZE"))
@@ -94,8 +131,7 @@ def timed(function) -> float:
 def through_engine(worker, ids: list[int]) -> None:
     bulk.fire_many(worker, ids, "start_review", {"review_kind": "regular"})
     today = clock.today()
-    bulk.record_surveys(worker, ({"household_id": h, "surveyed_on": today, **SURVEY}
-                                 for h in ids))
+    bulk.record_surveys(worker, ({"household_id": h, "surveyed_on": today, **SURVEY} for h in ids))
 
 
 def plain_sql(ids: list[int]) -> None:
@@ -103,56 +139,104 @@ def plain_sql(ids: list[int]) -> None:
     now, today = clock.now(), clock.today()
     due = now + timedelta(days=15)
     table = Household.__table__
-    move = (update(table).where(table.c.id == bindparam("b_id"),
-                                table.c.version == bindparam("b_version"))
-            .values(state=bindparam("b_state"), proposed_classification=bindparam("b_class"),
-                    version=table.c.version + 1, updated_at=now))
+    move = (
+        update(table)
+        .where(table.c.id == bindparam("b_id"), table.c.version == bindparam("b_version"))
+        .values(
+            state=bindparam("b_state"),
+            proposed_classification=bindparam("b_class"),
+            version=table.c.version + 1,
+            updated_at=now,
+        )
+    )
     for start in range(0, len(ids), bulk.CHUNK):
-        chunk = ids[start:start + bulk.CHUNK]
-        db.session.connection().execute(move, [
-            {"b_id": h, "b_version": 1, "b_state": "under_review", "b_class": None}
-            for h in chunk])
-        db.session.execute(insert(Event.__table__), [event(h, "start_review", now)
-                                                     for h in chunk])
-        db.session.execute(insert(Deadline.__table__), [
-            deadline(h, key, at, now) for h in chunk
-            for key, at in (("review_decision", due), ("review_decision:remind", due))])
+        chunk = ids[start : start + bulk.CHUNK]
+        db.session.connection().execute(
+            move,
+            [
+                {"b_id": h, "b_version": 1, "b_state": "under_review", "b_class": None}
+                for h in chunk
+            ],
+        )
+        db.session.execute(insert(Event.__table__), [event(h, "start_review", now) for h in chunk])
+        db.session.execute(
+            insert(Deadline.__table__),
+            [
+                deadline(h, key, at, now)
+                for h in chunk
+                for key, at in (("review_decision", due), ("review_decision:remind", due))
+            ],
+        )
     for start in range(0, len(ids), bulk.CHUNK):
-        chunk = ids[start:start + bulk.CHUNK]
-        db.session.execute(insert(Assessment.__table__), [assessment(h, today, now)
-                                                          for h in chunk])
-        db.session.connection().execute(move, [
-            {"b_id": h, "b_version": 2, "b_state": "classified", "b_class": "poor"}
-            for h in chunk])
+        chunk = ids[start : start + bulk.CHUNK]
+        db.session.execute(insert(Assessment.__table__), [assessment(h, today, now) for h in chunk])
+        db.session.connection().execute(
+            move,
+            [
+                {"b_id": h, "b_version": 2, "b_state": "classified", "b_class": "poor"}
+                for h in chunk
+            ],
+        )
         db.session.execute(insert(Event.__table__), [event(h, "classify", now) for h in chunk])
     db.session.commit()
 
 
 def event(hid, trigger, now):
-    return {"household_id": hid, "at": now, "trigger": trigger, "from_state": "registered",
-            "to_state": "under_review", "classification": None, "unit_id": 2, "actor_id": 1,
-            "actor": "worker", "data": {"review_kind": "regular"},
-            "workflow": "household_lifecycle", "workflow_version": 1}
+    return {
+        "household_id": hid,
+        "at": now,
+        "trigger": trigger,
+        "from_state": "registered",
+        "to_state": "under_review",
+        "classification": None,
+        "unit_id": 2,
+        "actor_id": 1,
+        "actor": "worker",
+        "data": {"review_kind": "regular"},
+        "workflow": "household_lifecycle",
+        "workflow_version": 1,
+    }
 
 
 def deadline(hid, key, due, now):
-    return {"household_id": hid, "key": key, "timer": "review_decision", "kind": "overdue",
-            "due_at": due, "state": "under_review", "until_states": "recognised,registered",
-            "status": "pending", "attempts": 0, "created_at": now}
+    return {
+        "household_id": hid,
+        "key": key,
+        "timer": "review_decision",
+        "kind": "overdue",
+        "due_at": due,
+        "state": "under_review",
+        "until_states": "recognised,registered",
+        "status": "pending",
+        "attempts": 0,
+        "created_at": now,
+    }
 
 
 def assessment(hid, today, now):
-    return {"household_id": hid, "surveyed_on": today, "standard": "07/2021",
-            "income_per_capita_month": 1_200_000, "deprivations": SURVEY["deprivations"],
-            "deprivation_count": 3, "classification": "poor", "income_line": 1_500_000,
-            "explanation": "Thu nhập 1.200.000 đ ...", "recorded_by_id": 1, "created_at": now}
+    return {
+        "household_id": hid,
+        "surveyed_on": today,
+        "standard": "07/2021",
+        "income_per_capita_month": 1_200_000,
+        "deprivations": SURVEY["deprivations"],
+        "deprivation_count": 3,
+        "classification": "poor",
+        "income_line": 1_500_000,
+        "explanation": "Thu nhập 1.200.000 đ ...",
+        "recorded_by_id": 1,
+        "created_at": now,
+    }
 
 
 def check(engine_ids: list[int], plain_ids: list[int]) -> None:
     """Both sides wrote the same number of rows."""
     for ids in (engine_ids, plain_ids):
-        states = db.session.execute(db.select(Household.state, db.func.count()).where(
-            Household.id.in_(ids[:1000])).group_by(Household.state)).all()
+        states = db.session.execute(
+            db.select(Household.state, db.func.count())
+            .where(Household.id.in_(ids[:1000]))
+            .group_by(Household.state)
+        ).all()
         assert [tuple(s) for s in states] == [("classified", min(1000, len(ids)))], states
 
 

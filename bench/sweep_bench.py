@@ -51,8 +51,10 @@ def build(app, rows: int) -> None:
         db.session.commit()
         db.session.execute(text("ANALYZE"))
         db.session.commit()
-        print(f"built {rows:,} households and pending deadlines in "
-              f"{time.perf_counter() - started:.1f} s")
+        print(
+            f"built {rows:,} households and pending deadlines in "
+            f"{time.perf_counter() - started:.1f} s"
+        )
 
 
 def insert_statements(dialect: str, rows: int, unit_id: int) -> list[str]:
@@ -62,8 +64,10 @@ def insert_statements(dialect: str, rows: int, unit_id: int) -> list[str]:
         stamp = "now()"
         code = "'BENCH-' || n"
     else:
-        series = (f"(WITH RECURSIVE s(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM s "
-                  f"WHERE n < {rows}) SELECT n FROM s)")
+        series = (
+            f"(WITH RECURSIVE s(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM s "
+            f"WHERE n < {rows}) SELECT n FROM s)"
+        )
         due = f"datetime('{FUTURE:%Y-%m-%d %H:%M:%S}', '+' || n || ' seconds') || '.000000'"
         stamp = "strftime('%Y-%m-%d %H:%M:%f000', 'now')"
         code = "'BENCH-' || n"
@@ -76,8 +80,11 @@ def insert_statements(dialect: str, rows: int, unit_id: int) -> list[str]:
         f"status, attempts, created_at) "
         f"SELECT n, 'posting_end', 'posting_end', 'remind', {due}, 'posted', '', 'pending', 0, "
         f"{stamp} FROM {series}",
-    ] + (["SELECT setval('household_id_seq', (SELECT max(id) FROM household))"]
-         if dialect == "postgresql" else [])
+    ] + (
+        ["SELECT setval('household_id_seq', (SELECT max(id) FROM household))"]
+        if dialect == "postgresql"
+        else []
+    )
 
 
 def nothing_due(app, runs: int = 30) -> None:
@@ -90,8 +97,10 @@ def nothing_due(app, runs: int = 30) -> None:
             result = deadlines.sweep(NOW)
             timings.append((time.perf_counter() - started) * 1000)
             assert result.fired == 0, result
-        print(f"sweep finding nothing due: median {statistics.median(timings):.2f} ms, "
-              f"min {min(timings):.2f} ms, max {max(timings):.2f} ms ({runs} sweeps)")
+        print(
+            f"sweep finding nothing due: median {statistics.median(timings):.2f} ms, "
+            f"min {min(timings):.2f} ms, max {max(timings):.2f} ms ({runs} sweeps)"
+        )
         for statement, parameters in statements_of(lambda: deadlines.sweep(NOW)):
             print_plan(statement, parameters)
 
@@ -131,10 +140,14 @@ def print_plan(statement: str, parameters) -> None:
 def fire(app, count: int, checkpoints: list[int], trace: bool) -> None:
     """Make `count` deadlines due, fire them; time and peak memory at each checkpoint."""
     with app.app_context():
-        db.session.execute(text(
-            "UPDATE deadline SET due_at = :past WHERE household_id <= :count"
-        ).bindparams(past=PAST if db.engine.dialect.name == "postgresql"
-                     else f"{PAST:%Y-%m-%d %H:%M:%S}.000000", count=count))
+        db.session.execute(
+            text("UPDATE deadline SET due_at = :past WHERE household_id <= :count").bindparams(
+                past=PAST
+                if db.engine.dialect.name == "postgresql"
+                else f"{PAST:%Y-%m-%d %H:%M:%S}.000000",
+                count=count,
+            )
+        )
         db.session.commit()
         if trace:
             tracemalloc.start()
@@ -143,11 +156,16 @@ def fire(app, count: int, checkpoints: list[int], trace: bool) -> None:
             started = time.perf_counter()
             fired += deadlines.sweep(NOW, limit=checkpoint - fired).fired
             elapsed += time.perf_counter() - started
-            peak = f", tracemalloc peak {tracemalloc.get_traced_memory()[1] / 2**20:.1f} MiB" \
-                if trace else ""
-            print(f"fired {fired:,} due reminders in {elapsed:.1f} s ({fired / elapsed:,.0f}/s); "
-                  f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB"
-                  f"{peak}")
+            peak = (
+                f", tracemalloc peak {tracemalloc.get_traced_memory()[1] / 2**20:.1f} MiB"
+                if trace
+                else ""
+            )
+            print(
+                f"fired {fired:,} due reminders in {elapsed:.1f} s ({fired / elapsed:,.0f}/s); "
+                f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB"
+                f"{peak}"
+            )
         alerts = db.session.scalar(text("SELECT count(*) FROM alert"))
         print(f"alerts raised: {alerts:,}")
 
@@ -157,15 +175,24 @@ def main() -> None:
     parser.add_argument("--db", default="sqlite:////tmp/sweep_bench.sqlite")
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--fire", type=int, default=100_000)
-    parser.add_argument("--trace", action="store_true",
-                        help="also measure the Python heap's peak with tracemalloc (slower)")
+    parser.add_argument(
+        "--trace",
+        action="store_true",
+        help="also measure the Python heap's peak with tracemalloc (slower)",
+    )
     parser.add_argument("--reuse", action="store_true", help="keep the rows of a previous run")
     args = parser.parse_args()
     if args.db.startswith("sqlite:///") and not args.reuse:
         Path(args.db.removeprefix("sqlite:///")).unlink(missing_ok=True)
     os.environ.pop("CASEFLOW_SCHEDULER", None)
-    app = create_app({"SQLALCHEMY_DATABASE_URI": args.db, "CASEFLOW_SMTP_URL": None,
-                      "CASEFLOW_WEBHOOK_URL": None, "SECRET_KEY": "bench"})
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": args.db,
+            "CASEFLOW_SMTP_URL": None,
+            "CASEFLOW_WEBHOOK_URL": None,
+            "SECRET_KEY": "bench",
+        }
+    )
     print(f"database: {app.config['SQLALCHEMY_DATABASE_URI'].split('@')[-1]}")
     if not args.reuse:
         build(app, args.rows)

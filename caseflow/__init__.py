@@ -65,8 +65,12 @@ def _init_extensions(app: Flask) -> None:
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(__file__), "migrations"))
     login.init_app(app)
-    babel.init_app(app, default_locale="vi", locale_selector=_locale,
-                   default_timezone=app.config["CASEFLOW_TIMEZONE"])
+    babel.init_app(
+        app,
+        default_locale="vi",
+        locale_selector=_locale,
+        default_timezone=app.config["CASEFLOW_TIMEZONE"],
+    )
     clock.use_business_timezone(app.config["CASEFLOW_TIMEZONE"])
     csrf.init_app(app)
     api.init_app(app)

@@ -56,13 +56,23 @@ def fail_on_domain_error(function):
 
 
 @click.command("init-db")
-@click.option("--app-role", "app_role", metavar="NAME", default=None,
-              help="PostgreSQL: also create or update NAME, the login the application runs "
-                   "as: it reads and writes rows but owns no table, so it cannot disable or "
-                   "drop the triggers that keep the history. Run init-db as the owner.")
-@click.option("--app-password", "app_password", envvar="CASEFLOW_APP_PASSWORD", default=None,
-              help="the application role's password (also from CASEFLOW_APP_PASSWORD); "
-                   "unchanged if not given")
+@click.option(
+    "--app-role",
+    "app_role",
+    metavar="NAME",
+    default=None,
+    help="PostgreSQL: also create or update NAME, the login the application runs "
+    "as: it reads and writes rows but owns no table, so it cannot disable or "
+    "drop the triggers that keep the history. Run init-db as the owner.",
+)
+@click.option(
+    "--app-password",
+    "app_password",
+    envvar="CASEFLOW_APP_PASSWORD",
+    default=None,
+    help="the application role's password (also from CASEFLOW_APP_PASSWORD); "
+    "unchanged if not given",
+)
 @with_appcontext
 @fail_on_domain_error
 def init_db(app_role: str | None, app_password: str | None) -> None:
@@ -78,8 +88,10 @@ def init_db(app_role: str | None, app_password: str | None) -> None:
     click.echo(f"database ready; {supports.sync_programs()} programmes in the catalogue")
     if app_role is not None:
         outcome = app_role_service.set_up(app_role, app_password)
-        click.echo(f"application role {app_role} {outcome}: point CASEFLOW_DATABASE_URL at it "
-                   "for the web and scheduler processes")
+        click.echo(
+            f"application role {app_role} {outcome}: point CASEFLOW_DATABASE_URL at it "
+            "for the web and scheduler processes"
+        )
 
 
 @click.command("demo")
@@ -279,8 +291,7 @@ def outbox() -> None:
 
 
 @outbox.command("list")
-@click.option("--status", type=click.Choice(["pending", "sending", "sent", "failed"]),
-              default=None)
+@click.option("--status", type=click.Choice(["pending", "sending", "sent", "failed"]), default=None)
 @click.option("--limit", type=click.IntRange(min=1), default=100, show_default=True)
 @with_appcontext
 def list_outbox(status: str | None, limit: int) -> None:
@@ -290,10 +301,12 @@ def list_outbox(status: str | None, limit: int) -> None:
     for message, household in undelivered.listing(status, limit):
         about = f"household {household.code}" if household is not None else "no household"
         marks = " possible-duplicate" if message.possible_duplicate else ""
-        click.echo(f"{message.id} {message.status} {message.channel} "
-                   f"{message.recipient or '-'} alert {message.alert_id or '-'} {about} "
-                   f"attempts {message.attempts}{marks}"
-                   + (f": {message.last_error}" if message.last_error else ""))
+        click.echo(
+            f"{message.id} {message.status} {message.channel} "
+            f"{message.recipient or '-'} alert {message.alert_id or '-'} {about} "
+            f"attempts {message.attempts}{marks}"
+            + (f": {message.last_error}" if message.last_error else "")
+        )
 
 
 @outbox.command("resend")
@@ -305,8 +318,9 @@ def resend_outbox(outbox_id: int) -> None:
     from caseflow.services import undelivered
 
     message = undelivered.resend(outbox_id)
-    click.echo(f"message {message.id} will be sent again by the next sweep, marked as a "
-               "possible duplicate")
+    click.echo(
+        f"message {message.id} will be sent again by the next sweep, marked as a possible duplicate"
+    )
 
 
 @click.command("scheduler")

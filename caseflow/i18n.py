@@ -33,51 +33,100 @@ ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 #: labels of the codes the pages show; the msgids are English, the catalog holds Vietnamese
 LABELS: dict[str, dict[str, str]] = {
-    "role": {"case_worker": N_("Case worker"), "supervisor": N_("Supervisor"),
-             "officer": N_("Officer"), "admin": N_("Administrator")},
+    "role": {
+        "case_worker": N_("Case worker"),
+        "supervisor": N_("Supervisor"),
+        "officer": N_("Officer"),
+        "admin": N_("Administrator"),
+    },
     "area": {"rural": N_("Rural"), "urban": N_("Urban")},
     "sex": {"male": N_("Male"), "female": N_("Female")},
-    "relation": {"head": N_("Head of household"), "spouse": N_("Spouse"), "child": N_("Child"),
-                 "parent": N_("Parent"), "grandchild": N_("Grandchild"),
-                 "sibling": N_("Brother or sister"), "other": N_("Other relative")},
-    "approval": {"pending": N_("Waiting for a decision"), "approved": N_("Approved"),
-                 "rejected": N_("Rejected"), "stale": N_("Closed as stale")},
-    "deadline": {"pending": N_("Pending"), "claimed": N_("Being processed"),
-                 "fired": N_("Done"), "cancelled": N_("Cancelled"), "failed": N_("Failed")},
-    "deadline_kind": {"remind": N_("Reminder"), "overdue": N_("Time limit"),
-                      "escalate": N_("Escalation"), "auto": N_("Automatic step"),
-                      "repeat": N_("Recurring visit")},
-    "alert_kind": {"reminder": N_("Reminder"), "overdue": N_("Overdue"),
-                   "escalation": N_("Escalation"), "failure": N_("Failure"),
-                   "hardship": N_("Hardship found")},
-    "alert_status": {"open": N_("Open"), "acknowledged": N_("Acknowledged"),
-                     "closed": N_("Closed")},
-    "review_kind": {"regular": N_("Regular review (monthly)"),
-                    "periodic": N_("Periodic review (yearly)")},
-    "support": {"proposed": N_("Proposed"), "approved": N_("Approved"),
-                "in_progress": N_("In progress"), "completed": N_("Completed"),
-                "cancelled": N_("Cancelled")},
-    "income_basis": {"vnd": N_("Income in VND per person per month"),
-                     "score": N_("Income score (points)")},
+    "relation": {
+        "head": N_("Head of household"),
+        "spouse": N_("Spouse"),
+        "child": N_("Child"),
+        "parent": N_("Parent"),
+        "grandchild": N_("Grandchild"),
+        "sibling": N_("Brother or sister"),
+        "other": N_("Other relative"),
+    },
+    "approval": {
+        "pending": N_("Waiting for a decision"),
+        "approved": N_("Approved"),
+        "rejected": N_("Rejected"),
+        "stale": N_("Closed as stale"),
+    },
+    "deadline": {
+        "pending": N_("Pending"),
+        "claimed": N_("Being processed"),
+        "fired": N_("Done"),
+        "cancelled": N_("Cancelled"),
+        "failed": N_("Failed"),
+    },
+    "deadline_kind": {
+        "remind": N_("Reminder"),
+        "overdue": N_("Time limit"),
+        "escalate": N_("Escalation"),
+        "auto": N_("Automatic step"),
+        "repeat": N_("Recurring visit"),
+    },
+    "alert_kind": {
+        "reminder": N_("Reminder"),
+        "overdue": N_("Overdue"),
+        "escalation": N_("Escalation"),
+        "failure": N_("Failure"),
+        "hardship": N_("Hardship found"),
+    },
+    "alert_status": {
+        "open": N_("Open"),
+        "acknowledged": N_("Acknowledged"),
+        "closed": N_("Closed"),
+    },
+    "review_kind": {
+        "regular": N_("Regular review (monthly)"),
+        "periodic": N_("Periodic review (yearly)"),
+    },
+    "support": {
+        "proposed": N_("Proposed"),
+        "approved": N_("Approved"),
+        "in_progress": N_("In progress"),
+        "completed": N_("Completed"),
+        "cancelled": N_("Cancelled"),
+    },
+    "income_basis": {
+        "vnd": N_("Income in VND per person per month"),
+        "score": N_("Income score (points)"),
+    },
     "decision": {"approve": N_("Approve"), "reject": N_("Reject")},
-    "unit_level": {"province": N_("Province"), "district": N_("District"),
-                   "commune": N_("Commune"), "ward": N_("Ward"), "township": N_("Township"),
-                   "village": N_("Village")},
+    "unit_level": {
+        "province": N_("Province"),
+        "district": N_("District"),
+        "commune": N_("Commune"),
+        "ward": N_("Ward"),
+        "township": N_("Township"),
+        "village": N_("Village"),
+    },
 }
 #: history rows that are not transitions of the workflow file
 EXTRA_TRIGGERS = {"register": N_("Registered"), "edit": N_("Facts changed")}
 #: payload fields written by the system rather than asked for by a trigger's form
-EXTRA_FIELDS = {"assessment_classification": N_("Class found by the survey"),
-                "surveyed_on": N_("Survey date"),
-                "support_items": N_("Support items of the plan")}
+EXTRA_FIELDS = {
+    "assessment_classification": N_("Class found by the survey"),
+    "surveyed_on": N_("Survey date"),
+    "support_items": N_("Support items of the plan"),
+}
 #: which translated label a message parameter holds, by the parameter's name
 PARAM_KINDS = {"role": "role", "status": "approval"}
 #: message parameters that hold the name of a field
 FIELD_PARAMS = ("field", "other")
 #: fields of the forms and bodies that are not a trigger's payload
-FORM_FIELDS = {"recorded_on": N_("the previous recorded date"), "visited_on": N_("Visit date"),
-               "birth_date": N_("Date of birth"), "head_name": N_("Name of the head of household"),
-               "national_id": N_("National ID number of the head")}
+FORM_FIELDS = {
+    "recorded_on": N_("the previous recorded date"),
+    "visited_on": N_("Visit date"),
+    "birth_date": N_("Date of birth"),
+    "head_name": N_("Name of the head of household"),
+    "national_id": N_("National ID number of the head"),
+}
 
 
 def lang() -> str:
@@ -120,8 +169,9 @@ def trigger_label(name: str, definition: WorkflowDef | None = None) -> str:
     """Return a trigger's name from the workflow file, in the page's language."""
     if name in EXTRA_TRIGGERS:
         return gettext(EXTRA_TRIGGERS[name])
-    transition = next((t for t in (definition or lifecycle()).transitions if t.trigger == name),
-                      None)
+    transition = next(
+        (t for t in (definition or lifecycle()).transitions if t.trigger == name), None
+    )
     if transition is None:
         return name
     return transition.label_en if lang() == "en" else transition.label_vi
@@ -134,8 +184,13 @@ def field_label(spec: FieldDef) -> str:
 def field_labels(definition: WorkflowDef | None = None) -> dict[str, str]:
     """Return the label of every payload field history may hold, by field name."""
     labels = {name: gettext(text) for name, text in EXTRA_FIELDS.items()}
-    labels.update({spec.name: field_label(spec)
-                   for t in (definition or lifecycle()).transitions for spec in t.fields})
+    labels.update(
+        {
+            spec.name: field_label(spec)
+            for t in (definition or lifecycle()).transitions
+            for spec in t.fields
+        }
+    )
     return labels
 
 
@@ -292,9 +347,11 @@ def _rendered(value: object) -> object:
 
 def duration(value: Duration) -> str:
     """Say a workflow duration in the reader's language: 3 ngày làm việc, 3 working days."""
-    words = {"days": (N_("%(num)s day"), N_("%(num)s days")),
-             "working_days": (N_("%(num)s working day"), N_("%(num)s working days")),
-             "months": (N_("%(num)s month"), N_("%(num)s months"))}
+    words = {
+        "days": (N_("%(num)s day"), N_("%(num)s days")),
+        "working_days": (N_("%(num)s working day"), N_("%(num)s working days")),
+        "months": (N_("%(num)s month"), N_("%(num)s months")),
+    }
     if value.unit == "annual":
         return gettext("every year on %(day)s", day=f"{value.day:02d}/{value.month:02d}")
     singular, plural = words[value.unit]
@@ -310,18 +367,30 @@ def static_url(filename: str) -> str:
     """Return a static file's URL with its content hash, so browsers may cache it for long."""
     from flask import current_app
 
-    return url_for("static", filename=filename,
-                   v=_digest(str(Path(current_app.static_folder) / filename)))
+    return url_for(
+        "static", filename=filename, v=_digest(str(Path(current_app.static_folder) / filename))
+    )
 
 
 def register(app: Flask) -> None:
     """Give the templates their filters and helpers."""
     app.jinja_env.filters.update(
-        date=show_date, datetime=show_datetime, money=money, number=number, percent=percent,
+        date=show_date,
+        datetime=show_datetime,
+        money=money,
+        number=number,
+        percent=percent,
     )
     app.jinja_env.globals.update(
-        label=label, class_label=class_label, state_label=state_label,
-        trigger_label=trigger_label, field_label=field_label, timer_message=timer_message,
-        lang=lang, static_url=static_url, show_value=show_value, mask=mask,
+        label=label,
+        class_label=class_label,
+        state_label=state_label,
+        trigger_label=trigger_label,
+        field_label=field_label,
+        timer_message=timer_message,
+        lang=lang,
+        static_url=static_url,
+        show_value=show_value,
+        mask=mask,
         support_state=support_state,
     )

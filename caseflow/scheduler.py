@@ -36,8 +36,16 @@ def tick(app: Flask) -> None:
 
 def _add_sweep(scheduler: BaseScheduler, app: Flask, seconds: int | None) -> None:
     seconds = seconds or app.config["CASEFLOW_SWEEP_SECONDS"]
-    scheduler.add_job(tick, "interval", seconds=seconds, args=(app,), id="sweep",
-                      max_instances=1, coalesce=True, next_run_time=datetime.now(UTC))
+    scheduler.add_job(
+        tick,
+        "interval",
+        seconds=seconds,
+        args=(app,),
+        id="sweep",
+        max_instances=1,
+        coalesce=True,
+        next_run_time=datetime.now(UTC),
+    )
     logger.info("Sweeping deadlines every %s s", seconds)
 
 

@@ -42,12 +42,19 @@ def database_url():
 
 @pytest.fixture(scope="session")
 def app(database_url):
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": _psycopg(database_url),
-                      "SECRET_KEY": "test", "WTF_CSRF_ENABLED": True,
-                      "CASEFLOW_PASSWORD_HASH": "pbkdf2:sha256:1000",
-                      "CASEFLOW_SMTP_URL": None, "CASEFLOW_WEBHOOK_URL": None,
-                      # tests move the clock years ahead with the world's tokens in hand
-                      "CASEFLOW_TOKEN_DAYS": 36500})
+    app = create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": _psycopg(database_url),
+            "SECRET_KEY": "test",
+            "WTF_CSRF_ENABLED": True,
+            "CASEFLOW_PASSWORD_HASH": "pbkdf2:sha256:1000",
+            "CASEFLOW_SMTP_URL": None,
+            "CASEFLOW_WEBHOOK_URL": None,
+            # tests move the clock years ahead with the world's tokens in hand
+            "CASEFLOW_TOKEN_DAYS": 36500,
+        }
+    )
     with app.app_context():
         _fresh_schema()
         from flask_migrate import upgrade
@@ -122,8 +129,9 @@ def rolled_back(app) -> Iterator[None]:
         connection = db.engine.connect()
         outer = connection.begin()
     shared = db.session
-    db.session = db._make_scoped_session({"class_": _OnConnection, "bind": connection,
-                                          "join_transaction_mode": "create_savepoint"})
+    db.session = db._make_scoped_session(
+        {"class_": _OnConnection, "bind": connection, "join_transaction_mode": "create_savepoint"}
+    )
     try:
         yield
     finally:

@@ -12,18 +12,33 @@ from caseflow.services import supports, units, users
 from caseflow.services.definitions import deploy
 
 PASSWORD = "mật-khẩu-thử-1"
-NO_DEPRIVATIONS = {k: False for k in (
-    "employment", "dependants", "nutrition", "health_insurance", "adult_education",
-    "child_schooling", "housing_quality", "housing_area", "water", "sanitation", "telecom",
-    "information_access")}
+NO_DEPRIVATIONS = {
+    k: False
+    for k in (
+        "employment",
+        "dependants",
+        "nutrition",
+        "health_insurance",
+        "adult_education",
+        "child_schooling",
+        "housing_quality",
+        "housing_area",
+        "water",
+        "sanitation",
+        "telecom",
+        "information_access",
+    )
+}
 
 
 def deprived(*keys: str) -> dict[str, bool]:
     return {**NO_DEPRIVATIONS, **dict.fromkeys(keys, True)}
 
 
-POOR_SURVEY = {"income_per_capita_month": 1_200_000,
-               "deprivations": deprived("employment", "health_insurance", "water")}
+POOR_SURVEY = {
+    "income_per_capita_month": 1_200_000,
+    "deprivations": deprived("employment", "health_insurance", "water"),
+}
 ABOVE_LINE_SURVEY = {"income_per_capita_month": 2_000_000, "deprivations": deprived("water")}
 
 
@@ -40,20 +55,26 @@ class World:
 
 UNITS = [
     {"code": "P", "name": "Tỉnh Nam Định", "level": "province"},
-    {"code": "C1", "name": "Xã Hải Đông", "level": "commune", "parent_code": "P",
-     "area": "rural"},
-    {"code": "C1-V1", "name": "Thôn Đông Hải", "level": "village", "parent_code": "C1",
-     "area": "rural"},
-    {"code": "C2", "name": "Xã Hải Tây", "level": "commune", "parent_code": "P",
-     "area": "rural"},
-    {"code": "W1", "name": "Phường Yên Định", "level": "ward", "parent_code": "P",
-     "area": "urban"},
+    {"code": "C1", "name": "Xã Hải Đông", "level": "commune", "parent_code": "P", "area": "rural"},
+    {
+        "code": "C1-V1",
+        "name": "Thôn Đông Hải",
+        "level": "village",
+        "parent_code": "C1",
+        "area": "rural",
+    },
+    {"code": "C2", "name": "Xã Hải Tây", "level": "commune", "parent_code": "P", "area": "rural"},
+    {"code": "W1", "name": "Phường Yên Định", "level": "ward", "parent_code": "P", "area": "urban"},
 ]
 USERS = [
-    ("worker", "case_worker", "C1"), ("worker2", "case_worker", "C1"),
-    ("chair", "supervisor", "C1"), ("deputy", "supervisor", "C1"),
-    ("officer", "officer", "P"), ("admin", "admin", None),
-    ("outsider", "case_worker", "C2"), ("chair2", "supervisor", "C2"),
+    ("worker", "case_worker", "C1"),
+    ("worker2", "case_worker", "C1"),
+    ("chair", "supervisor", "C1"),
+    ("deputy", "supervisor", "C1"),
+    ("officer", "officer", "P"),
+    ("admin", "admin", None),
+    ("outsider", "case_worker", "C2"),
+    ("chair2", "supervisor", "C2"),
 ]
 
 
@@ -96,8 +117,12 @@ class Api:
         return self.client.patch(f"/api/v1{path}", json=body, headers=self._headers(who))
 
     def register(self, who: str = "worker", **fields) -> dict:
-        body = {"head_name": "Nguyễn Thị Hoa", "unit_code": "C1-V1", "village": "Đông Hải",
-                **fields}
+        body = {
+            "head_name": "Nguyễn Thị Hoa",
+            "unit_code": "C1-V1",
+            "village": "Đông Hải",
+            **fields,
+        }
         response = self.post("/households", body, who)
         assert response.status_code == 201, response.json
         return response.json
@@ -138,10 +163,13 @@ def assert_error(response, status: int, code: str, fields: set[str] | None = Non
 def posted(api: Api, who: str = "worker", days: int = 14, **register) -> int:
     """A household surveyed as poor, agreed at its meeting and posted `days` ago."""
     hid = api.register(who, **register)["id"]
-    assert api.fire(hid, "start_review", who,
-                    started_on=days_ago(max(days, REVIEW_DAYS))).status_code == 200
+    assert (
+        api.fire(hid, "start_review", who, started_on=days_ago(max(days, REVIEW_DAYS))).status_code
+        == 200
+    )
     assert api.survey(hid, who, surveyed_on=days_ago(max(days, SURVEY_DAYS))).status_code == 201
-    agreed = api.fire(hid, "agree", who, meeting_on=days_ago(days), posted_on=days_ago(days),
-                      agreement_pct=80)
+    agreed = api.fire(
+        hid, "agree", who, meeting_on=days_ago(days), posted_on=days_ago(days), agreement_pct=80
+    )
     assert agreed.status_code == 200, agreed.json
     return hid

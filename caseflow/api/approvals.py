@@ -58,5 +58,6 @@ def reject(args, approval_id):
 def batch(args):
     """Decide a whole list in one call; each request on its own merits."""
     results = approvals.decide_many(actor(), args["ids"], args["decision"], args.get("comment"))
-    return {"results": [{**r, "error": error_body(r["error"]) if r["error"] else None}
-                        for r in results]}
+    return {
+        "results": [{**r, "error": error_body(r["error"]) if r["error"] else None} for r in results]
+    }

@@ -16,13 +16,23 @@ from caseflow.domain.errors import N_, DomainError
 from caseflow.i18n import error_message, render, render_fields
 
 API_PREFIX = "/api/"
-CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
-         405: "method_not_allowed", 409: "conflict", 413: "too_large", 415: "bad_request",
-         422: "invalid_fields", 429: "too_many_requests"}
+CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "too_large",
+    415: "bad_request",
+    422: "invalid_fields",
+    429: "too_many_requests",
+}
 
 
-def error_response(status: int, code: str, message: str, fields: dict | None = None,
-                   extra: dict | None = None):
+def error_response(
+    status: int, code: str, message: str, fields: dict | None = None, extra: dict | None = None
+):
     """Return the JSON error envelope of API.md (`extra`: members some errors add)."""
     body = {"status": status, "code": code, "message": message, "fields": fields or {}}
     return jsonify({"error": {**body, **(extra or {})}}), status
@@ -30,8 +40,12 @@ def error_response(status: int, code: str, message: str, fields: dict | None = N
 
 def error_body(error: DomainError) -> dict:
     """Return the envelope's body of a domain error, in the request's language."""
-    return {"status": error.status, "code": error.code, "message": error_message(error),
-            "fields": render_fields(error.fields)}
+    return {
+        "status": error.status,
+        "code": error.code,
+        "message": error_message(error),
+        "fields": render_fields(error.fields),
+    }
 
 
 def is_api_request() -> bool:
@@ -48,14 +62,22 @@ class CheckedParser(FlaskParser):
         try:
             return jsonbody.loads(req.get_data(cache=True))
         except jsonbody.BodyRefused as refused:
-            abort(400, message=render(refused.message),
-                  messages={"json": [render(refused.message)]})
+            abort(
+                400, message=render(refused.message), messages={"json": [render(refused.message)]}
+            )
 
 
 def _flatten(messages: object) -> dict:
     """webargs nests messages by location ({"json": {...}}); keep the field level."""
-    if isinstance(messages, dict) and set(messages) <= {"json", "query", "form", "files",
-                                                        "headers", "view_args", "path"}:
+    if isinstance(messages, dict) and set(messages) <= {
+        "json",
+        "query",
+        "form",
+        "files",
+        "headers",
+        "view_args",
+        "path",
+    }:
         merged: dict = {}
         for part in messages.values():
             merged.update(part if isinstance(part, dict) else {"_schema": part})
@@ -67,11 +89,18 @@ class ErrorBodySchema(ma.Schema):
     status = ma.fields.Integer(metadata={"description": "HTTP status"})
     code = ma.fields.String(metadata={"description": "what went wrong, e.g. guard_failed"})
     message = ma.fields.String(metadata={"description": "why, in the request's language"})
-    fields = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Raw(),
-                            metadata={"description": "field name: its problems"})
-    household_id = ma.fields.Integer(allow_none=True, metadata={
-        "description": "duplicate_national_id, possible_duplicate: the household already "
-                       "registered (null when it lies outside the caller's units)"})
+    fields = ma.fields.Dict(
+        keys=ma.fields.String(),
+        values=ma.fields.Raw(),
+        metadata={"description": "field name: its problems"},
+    )
+    household_id = ma.fields.Integer(
+        allow_none=True,
+        metadata={
+            "description": "duplicate_national_id, possible_duplicate: the household already "
+            "registered (null when it lies outside the caller's units)"
+        },
+    )
 
 
 class ErrorSchema(ma.Schema):
@@ -96,14 +125,15 @@ class CaseflowApi(Api):
         fields = render_fields(_flatten(data.get("messages") or data.get("errors") or {}))
         status = error.code or 500
         message = data.get("message") or (
-            gettext(N_("Some fields are missing or wrong.")) if status == 422
-            else error.description
+            gettext(N_("Some fields are missing or wrong.")) if status == 422 else error.description
         )
         if status == 400 and not data.get("message"):
             message = gettext(N_("The request body is not valid JSON."))
         if status == 413:
-            message = gettext("The request body is larger than the limit of %(mb)s MB.",
-                              mb=(request.max_content_length or 0) // (1024 * 1024))
+            message = gettext(
+                "The request body is larger than the limit of %(mb)s MB.",
+                mb=(request.max_content_length or 0) // (1024 * 1024),
+            )
         response, status = error_response(status, CODES.get(status, "error"), message, fields)
         for name, value in error.get_headers():  # e.g. Allow on 405
             if name.lower() != "content-type":
@@ -114,7 +144,8 @@ class CaseflowApi(Api):
 def handle_domain_error(error: DomainError):
     """Turn a domain error into the JSON envelope (API) and let pages handle their own."""
     body = error_body(error)
-    response, status = error_response(error.status, error.code, body["message"],
-                                      body["fields"], getattr(error, "extra", None))
+    response, status = error_response(
+        error.status, error.code, body["message"], body["fields"], getattr(error, "extra", None)
+    )
     response.headers.update(getattr(error, "headers", {}))  # e.g. Retry-After on 429
     return response, status

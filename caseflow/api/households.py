@@ -35,10 +35,15 @@ def _one(household):
 @blp.arguments(HouseholdArgs)
 @blp.arguments(IdempotencyArgs, location="headers")
 @blp.response(201, HouseholdSchema)
-@blp.alt_response(409, schema=ErrorSchema, description=(
-    "duplicate_national_id: another household holds the national ID number; "
-    "possible_duplicate: a household with the same head and village is registered (send "
-    "confirm_duplicate: true if this is another one); `household_id` names it"))
+@blp.alt_response(
+    409,
+    schema=ErrorSchema,
+    description=(
+        "duplicate_national_id: another household holds the national ID number; "
+        "possible_duplicate: a household with the same head and village is registered (send "
+        "confirm_duplicate: true if this is another one); `household_id` names it"
+    ),
+)
 def register(args, headers):
     """Register a household with its members; an `Idempotency-Key` registers it once."""
     return _one(households.register(actor(), args, headers.get("key")))
@@ -89,8 +94,14 @@ def list_assessments(household_id):
 @blp.alt_response(202, schema=ApprovalResultSchema, description="Waiting for approval")
 def fire(args, household_id):
     """Fire a trigger: 200 when applied, 202 when it waits for a supervisor."""
-    outcome = cases.fire(actor(), household_id, args["trigger"], args["data"],
-                         args.get("reason"), args.get("version"))
+    outcome = cases.fire(
+        actor(),
+        household_id,
+        args["trigger"],
+        args["data"],
+        args.get("reason"),
+        args.get("version"),
+    )
     if outcome.approval is not None:
         body = ApprovalResultSchema().dump({"approval": outcome.approval})
         return make_response(jsonify(body), 202)

@@ -28,8 +28,7 @@ def loads(data: bytes | str) -> object:
     """Parse a JSON body, refusing what is malformed, too deep or numbers too large."""
     try:
         text = data.decode("utf-8") if isinstance(data, bytes) else data
-        value = json.loads(text, parse_int=_whole, parse_float=_finite,
-                           parse_constant=_constant)
+        value = json.loads(text, parse_int=_whole, parse_float=_finite, parse_constant=_constant)
     except RecursionError:
         raise BodyRefused(_too_deep()) from None
     except (UnicodeDecodeError, json.JSONDecodeError):
@@ -40,8 +39,9 @@ def loads(data: bytes | str) -> object:
 
 def _whole(text: str) -> int:
     if len(text.lstrip("-")) > MAX_DIGITS:
-        raise BodyRefused(Msg(N_("A number in the body has more than %(digits)s digits."),
-                              digits=MAX_DIGITS))
+        raise BodyRefused(
+            Msg(N_("A number in the body has more than %(digits)s digits."), digits=MAX_DIGITS)
+        )
     return int(text)
 
 

@@ -15,8 +15,9 @@ blp = Blueprint("visits", __name__, description="Monitoring visits")
 @blp.response(201, VisitSchema)
 def record(args, household_id):
     """Record a visit: it satisfies the due monitoring reminder and schedules the next."""
-    return visits.record(actor(), household_id, args["visited_on"], args.get("notes"),
-                         args["hardship"])
+    return visits.record(
+        actor(), household_id, args["visited_on"], args.get("notes"), args["hardship"]
+    )
 
 
 @blp.route("/households/<int:household_id>/visits", methods=["GET"])

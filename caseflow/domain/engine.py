@@ -46,11 +46,16 @@ def transition_for(definition: WorkflowDef, state: str, trigger: str) -> Transit
     """Return the transition `trigger` from `state`, or refuse with InvalidTrigger."""
     machine = machine_for(definition)
     if trigger not in machine.events:  # before asking: an empty trigger would match them all
-        raise InvalidInput(N_("Unknown trigger '%(trigger)s'."),
-                           params={"trigger": trigger}, fields={"trigger": ["unknown"]})
+        raise InvalidInput(
+            N_("Unknown trigger '%(trigger)s'."),
+            params={"trigger": trigger},
+            fields={"trigger": ["unknown"]},
+        )
     if not machine.get_transitions(trigger=trigger, source=state):
-        raise InvalidTrigger(N_("'%(trigger)s' cannot be done while the household is "
-                                "'%(state)s'."), params={"trigger": trigger, "state": state})
+        raise InvalidTrigger(
+            N_("'%(trigger)s' cannot be done while the household is '%(state)s'."),
+            params={"trigger": trigger, "state": state},
+        )
     return definition.transition(trigger, state)  # type: ignore[return-value]
 
 
@@ -58,14 +63,17 @@ def triggers_for(definition: WorkflowDef, state: str, role: str | None) -> list[
     """Return the triggers a person of `role` may fire from `state` (not automatic ones)."""
     names = machine_for(definition).get_triggers(state)
     return [
-        name for name in names
-        if (t := definition.transition(name, state)) and not t.automatic
+        name
+        for name in names
+        if (t := definition.transition(name, state))
+        and not t.automatic
         and (role == "admin" or role in t.roles)
     ]
 
 
-def validate_payload(transition: TransitionDef, data: Mapping[str, object], today: date, *,
-                     typed: bool = False) -> dict[str, object]:
+def validate_payload(
+    transition: TransitionDef, data: Mapping[str, object], today: date, *, typed: bool = False
+) -> dict[str, object]:
     """Return the payload read and checked by its declared types; refuse missing or wrong fields.
 
     `typed`: the values are as a person typed them on a page (05/09/2026, 66,7), not JSON.
@@ -97,12 +105,12 @@ def _coerce(spec: FieldDef, value: object, today: date, typed: bool) -> object:
             value = read_typed_date(value) if typed else read_iso_date(value)
         return check_date(value, today)
     if spec.type == "number":
-        return check_number(read_typed_number(value) if typed else value, spec.minimum,
-                            spec.maximum)
+        return check_number(
+            read_typed_number(value) if typed else value, spec.minimum, spec.maximum
+        )
     if spec.type == "choice":
         if not isinstance(value, str) or value not in spec.choices:
-            raise Refused(Msg(N_("Must be one of: %(choices)s."),
-                              choices=", ".join(spec.choices)))
+            raise Refused(Msg(N_("Must be one of: %(choices)s."), choices=", ".join(spec.choices)))
         return value
     if spec.type == "bool":
         if typed and isinstance(value, str):
@@ -113,14 +121,19 @@ def _coerce(spec: FieldDef, value: object, today: date, typed: bool) -> object:
     return check_text(value)
 
 
-def check_guards(transition: TransitionDef, facts: CaseFacts, data: Mapping[str, object],
-                 calendar: BusinessCalendar) -> None:
+def check_guards(
+    transition: TransitionDef,
+    facts: CaseFacts,
+    data: Mapping[str, object],
+    calendar: BusinessCalendar,
+) -> None:
     """Run the transition's named guards in order; the first refusal stops it."""
     for ref in transition.conditions:
         refusal = GUARDS[ref.name](facts, data, ref.params, calendar)
         if refusal is not None:
-            fields = {refusal.field: [Msg(refusal.message, **refusal.params)]} \
-                if refusal.field else None
+            fields = (
+                {refusal.field: [Msg(refusal.message, **refusal.params)]} if refusal.field else None
+            )
             raise GuardFailed(refusal.message, params=dict(refusal.params), fields=fields)
 
 
@@ -136,8 +149,13 @@ class PlannedDeadline:
     until: tuple[str, ...]
 
 
-def plan_deadlines(definition: WorkflowDef, dest: str, data: Mapping[str, object],
-                   entered_at: datetime, calendar: BusinessCalendar) -> list[PlannedDeadline]:
+def plan_deadlines(
+    definition: WorkflowDef,
+    dest: str,
+    data: Mapping[str, object],
+    entered_at: datetime,
+    calendar: BusinessCalendar,
+) -> list[PlannedDeadline]:
     """Return the deadlines the state `dest` creates, given the entering payload."""
     planned: list[PlannedDeadline] = []
     for timer in definition.states[dest].timers:
@@ -146,14 +164,22 @@ def plan_deadlines(definition: WorkflowDef, dest: str, data: Mapping[str, object
         due = timer.due.apply(_start_of(timer, data, entered_at), calendar)
         planned.append(PlannedDeadline(timer.key, timer.key, timer.kind, due, dest, timer.until))
         if timer.remind_before is not None:
-            planned.append(PlannedDeadline(
-                f"{timer.key}:remind", timer.key, "remind",
-                timer.remind_before.before(due, calendar), dest, timer.until))
+            planned.append(
+                PlannedDeadline(
+                    f"{timer.key}:remind",
+                    timer.key,
+                    "remind",
+                    timer.remind_before.before(due, calendar),
+                    dest,
+                    timer.until,
+                )
+            )
     return planned
 
 
-def next_occurrence(timer: TimerDef, after: datetime | date,
-                    calendar: BusinessCalendar) -> datetime:
+def next_occurrence(
+    timer: TimerDef, after: datetime | date, calendar: BusinessCalendar
+) -> datetime:
     """Return when a repeating timer is next due, counted from `after`."""
     return timer.due.apply(after, calendar)
 
@@ -165,9 +191,14 @@ def _start_of(timer: TimerDef, data: Mapping[str, object], entered_at: datetime)
     return value if isinstance(value, date) else entered_at
 
 
-def deadline_changes(live: Iterable, definition: WorkflowDef, dest: str,
-                     data: Mapping[str, object], entered_at: datetime,
-                     calendar: BusinessCalendar) -> tuple[list[int], list[PlannedDeadline]]:
+def deadline_changes(
+    live: Iterable,
+    definition: WorkflowDef,
+    dest: str,
+    data: Mapping[str, object],
+    entered_at: datetime,
+    calendar: BusinessCalendar,
+) -> tuple[list[int], list[PlannedDeadline]]:
     """Return the ids of the live deadlines that entering `dest` ends, and those it creates.
 
     `live` holds the case's pending or claimed deadlines (anything with id, key, state and

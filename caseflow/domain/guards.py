@@ -31,8 +31,9 @@ class Refusal:
     field: str | None = None
 
 
-Guard = Callable[[CaseFacts, Mapping[str, object], Mapping[str, object], BusinessCalendar],
-                 Refusal | None]
+Guard = Callable[
+    [CaseFacts, Mapping[str, object], Mapping[str, object], BusinessCalendar], Refusal | None
+]
 GUARDS: dict[str, Guard] = {}
 
 
@@ -40,6 +41,7 @@ def guard(name: str) -> Callable[[Guard], Guard]:
     def register(function: Guard) -> Guard:
         GUARDS[name] = function
         return function
+
     return register
 
 
@@ -47,9 +49,14 @@ def guard(name: str) -> Callable[[Guard], Guard]:
 def meeting_agreed(facts, data, params, calendar):
     threshold = params.get("min_pct", 50)
     if data.get("agreement_pct") is None or data["agreement_pct"] < threshold:
-        return Refusal(N_("The village meeting must agree with at least %(pct)s%% of those "
-                          "present; record a new survey instead."), {"pct": threshold},
-                       "agreement_pct")
+        return Refusal(
+            N_(
+                "The village meeting must agree with at least %(pct)s%% of those "
+                "present; record a new survey instead."
+            ),
+            {"pct": threshold},
+            "agreement_pct",
+        )
     return None
 
 
@@ -58,8 +65,11 @@ def meeting_disagreed(facts, data, params, calendar):
     threshold = params.get("min_pct", 50)
     pct = data.get("agreement_pct")
     if pct is not None and pct >= threshold:
-        return Refusal(N_("The meeting agreed (%(pct)s%% or more): use 'agree' instead."),
-                       {"pct": threshold}, "agreement_pct")
+        return Refusal(
+            N_("The meeting agreed (%(pct)s%% or more): use 'agree' instead."),
+            {"pct": threshold},
+            "agreement_pct",
+        )
     return None
 
 
@@ -73,26 +83,37 @@ def posting_period_over(facts, data, params, calendar):
     ends = calendar.local_date(period.apply(posted, calendar))
     decided_on = data.get("decided_on")
     if decided_on is not None and decided_on < ends:
-        return Refusal(N_("The results were posted on %(posted)s; the posting period of "
-                          "%(period)s ends on %(ends)s, so the decision can be dated from then."),
-                       {"posted": posted, "period": period, "ends": ends}, "decided_on")
+        return Refusal(
+            N_(
+                "The results were posted on %(posted)s; the posting period of "
+                "%(period)s ends on %(ends)s, so the decision can be dated from then."
+            ),
+            {"posted": posted, "period": period, "ends": ends},
+            "decided_on",
+        )
     return None
 
 
 @guard("proposed_listed")
 def proposed_listed(facts, data, params, calendar):
     if facts.proposed_classification not in LISTED:
-        return Refusal(N_("The latest survey does not classify the household as poor or "
-                          "near-poor (it says: %(cls)s)."),
-                       {"cls": facts.proposed_classification or "-"})
+        return Refusal(
+            N_(
+                "The latest survey does not classify the household as poor or "
+                "near-poor (it says: %(cls)s)."
+            ),
+            {"cls": facts.proposed_classification or "-"},
+        )
     return None
 
 
 @guard("proposed_not_listed")
 def proposed_not_listed(facts, data, params, calendar):
     if facts.proposed_classification in LISTED:
-        return Refusal(N_("The latest survey classifies the household as %(cls)s: recognise "
-                          "it instead."), {"cls": facts.proposed_classification})
+        return Refusal(
+            N_("The latest survey classifies the household as %(cls)s: recognise it instead."),
+            {"cls": facts.proposed_classification},
+        )
     if facts.proposed_classification is None:
         return Refusal(N_("No survey has been recorded for this review."))
     return None
@@ -108,8 +129,10 @@ def was_listed(facts, data, params, calendar):
 @guard("was_not_listed")
 def was_not_listed(facts, data, params, calendar):
     if facts.classification in LISTED:
-        return Refusal(N_("The household is on the %(cls)s list: use 'exit' to take it off."),
-                       {"cls": facts.classification})
+        return Refusal(
+            N_("The household is on the %(cls)s list: use 'exit' to take it off."),
+            {"cls": facts.classification},
+        )
     return None
 
 

@@ -66,8 +66,14 @@ def _real_date(year: int, month: int, day: int) -> date:
     try:
         return date(year, month, day)
     except ValueError:
-        raise Refused(Msg(N_("There is no such day: %(day)02d/%(month)02d/%(year)s."),
-                          day=day, month=month, year=year)) from None
+        raise Refused(
+            Msg(
+                N_("There is no such day: %(day)02d/%(month)02d/%(year)s."),
+                day=day,
+                month=month,
+                year=year,
+            )
+        ) from None
 
 
 def check_date(value: date, today: date, *, future: bool = False) -> date:
@@ -102,11 +108,15 @@ def read_typed_number(value: object) -> float | int:
     return int(number) if number.is_integer() else number
 
 
-def check_number(value: object, low: float | None = None, high: float | None = None,
-                 *, whole: bool = False) -> float | int:
+def check_number(
+    value: object, low: float | None = None, high: float | None = None, *, whole: bool = False
+) -> float | int:
     """A number is finite, whole where it must be, and within its bounds (±MAX_INT at most)."""
-    if isinstance(value, bool) or not isinstance(value, int | float) \
-            or (isinstance(value, float) and not math.isfinite(value)):
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or (isinstance(value, float) and not math.isfinite(value))
+    ):
         raise Refused(Msg(N_("Not a valid number.")))
     if whole and not (isinstance(value, int) or value.is_integer()):
         raise Refused(Msg(N_("Give a whole number.")))
@@ -129,8 +139,13 @@ def check_text(value: object, longest: int = MAX_TEXT, *, blank: bool = False) -
     if not text and not blank:
         raise Refused(Msg(N_("Must not be blank.")))
     if len(text) > longest:
-        raise Refused(Msg(N_("Must be at most %(longest)s characters (this has %(length)s)."),
-                          longest=longest, length=len(text)))
+        raise Refused(
+            Msg(
+                N_("Must be at most %(longest)s characters (this has %(length)s)."),
+                longest=longest,
+                length=len(text),
+            )
+        )
     return text
 
 

@@ -61,8 +61,13 @@ class CaseView:
 
     @property
     def facts(self) -> CaseFacts:
-        return CaseFacts(self.state, self.classification, self.proposed_classification,
-                         self.state_data, self.proposed_supports)
+        return CaseFacts(
+            self.state,
+            self.classification,
+            self.proposed_classification,
+            self.state_data,
+            self.proposed_supports,
+        )
 
 
 @dataclass(frozen=True)
@@ -98,10 +103,19 @@ class Move:
     assessment: dict | None = None
 
 
-def plan_move(case: CaseView, definition: WorkflowDef, transition: TransitionDef,
-              payload: Mapping[str, object], reason: str | None, *, actor: Actor,
-              now: datetime, calendar: BusinessCalendar, approved_by: str | None = None,
-              approval_id: int | None = None) -> Move:
+def plan_move(
+    case: CaseView,
+    definition: WorkflowDef,
+    transition: TransitionDef,
+    payload: Mapping[str, object],
+    reason: str | None,
+    *,
+    actor: Actor,
+    now: datetime,
+    calendar: BusinessCalendar,
+    approved_by: str | None = None,
+    approval_id: int | None = None,
+) -> Move:
     """Check the guards and the dates, then return the move `transition` makes of `case`."""
     check_guards(transition, case.facts, payload, calendar)
     check_dates(case, transition, payload)
@@ -111,93 +125,191 @@ def plan_move(case: CaseView, definition: WorkflowDef, transition: TransitionDef
         if action in ACTIONS:
             changes.update(ACTIONS[action](case.facts))
     classification = changes.get("classification", case.classification)
-    ended, created = deadline_changes(case.live, definition, transition.dest, payload, now,
-                                      calendar)
+    ended, created = deadline_changes(
+        case.live, definition, transition.dest, payload, now, calendar
+    )
     recorded_field, recorded_on = latest_date(transition, payload) or (
-        case.recorded_field, case.recorded_on)
-    event = event_row(case, definition, transition.trigger, transition.dest, classification,
-                      payload, reason, actor, now, approved_by, approval_id)
-    return Move(case, transition.dest, classification, case.proposed_classification,
-                recorded_on, recorded_field, event, tuple(ended), tuple(created),
-                tuple(a for a in transition.actions if a in EFFECTS), approval_id)
+        case.recorded_field,
+        case.recorded_on,
+    )
+    event = event_row(
+        case,
+        definition,
+        transition.trigger,
+        transition.dest,
+        classification,
+        payload,
+        reason,
+        actor,
+        now,
+        approved_by,
+        approval_id,
+    )
+    return Move(
+        case,
+        transition.dest,
+        classification,
+        case.proposed_classification,
+        recorded_on,
+        recorded_field,
+        event,
+        tuple(ended),
+        tuple(created),
+        tuple(a for a in transition.actions if a in EFFECTS),
+        approval_id,
+    )
 
 
-def plan_survey(case: CaseView, definition: WorkflowDef, result: Classification,
-                survey: Mapping[str, object], standard: Standard, *, actor: Actor,
-                now: datetime, calendar: BusinessCalendar) -> Move:
+def plan_survey(
+    case: CaseView,
+    definition: WorkflowDef,
+    result: Classification,
+    survey: Mapping[str, object],
+    standard: Standard,
+    *,
+    actor: Actor,
+    now: datetime,
+    calendar: BusinessCalendar,
+) -> Move:
     """Return the move that records a survey: under review it classifies the household (the
     workflow's `classify` leaves that state), elsewhere it changes the proposed class only."""
     surveyed_on = survey["surveyed_on"]
     if surveyed_on > calendar.local_date(now):
-        raise InvalidInput(N_("A survey cannot be dated in the future."),
-                           fields={"surveyed_on": [Msg(N_("A date cannot be in the future."))]})
+        raise InvalidInput(
+            N_("A survey cannot be dated in the future."),
+            fields={"surveyed_on": [Msg(N_("A date cannot be in the future."))]},
+        )
     _not_before(case, "surveyed_on", surveyed_on)
     row = assessment_row(case, result, survey, standard, actor, now)
     recorded_field, recorded_on = "surveyed_on", surveyed_on
     classify = definition.transition(CLASSIFY, case.state)
     if classify is None:
-        return Move(case, case.state, case.classification, result.classification, recorded_on,
-                    recorded_field, event={}, assessment=row)
+        return Move(
+            case,
+            case.state,
+            case.classification,
+            result.classification,
+            recorded_on,
+            recorded_field,
+            event={},
+            assessment=row,
+        )
     payload = {"assessment_classification": result.classification, "surveyed_on": surveyed_on}
-    move = plan_move(case, definition, classify, payload, None, actor=actor, now=now,
-                     calendar=calendar)
-    return replace(move, proposed_classification=result.classification, assessment=row,
-                   recorded_on=recorded_on, recorded_field=recorded_field)
+    move = plan_move(
+        case, definition, classify, payload, None, actor=actor, now=now, calendar=calendar
+    )
+    return replace(
+        move,
+        proposed_classification=result.classification,
+        assessment=row,
+        recorded_on=recorded_on,
+        recorded_field=recorded_field,
+    )
 
 
-def plan_request(case: CaseView, transition: TransitionDef, payload: Mapping[str, object],
-                 reason: str | None, *, actor: Actor, now: datetime,
-                 calendar: BusinessCalendar) -> dict:
+def plan_request(
+    case: CaseView,
+    transition: TransitionDef,
+    payload: Mapping[str, object],
+    reason: str | None,
+    *,
+    actor: Actor,
+    now: datetime,
+    calendar: BusinessCalendar,
+) -> dict:
     """Check the guards and the dates, then return the columns of a request for the approver's
     decision (caseflow.models.Approval), pinned to the case's version and to what it covers."""
     check_guards(transition, case.facts, payload, calendar)
     check_dates(case, transition, payload)
     return {
-        "household_id": case.id, "unit_id": case.unit_id, "trigger": transition.trigger,
+        "household_id": case.id,
+        "unit_id": case.unit_id,
+        "trigger": transition.trigger,
         "data": to_json({**payload, **pinned(transition.actions, case.facts)}),
-        "reason": reason, "case_version": case.version, "approver_role": transition.approval,
-        "requested_by_id": actor.id, "requested_by": actor.name, "requested_at": now,
+        "reason": reason,
+        "case_version": case.version,
+        "approver_role": transition.approval,
+        "requested_by_id": actor.id,
+        "requested_by": actor.name,
+        "requested_at": now,
         "status": "pending",
     }
 
 
-def plan_edit(case: CaseView, definition: WorkflowDef, record: Mapping[str, object], *,
-              actor: Actor, now: datetime) -> dict:
+def plan_edit(
+    case: CaseView,
+    definition: WorkflowDef,
+    record: Mapping[str, object],
+    *,
+    actor: Actor,
+    now: datetime,
+) -> dict:
     """Return the history event of a change of facts: no state is entered, the class kept."""
-    return event_row(case, definition, EDIT, case.state, case.classification, record, None,
-                     actor, now)
+    return event_row(
+        case, definition, EDIT, case.state, case.classification, record, None, actor, now
+    )
 
 
-def assessment_row(case: CaseView, result: Classification, survey: Mapping[str, object],
-                   standard: Standard, actor: Actor, now: datetime) -> dict:
+def assessment_row(
+    case: CaseView,
+    result: Classification,
+    survey: Mapping[str, object],
+    standard: Standard,
+    actor: Actor,
+    now: datetime,
+) -> dict:
     """Return the columns of the survey's row (caseflow.models.Assessment)."""
     return {
-        "household_id": case.id, "surveyed_on": survey["surveyed_on"], "standard": standard.code,
+        "household_id": case.id,
+        "surveyed_on": survey["surveyed_on"],
+        "standard": standard.code,
         "income_per_capita_month": survey.get("income_per_capita_month"),
-        "income_score": survey.get("income_score"), "deprivations": dict(survey["deprivations"]),
-        "deprivation_count": result.deprivation_count, "classification": result.classification,
-        "income_line": result.income_line, "explanation": explain(result, standard, "vi"),
+        "income_score": survey.get("income_score"),
+        "deprivations": dict(survey["deprivations"]),
+        "deprivation_count": result.deprivation_count,
+        "classification": result.classification,
+        "income_line": result.income_line,
+        "explanation": explain(result, standard, "vi"),
         "explanation_en": explain(result, standard, "en"),
-        "recorded_by_id": actor.id, "created_at": now,
+        "recorded_by_id": actor.id,
+        "created_at": now,
     }
 
 
-def event_row(case: CaseView, definition: WorkflowDef, trigger: str, dest: str,
-              classification: str | None, payload: Mapping[str, object], reason: str | None,
-              actor: Actor, now: datetime, approved_by: str | None = None,
-              approval_id: int | None = None) -> dict:
+def event_row(
+    case: CaseView,
+    definition: WorkflowDef,
+    trigger: str,
+    dest: str,
+    classification: str | None,
+    payload: Mapping[str, object],
+    reason: str | None,
+    actor: Actor,
+    now: datetime,
+    approved_by: str | None = None,
+    approval_id: int | None = None,
+) -> dict:
     """Return the columns of a history event (caseflow.models.Event)."""
     return {
-        "household_id": case.id, "at": now, "trigger": trigger, "from_state": case.state,
-        "to_state": dest, "classification": classification, "unit_id": case.unit_id,
-        "actor_id": actor.id, "actor": actor.name, "approved_by": approved_by,
-        "approval_id": approval_id, "reason": reason, "data": to_json(payload),
-        "workflow": definition.name, "workflow_version": definition.version,
+        "household_id": case.id,
+        "at": now,
+        "trigger": trigger,
+        "from_state": case.state,
+        "to_state": dest,
+        "classification": classification,
+        "unit_id": case.unit_id,
+        "actor_id": actor.id,
+        "actor": actor.name,
+        "approved_by": approved_by,
+        "approval_id": approval_id,
+        "reason": reason,
+        "data": to_json(payload),
+        "workflow": definition.name,
+        "workflow_version": definition.version,
     }
 
 
-def check_dates(case: CaseView, transition: TransitionDef,
-                payload: Mapping[str, object]) -> None:
+def check_dates(case: CaseView, transition: TransitionDef, payload: Mapping[str, object]) -> None:
     """Refuse dates out of order: each date of the payload is on or after what the household's
     previous move recorded, and after the payload's earlier dates (fields are declared in the
     order they happen: a meeting, then its posting)."""
@@ -217,17 +329,25 @@ def check_dates(case: CaseView, transition: TransitionDef,
 
 def _not_before(case: CaseView, name: str, day: date) -> None:
     if case.recorded_on is not None and day < case.recorded_on:
-        raise InvalidInput(N_("Some dates are out of order."), fields={
-            name: [_before(name, day, case.recorded_field, case.recorded_on)]})
+        raise InvalidInput(
+            N_("Some dates are out of order."),
+            fields={name: [_before(name, day, case.recorded_field, case.recorded_on)]},
+        )
 
 
 def _before(name: str, day: date, other: str | None, after: date) -> Msg:
-    return Msg(N_("%(field)s (%(day)s) cannot be before %(other)s (%(after)s)."),
-               field=name, day=day, other=other or "recorded_on", after=after)
+    return Msg(
+        N_("%(field)s (%(day)s) cannot be before %(other)s (%(after)s)."),
+        field=name,
+        day=day,
+        other=other or "recorded_on",
+        after=after,
+    )
 
 
-def latest_date(transition: TransitionDef,
-                payload: Mapping[str, object]) -> tuple[str, date] | None:
+def latest_date(
+    transition: TransitionDef, payload: Mapping[str, object]
+) -> tuple[str, date] | None:
     """Return the last date field of the payload and its date, if it has any."""
     found = None
     for spec in transition.fields:

@@ -97,7 +97,10 @@ class WorkflowDef:
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, WorkflowDef) and (self.name, self.version, self.digest) == (
-            other.name, other.version, other.digest)
+            other.name,
+            other.version,
+            other.digest,
+        )
 
     def transition(self, trigger: str, source: str) -> TransitionDef | None:
         """Return the transition `trigger` leaving `source`, if any."""
@@ -115,8 +118,9 @@ def digest_of(data: Mapping) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def parse_workflow(data: object, source: str, guards: Iterable[str],
-                   actions: Iterable[str] = ()) -> WorkflowDef:
+def parse_workflow(
+    data: object, source: str, guards: Iterable[str], actions: Iterable[str] = ()
+) -> WorkflowDef:
     """Build and validate a definition; every error names `source` and the problem."""
     if not isinstance(data, Mapping):
         raise WorkflowError(source, "the file must hold a mapping")
@@ -152,26 +156,37 @@ class _Parser:
         version = data["version"]
         if not isinstance(version, int) or isinstance(version, bool) or version < 1:
             self.fail("'version' must be a positive integer")
-        states = {name: self.state(name, self.shaped(body or {}, Mapping, f"state '{name}'"))
-                  for name, body in self.shaped(data["states"], Mapping, "'states'").items()}
+        states = {
+            name: self.state(name, self.shaped(body or {}, Mapping, f"state '{name}'"))
+            for name, body in self.shaped(data["states"], Mapping, "'states'").items()
+        }
         transitions = tuple(
             self.transition(self.shaped(t, Mapping, "each transition"), states)
-            for t in self.shaped(data["transitions"], list, "'transitions'"))
+            for t in self.shaped(data["transitions"], list, "'transitions'")
+        )
         definition = WorkflowDef(
-            name=str(data["name"]), version=data["version"], initial=data["initial"],
-            states=states, transitions=transitions, digest=digest_of(data),
+            name=str(data["name"]),
+            version=data["version"],
+            initial=data["initial"],
+            states=states,
+            transitions=transitions,
+            digest=digest_of(data),
         )
         self.check_graph(definition)
         return definition
 
     def state(self, name: str, body: Mapping) -> StateDef:
-        timers = tuple(self.timer(name, self.shaped(t, Mapping, f"a timer of state '{name}'"))
-                       for t in self.shaped(body.get("timers", []), list, f"timers of '{name}'"))
+        timers = tuple(
+            self.timer(name, self.shaped(t, Mapping, f"a timer of state '{name}'"))
+            for t in self.shaped(body.get("timers", []), list, f"timers of '{name}'")
+        )
         keys = [t.key for t in timers]
         if len(keys) != len(set(keys)):
             self.fail(f"state '{name}' declares a timer key twice")
         return StateDef(
-            name=name, terminal=bool(body.get("terminal", False)), timers=timers,
+            name=name,
+            terminal=bool(body.get("terminal", False)),
+            timers=timers,
             label_vi=body.get("label", {}).get("vi", name),
             label_en=body.get("label", {}).get("en", name),
         )
@@ -183,14 +198,20 @@ class _Parser:
         if body["kind"] == "auto" and not body.get("trigger"):
             self.fail(f"{where}: an auto timer needs 'trigger'")
         return TimerDef(
-            key=str(body["key"]), kind=body["kind"], due=self.duration(where, body.get("due")),
-            start=body.get("from", "entered"), until=tuple(body.get("until", ())),
+            key=str(body["key"]),
+            kind=body["kind"],
+            due=self.duration(where, body.get("due")),
+            start=body.get("from", "entered"),
+            until=tuple(body.get("until", ())),
             when=dict(body.get("when", {})),
             remind_before=self.duration(where, body["remind_before"])
-            if body.get("remind_before") else None,
+            if body.get("remind_before")
+            else None,
             escalate_after=self.duration(where, body["escalate_after"])
-            if body.get("escalate_after") else None,
-            notify=body.get("notify", "case_worker"), trigger=body.get("trigger"),
+            if body.get("escalate_after")
+            else None,
+            notify=body.get("notify", "case_worker"),
+            trigger=body.get("trigger"),
             message_vi=body.get("message", {}).get("vi", ""),
             message_en=body.get("message", {}).get("en", ""),
         )
@@ -207,8 +228,10 @@ class _Parser:
         if not trigger:
             self.fail("a transition has no 'trigger'")
         raw_source = body.get("source")
-        sources = tuple(states) if raw_source == "*" else tuple(
-            raw_source if isinstance(raw_source, list) else [raw_source]
+        sources = (
+            tuple(states)
+            if raw_source == "*"
+            else tuple(raw_source if isinstance(raw_source, list) else [raw_source])
         )
         for name in (*sources, body.get("dest")):
             if name not in states:
@@ -217,24 +240,34 @@ class _Parser:
         raw_conditions = self.shaped(body.get("conditions", []), list, f"conditions of {where}")
         conditions = tuple(self.guard(trigger, c) for c in raw_conditions)
         raw_fields = self.shaped(body.get("fields", {}), Mapping, f"fields of {where}")
-        fields = tuple(self.field(trigger, n, self.shaped(f or {}, Mapping, f"field '{n}'"))
-                       for n, f in raw_fields.items())
+        fields = tuple(
+            self.field(trigger, n, self.shaped(f or {}, Mapping, f"field '{n}'"))
+            for n, f in raw_fields.items()
+        )
         actions = tuple(body.get("actions", ()))
         for name in actions:
             if name not in self.actions:
                 self.fail(f"transition '{trigger}' names unknown action '{name}'")
         return TransitionDef(
-            trigger=trigger, sources=sources, dest=body["dest"], roles=tuple(body.get("roles", ())),
-            approval=body.get("approval"), conditions=conditions, fields=fields,
-            automatic=bool(body.get("automatic", False)), actions=actions,
+            trigger=trigger,
+            sources=sources,
+            dest=body["dest"],
+            roles=tuple(body.get("roles", ())),
+            approval=body.get("approval"),
+            conditions=conditions,
+            fields=fields,
+            automatic=bool(body.get("automatic", False)),
+            actions=actions,
             label_vi=body.get("label", {}).get("vi", trigger),
             label_en=body.get("label", {}).get("en", trigger),
         )
 
     def guard(self, trigger: str, body: object) -> GuardRef:
         if not isinstance(body, str) and not (isinstance(body, Mapping) and len(body) == 1):
-            self.fail(f"transition '{trigger}': a condition is a guard name, or one name with "
-                      "its parameters")
+            self.fail(
+                f"transition '{trigger}': a condition is a guard name, or one name with "
+                "its parameters"
+            )
         name, params = (body, {}) if isinstance(body, str) else next(iter(body.items()))
         if name not in self.guards:
             self.fail(f"transition '{trigger}' names unknown guard '{name}'")
@@ -245,8 +278,12 @@ class _Parser:
         if kind not in FIELD_TYPES:
             self.fail(f"transition '{trigger}' field '{name}' has unknown type '{kind}'")
         return FieldDef(
-            name=name, type=kind, required=bool(body.get("required", False)),
-            default=body.get("default"), minimum=body.get("min"), maximum=body.get("max"),
+            name=name,
+            type=kind,
+            required=bool(body.get("required", False)),
+            default=body.get("default"),
+            minimum=body.get("min"),
+            maximum=body.get("max"),
             choices=tuple(body.get("choices", ())),
             label_vi=body.get("label", {}).get("vi", name),
             label_en=body.get("label", {}).get("en", name),
@@ -258,8 +295,10 @@ class _Parser:
         for state in wf.states.values():
             for timer in state.timers:
                 if timer.trigger and not wf.transition(timer.trigger, state.name):
-                    self.fail(f"timer '{timer.key}' fires '{timer.trigger}', "
-                              f"which does not leave '{state.name}'")
+                    self.fail(
+                        f"timer '{timer.key}' fires '{timer.trigger}', "
+                        f"which does not leave '{state.name}'"
+                    )
                 for name in timer.until:
                     if name not in wf.states:
                         self.fail(f"timer '{timer.key}' names unknown state '{name}'")

@@ -12,7 +12,23 @@ from caseflow.models.visit import Visit
 from caseflow.models.workflow import CalendarDay, WorkflowDefinition
 
 __all__ = [
-    "Alert", "ApiToken", "Approval", "Assessment", "CalendarDay", "Deadline", "Event",
-    "Household", "LoginAttempt", "Member", "Outbox", "Program", "RegistrationKey", "SupportItem",
-    "Unit", "User", "UserSession", "Visit", "WorkflowDefinition",
+    "Alert",
+    "ApiToken",
+    "Approval",
+    "Assessment",
+    "CalendarDay",
+    "Deadline",
+    "Event",
+    "Household",
+    "LoginAttempt",
+    "Member",
+    "Outbox",
+    "Program",
+    "RegistrationKey",
+    "SupportItem",
+    "Unit",
+    "User",
+    "UserSession",
+    "Visit",
+    "WorkflowDefinition",
 ]

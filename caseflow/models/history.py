@@ -72,8 +72,12 @@ class Approval(db.Model):
     comment: Mapped[str | None] = mapped_column(Text)
 
     __table_args__ = (
-        Index("uq_approval_one_pending", "household_id", unique=True,
-              sqlite_where=text("status = 'pending'"),
-              postgresql_where=text("status = 'pending'")),
+        Index(
+            "uq_approval_one_pending",
+            "household_id",
+            unique=True,
+            sqlite_where=text("status = 'pending'"),
+            postgresql_where=text("status = 'pending'"),
+        ),
         Index("ix_approval_status_unit", "status", "unit_id"),
     )

@@ -25,10 +25,17 @@ MAX_PAGE = 100_000
 MAX_PER_PAGE = 500
 #: marshmallow's own messages, translated by the catalog where they are shown
 MARSHMALLOW_MESSAGES = (
-    N_("Missing data for required field."), N_("Unknown field."), N_("Field may not be null."),
-    N_("Invalid input type."), N_("Not a valid list."), N_("Not a valid mapping type."),
-    N_("Invalid value."), N_("Not a valid string."), N_("Not a valid integer."),
-    N_("Not a valid boolean."), N_("Invalid JSON body."),
+    N_("Missing data for required field."),
+    N_("Unknown field."),
+    N_("Field may not be null."),
+    N_("Invalid input type."),
+    N_("Not a valid list."),
+    N_("Not a valid mapping type."),
+    N_("Invalid value."),
+    N_("Not a valid string."),
+    N_("Not a valid integer."),
+    N_("Not a valid boolean."),
+    N_("Invalid JSON body."),
 )
 
 QUERY_BOOLEANS = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
@@ -56,15 +63,19 @@ def load_typed(schema: Schema, data: Mapping) -> dict:
         try:
             return schema.load(_without_blanks(data))
         except ValidationError as error:
-            raise InvalidInput(N_("Some fields are missing or wrong."),
-                               fields=error.messages) from error
+            raise InvalidInput(
+                N_("Some fields are missing or wrong."), fields=error.messages
+            ) from error
 
 
 def _without_blanks(data: object) -> object:
     """An empty box of a form sends "": that is a value not given."""
     if isinstance(data, Mapping):
-        return {k: _without_blanks(v) for k, v in data.items()
-                if not (isinstance(v, str) and not v.strip())}
+        return {
+            k: _without_blanks(v)
+            for k, v in data.items()
+            if not (isinstance(v, str) and not v.strip())
+        }
     if isinstance(data, list):
         return [_without_blanks(v) for v in data]
     return data
@@ -82,8 +93,12 @@ class StrictArgs(Schema):
         if isinstance(data, Mapping):
             bad = sorted(str(k) for k, v in data.items() if _holds_bad_text(k, v))
             if bad:
-                raise ValidationError({name: [Msg(N_(
-                    "Must not contain control or broken characters."))] for name in bad})
+                raise ValidationError(
+                    {
+                        name: [Msg(N_("Must not contain control or broken characters."))]
+                        for name in bad
+                    }
+                )
         return data
 
 
@@ -157,16 +172,22 @@ class Whole(fields.Integer):
     """A whole number within bounds: an integer in JSON (not 6.5, not "6"), 1.500.000 typed;
     `text`: read from a query string, where every value is text ("50")."""
 
-    def __init__(self, low: int | None = None, high: int | None = MAX_INT, *,
-                 text: bool = False, **kwargs):
+    def __init__(
+        self, low: int | None = None, high: int | None = MAX_INT, *, text: bool = False, **kwargs
+    ):
         super().__init__(strict=True, **kwargs)
         self.low, self.high, self.text = low, high, text
 
     def _deserialize(self, value, attr, data, **kwargs):
         if is_typed():
             value = _refusing(inputs.read_typed_amount, value)
-        elif self.text and isinstance(value, str) and value.isascii() and value.isdigit() \
-                and len(value) <= inputs.MAX_DIGITS:
+        elif (
+            self.text
+            and isinstance(value, str)
+            and value.isascii()
+            and value.isdigit()
+            and len(value) <= inputs.MAX_DIGITS
+        ):
             value = int(value)
         elif isinstance(value, bool) or not isinstance(value, int):
             raise ValidationError(Msg(N_("Not a valid whole number.")))
@@ -182,8 +203,9 @@ class Choice(fields.String):
 
     def _deserialize(self, value, attr, data, **kwargs):
         if not isinstance(value, str) or value not in self.choices:
-            raise ValidationError(Msg(N_("Must be one of: %(choices)s."),
-                                      choices=", ".join(self.choices)))
+            raise ValidationError(
+                Msg(N_("Must be one of: %(choices)s."), choices=", ".join(self.choices))
+            )
         return value
 
 
@@ -212,9 +234,12 @@ class PageArgs(StrictArgs):
 
 def page_of(item_schema: type[Schema], name: str) -> type[Schema]:
     """Return the schema of a page of `item_schema`."""
-    return Schema.from_dict({
-        "items": fields.List(fields.Nested(item_schema)),
-        "total": fields.Integer(),
-        "page": fields.Integer(),
-        "per_page": fields.Integer(),
-    }, name=name)
+    return Schema.from_dict(
+        {
+            "items": fields.List(fields.Nested(item_schema)),
+            "total": fields.Integer(),
+            "page": fields.Integer(),
+            "per_page": fields.Integer(),
+        },
+        name=name,
+    )

@@ -31,8 +31,10 @@ MAX_MEMBERS = 50
 def _between(low: int, high: int):
     def check(items) -> None:
         if not low <= len(items) <= high:
-            raise ValidationError(Msg(N_("List from %(low)s to %(high)s items."), low=low,
-                                      high=high))
+            raise ValidationError(
+                Msg(N_("List from %(low)s to %(high)s items."), low=low, high=high)
+            )
+
     return check
 
 
@@ -69,12 +71,17 @@ class HouseholdArgs(StrictArgs):
     phone = Code(PHONE, PHONE_MESSAGE, allow_none=True)
     national_id = Code(NATIONAL_ID, NATIONAL_ID_MESSAGE, allow_none=True)
     area = Choice(AREAS, allow_none=True)
-    members = fields.List(fields.Nested(MemberArgs), load_default=list,
-                          validate=_at_most(MAX_MEMBERS))
-    confirm_duplicate = Flag(load_default=False, metadata={
-        "description": "register it although a household with the same head (name and birth "
-                       "date) and village is registered in the unit (else 409 "
-                       "possible_duplicate)"})
+    members = fields.List(
+        fields.Nested(MemberArgs), load_default=list, validate=_at_most(MAX_MEMBERS)
+    )
+    confirm_duplicate = Flag(
+        load_default=False,
+        metadata={
+            "description": "register it although a household with the same head (name and birth "
+            "date) and village is registered in the unit (else 409 "
+            "possible_duplicate)"
+        },
+    )
 
 
 class IdempotencyArgs(Schema):
@@ -83,10 +90,17 @@ class IdempotencyArgs(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    key = Text(200, data_key="Idempotency-Key", metadata={"description": (
-        "a key of the caller's choosing: the same key sent again answers the household the "
-        "first request registered (201, as it is now) instead of registering it twice; the "
-        "same key with another body is refused (422 idempotency_key_reused)")})
+    key = Text(
+        200,
+        data_key="Idempotency-Key",
+        metadata={
+            "description": (
+                "a key of the caller's choosing: the same key sent again answers the household the "
+                "first request registered (201, as it is now) instead of registering it twice; the "
+                "same key with another body is refused (422 idempotency_key_reused)"
+            )
+        },
+    )
 
 
 class MemberPatchArgs(MemberArgs):
@@ -172,6 +186,9 @@ class HouseholdSchema(Schema):
 HouseholdPageSchema = page_of(HouseholdSchema, "HouseholdPage")
 
 
+ONE_INCOME = N_("Give the income in VND per person per month or as a score: one of the two.")
+
+
 class AssessmentArgs(StrictArgs):
     surveyed_on = Day(required=True)
     # strict: 1200000.5 or "1200000" is refused rather than silently made an integer
@@ -182,15 +199,16 @@ class AssessmentArgs(StrictArgs):
     @validates_schema
     def check(self, data, **kwargs):
         if (data.get("income_per_capita_month") is None) == (data.get("income_score") is None):
-            raise ValidationError({"income_per_capita_month": [Msg(N_(
-                "Give the income in VND per person per month or as a score: one of the two."))]})
+            raise ValidationError({"income_per_capita_month": [Msg(ONE_INCOME)]})
         given = set(data.get("deprivations", {}))
         missing = [k for k in INDICATOR_KEYS if k not in given]
         unknown = sorted(given - set(INDICATOR_KEYS))
-        problems = [Msg(N_("Missing indicators: %(keys)s."), keys=", ".join(missing))] \
-            if missing else []
-        problems += [Msg(N_("Unknown indicators: %(keys)s."), keys=", ".join(unknown))] \
-            if unknown else []
+        problems = (
+            [Msg(N_("Missing indicators: %(keys)s."), keys=", ".join(missing))] if missing else []
+        )
+        problems += (
+            [Msg(N_("Unknown indicators: %(keys)s."), keys=", ".join(unknown))] if unknown else []
+        )
         if problems:
             raise ValidationError({"deprivations": problems})
 
@@ -227,8 +245,10 @@ class EventSchema(Schema):
     reason = fields.String(allow_none=True)
     #: a change of facts (trigger `edit`): {"facts": {name: {"old", "new"}}, "members":
     #: {"added", "removed", "changed"}}, identifiers masked for officers
-    data = fields.Function(lambda e: shown_data(
-        e.trigger, e.data, getattr(e, "identifiers_masked", True)), metadata={"type": "object"})
+    data = fields.Function(
+        lambda e: shown_data(e.trigger, e.data, getattr(e, "identifiers_masked", True)),
+        metadata={"type": "object"},
+    )
     workflow_version = fields.Integer()
 
 

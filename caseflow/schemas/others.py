@@ -11,8 +11,11 @@ LEVELS = ("province", "district", "commune", "ward", "township", "village")
 
 
 class UnitArgs(StrictArgs):
-    code = Code(r"[A-Za-z0-9_.-]{1,32}", N_("A unit code has 1 to 32 letters, digits, '.', "
-                                            "'_' or '-'."), required=True)
+    code = Code(
+        r"[A-Za-z0-9_.-]{1,32}",
+        N_("A unit code has 1 to 32 letters, digits, '.', '_' or '-'."),
+        required=True,
+    )
     name = Text(200, required=True)
     level = Choice(LEVELS, required=True)
     parent_code = Text(32, allow_none=True)
@@ -77,11 +80,29 @@ class SummarySchema(Schema):
 class WorkflowSchema(Schema):
     name = fields.String()
     version = fields.Integer()
-    states = fields.Function(lambda w: [
-        {"name": s.name, "terminal": s.terminal, "label": s.label_vi,
-         "timers": [t.key for t in s.timers]} for s in w.states.values()])
-    transitions = fields.Function(lambda w: [
-        {"trigger": t.trigger, "source": list(t.sources), "dest": t.dest, "roles": list(t.roles),
-         "approval": t.approval, "automatic": t.automatic,
-         "conditions": [c.name for c in t.conditions], "fields": [f.name for f in t.fields]}
-        for t in w.transitions])
+    states = fields.Function(
+        lambda w: [
+            {
+                "name": s.name,
+                "terminal": s.terminal,
+                "label": s.label_vi,
+                "timers": [t.key for t in s.timers],
+            }
+            for s in w.states.values()
+        ]
+    )
+    transitions = fields.Function(
+        lambda w: [
+            {
+                "trigger": t.trigger,
+                "source": list(t.sources),
+                "dest": t.dest,
+                "roles": list(t.roles),
+                "approval": t.approval,
+                "automatic": t.automatic,
+                "conditions": [c.name for c in t.conditions],
+                "fields": [f.name for f in t.fields],
+            }
+            for t in w.transitions
+        ]
+    )

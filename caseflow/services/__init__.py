@@ -20,17 +20,23 @@ def transaction() -> Iterator[None]:
         db.session.commit()
     except StaleDataError as error:
         db.session.rollback()
-        raise StaleVersion(N_("The household was changed by someone else meanwhile; "
-                              "reload it and try again.")) from error
+        raise StaleVersion(
+            N_("The household was changed by someone else meanwhile; reload it and try again.")
+        ) from error
     except IntegrityError as error:
         db.session.rollback()
-        raise Conflict(N_("This conflicts with a change made meanwhile (for example a "
-                          "request already pending); reload and try again.")) from error
+        raise Conflict(
+            N_(
+                "This conflicts with a change made meanwhile (for example a "
+                "request already pending); reload and try again."
+            )
+        ) from error
     except OperationalError as error:
         db.session.rollback()
         if _lost_race(error):
-            raise Conflict(N_("The database was busy with another change to this record; "
-                              "try again.")) from error
+            raise Conflict(
+                N_("The database was busy with another change to this record; try again.")
+            ) from error
         raise
     except BaseException:
         db.session.rollback()
@@ -49,5 +55,7 @@ RACE_SQLSTATES = ("40001", "40P01")
 
 def _lost_race(error: OperationalError) -> bool:
     """Tell whether the database refused because a concurrent change won (SQLite: locked)."""
-    return (getattr(error.orig, "sqlstate", None) in RACE_SQLSTATES
-            or "locked" in str(error.orig).lower())
+    return (
+        getattr(error.orig, "sqlstate", None) in RACE_SQLSTATES
+        or "locked" in str(error.orig).lower()
+    )

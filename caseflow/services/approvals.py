@@ -23,15 +23,17 @@ from caseflow.services.cases import from_json
 from caseflow.services.definitions import workflow
 
 
-def list_approvals(actor: User, status: str | None = "pending", page: int = 1,
-                   per_page: int = 50) -> tuple[list[Approval], int]:
+def list_approvals(
+    actor: User, status: str | None = "pending", page: int = 1, per_page: int = 50
+) -> tuple[list[Approval], int]:
     """Return a page of approval requests in the actor's units, oldest first."""
     query = scoped(db.select(Approval).join(Unit, Unit.id == Approval.unit_id), actor)
     if status:
         query = query.where(Approval.status == status)
     total = db.session.scalar(query.with_only_columns(db.func.count(Approval.id)))
     items = db.session.scalars(
-        query.order_by(Approval.id).limit(per_page).offset((page - 1) * per_page)).all()
+        query.order_by(Approval.id).limit(per_page).offset((page - 1) * per_page)
+    ).all()
     return list(items), total or 0
 
 
@@ -62,28 +64,40 @@ def approve(actor: User, approval_id: int, comment: str | None = None) -> Approv
             view = moves.views([household.id])[household.id]
             requester = db.session.get(User, approval.requested_by_id)
             _decide(approval, actor, ApprovalStatus.APPROVED, comment)
-            cases.move(view, definition, transition, from_json(transition, approval.data),
-                       approval.reason, actor=cases.as_actor(requester),
-                       approved_by=actor.username, approval_id=approval.id)
+            cases.move(
+                view,
+                definition,
+                transition,
+                from_json(transition, approval.data),
+                approval.reason,
+                actor=cases.as_actor(requester),
+                approved_by=actor.username,
+                approval_id=approval.id,
+            )
     if stale:
-        raise Conflict(N_("The household changed after this request was made; the request "
-                          "is closed as stale. Ask again if it still holds."))
+        raise Conflict(
+            N_(
+                "The household changed after this request was made; the request "
+                "is closed as stale. Ask again if it still holds."
+            )
+        )
     return approval
 
 
 def reject(actor: User, approval_id: int, reason: str | None) -> Approval:
     """Reject a pending request with a reason; the household stays where it is."""
     if not reason or not reason.strip():
-        raise InvalidInput(N_("A rejection needs a reason."),
-                           fields={"reason": ["Missing data for required field."]})
+        raise InvalidInput(
+            N_("A rejection needs a reason."),
+            fields={"reason": ["Missing data for required field."]},
+        )
     with transaction():
         approval, _ = _decidable(actor, approval_id)
         _decide(approval, actor, ApprovalStatus.REJECTED, reason.strip())
     return approval
 
 
-def decide_many(actor: User, ids: Iterable[int], decision: str,
-                comment: str | None) -> list[dict]:
+def decide_many(actor: User, ids: Iterable[int], decision: str, comment: str | None) -> list[dict]:
     """Decide each request on its own merits; one failure does not undo the others.
 
     Each result holds the request's id, its status after, and the DomainError that refused it.
@@ -91,15 +105,20 @@ def decide_many(actor: User, ids: Iterable[int], decision: str,
     results = []
     for approval_id in dict.fromkeys(ids):
         try:
-            approval = (approve(actor, approval_id, comment) if decision == "approve"
-                        else reject(actor, approval_id, comment))
+            approval = (
+                approve(actor, approval_id, comment)
+                if decision == "approve"
+                else reject(actor, approval_id, comment)
+            )
             results.append({"id": approval_id, "status": approval.status, "error": None})
         except DomainError as error:
             # outside the actor's units a request is not found, whatever its status is
-            status = None if isinstance(error, NotFound) else db.session.scalar(
-                db.select(Approval.status).filter_by(id=approval_id))
-            results.append({"id": approval_id, "status": status or "not_found",
-                            "error": error})
+            status = (
+                None
+                if isinstance(error, NotFound)
+                else db.session.scalar(db.select(Approval.status).filter_by(id=approval_id))
+            )
+            results.append({"id": approval_id, "status": status or "not_found", "error": error})
     return results
 
 
@@ -109,8 +128,9 @@ def _decidable(actor: User, approval_id: int) -> tuple[Approval, Household]:
     if approval.requested_by_id == actor.id:
         raise Forbidden(N_("No one may decide their own request."))
     if approval.status != ApprovalStatus.PENDING:
-        raise AlreadyDecided(N_("This request was already decided (%(status)s)."),
-                             params={"status": approval.status})
+        raise AlreadyDecided(
+            N_("This request was already decided (%(status)s)."), params={"status": approval.status}
+        )
     household = household_for(actor, approval.household_id, lock=True)
     return approval, household
 

@@ -22,6 +22,10 @@ def record(actor: User, household_id: int, fields: Mapping) -> Assessment:
 def list_for(actor: User, household_id: int) -> list[Assessment]:
     """Return a household's surveys, newest first."""
     household_for(actor, household_id)
-    return list(db.session.scalars(
-        db.select(Assessment).where(Assessment.household_id == household_id)
-        .order_by(Assessment.surveyed_on.desc(), Assessment.id.desc())))
+    return list(
+        db.session.scalars(
+            db.select(Assessment)
+            .where(Assessment.household_id == household_id)
+            .order_by(Assessment.surveyed_on.desc(), Assessment.id.desc())
+        )
+    )

@@ -65,12 +65,21 @@ class Result:
     classification: str | None = None
 
 
-def fire_many(actor: User, household_ids: Sequence[int], trigger: str,
-              data: Mapping | None = None, reason: str | None = None, *,
-              each: bool = False) -> list[Result]:
+def fire_many(
+    actor: User,
+    household_ids: Sequence[int],
+    trigger: str,
+    data: Mapping | None = None,
+    reason: str | None = None,
+    *,
+    each: bool = False,
+) -> list[Result]:
     """Fire one trigger on every listed household."""
-    return fire_all(actor, [Order(h, trigger, data or {}, reason)
-                            for h in dict.fromkeys(household_ids)], each=each)
+    return fire_all(
+        actor,
+        [Order(h, trigger, data or {}, reason) for h in dict.fromkeys(household_ids)],
+        each=each,
+    )
 
 
 def fire_all(actor: User, orders: Sequence[Order], *, each: bool = False) -> list[Result]:
@@ -83,8 +92,7 @@ def fire_all(actor: User, orders: Sequence[Order], *, each: bool = False) -> lis
     return results
 
 
-def record_surveys(actor: User, surveys: Iterable[Mapping], *,
-                   each: bool = False) -> list[Result]:
+def record_surveys(actor: User, surveys: Iterable[Mapping], *, each: bool = False) -> list[Result]:
     """Record and classify surveys (each with `household_id`); under review, classify."""
     require_role(actor, *WRITERS)
     results: list[Result] = []
@@ -96,7 +104,7 @@ def record_surveys(actor: User, surveys: Iterable[Mapping], *,
 
 def _chunks(items: list) -> Iterable[list]:
     for start in range(0, len(items), CHUNK):
-        yield items[start:start + CHUNK]
+        yield items[start : start + CHUNK]
 
 
 def _fire_chunk(actor: User, orders: list[Order], each: bool) -> list[Result]:
@@ -110,22 +118,44 @@ def _fire_chunk(actor: User, orders: list[Order], each: bool) -> list[Result]:
         try:
             view = _found(views, order.household_id)
             if order.version is not None and order.version != view.version:
-                raise StaleVersion(N_("The household was changed meanwhile (version "
-                                      "%(have)s, you sent %(sent)s); reload it and try again."),
-                                   params={"have": view.version, "sent": order.version})
+                raise StaleVersion(
+                    N_(
+                        "The household was changed meanwhile (version "
+                        "%(have)s, you sent %(sent)s); reload it and try again."
+                    ),
+                    params={"have": view.version, "sent": order.version},
+                )
             definition = workflow(view.workflow, view.workflow_version)
             transition = _transition(actor, definition, view, order.trigger)
             payload, reason = _payload(transition, order)
             if transition.approval:
                 if pending.get(view.id) == view.version:
                     raise _already_pending()
-                asked.append((index, plan_request(view, transition, payload, reason,
-                                                  actor=who, now=now, calendar=calendar)))
+                asked.append(
+                    (
+                        index,
+                        plan_request(
+                            view, transition, payload, reason, actor=who, now=now, calendar=calendar
+                        ),
+                    )
+                )
                 pending[view.id] = view.version
             else:
-                planned.append((index, plan_move(view, definition, transition, payload,
-                                                 reason, actor=who, now=now,
-                                                 calendar=calendar)))
+                planned.append(
+                    (
+                        index,
+                        plan_move(
+                            view,
+                            definition,
+                            transition,
+                            payload,
+                            reason,
+                            actor=who,
+                            now=now,
+                            calendar=calendar,
+                        ),
+                    )
+                )
                 views[view.id] = None  # moved: a second order for it in this list is refused
         except DomainError as error:
             if not each:
@@ -135,16 +165,19 @@ def _fire_chunk(actor: User, orders: list[Order], each: bool) -> list[Result]:
     return results
 
 
-def _write(results: list[Result], planned: list[tuple[int, Move]],
-           asked: list[tuple[int, dict]]) -> None:
+def _write(
+    results: list[Result], planned: list[tuple[int, Move]], asked: list[tuple[int, dict]]
+) -> None:
     written = moves.write([move for _, move in planned], returning=True)
     for (index, move), event_id, assessment_id in zip(
-            planned, written.events, written.assessments or [None] * len(planned), strict=True):
+        planned, written.events, written.assessments or [None] * len(planned), strict=True
+    ):
         result = results[index]
         result.status, result.event_id, result.assessment_id = "applied", event_id, assessment_id
         result.classification = move.proposed_classification
-    for (index, _), approval_id in zip(asked, moves.request([row for _, row in asked]),
-                                       strict=True):
+    for (index, _), approval_id in zip(
+        asked, moves.request([row for _, row in asked]), strict=True
+    ):
         results[index].status, results[index].approval_id = "requested", approval_id
 
 
@@ -152,8 +185,10 @@ def _found(views: dict[int, CaseView | None], household_id: int) -> CaseView:
     view = views.get(household_id)
     if view is None:
         if household_id in views:
-            raise Conflict(N_("Household %(id)s is listed twice; it was moved once."),
-                           params={"id": household_id})
+            raise Conflict(
+                N_("Household %(id)s is listed twice; it was moved once."),
+                params={"id": household_id},
+            )
         raise NotFound(N_("Household %(id)s not found."), params={"id": household_id})
     return view
 
@@ -161,8 +196,9 @@ def _found(views: dict[int, CaseView | None], household_id: int) -> CaseView:
 def _transition(actor: User, definition, view: CaseView, trigger: str):
     transition = transition_for(definition, view.state, trigger)
     if transition.automatic:
-        raise Forbidden(N_("'%(trigger)s' is done by the system, not by hand."),
-                        params={"trigger": trigger})
+        raise Forbidden(
+            N_("'%(trigger)s' is done by the system, not by hand."), params={"trigger": trigger}
+        )
     require_role(actor, *transition.roles)
     return transition
 
@@ -177,8 +213,13 @@ def _pending_versions(views: Mapping[int, CaseView | None]) -> dict[int, int]:
     """The case version each household's pending request was made on, in one query."""
     if not views:
         return {}
-    return dict(db.session.execute(db.select(Approval.household_id, Approval.case_version).where(
-        Approval.household_id.in_(list(views)), Approval.status == ApprovalStatus.PENDING)).all())
+    return dict(
+        db.session.execute(
+            db.select(Approval.household_id, Approval.case_version).where(
+                Approval.household_id.in_(list(views)), Approval.status == ApprovalStatus.PENDING
+            )
+        ).all()
+    )
 
 
 def _already_pending() -> Conflict:
@@ -194,9 +235,16 @@ def _survey_chunk(actor: User, surveys: list[Mapping], each: bool) -> list[Resul
         try:
             view = _found(views, survey["household_id"])
             standard = standard_on(survey["surveyed_on"])
-            move = plan_survey(view, workflow(view.workflow, view.workflow_version),
-                               classified(standard, view.area, survey), survey, standard,
-                               actor=who, now=now, calendar=calendar)
+            move = plan_survey(
+                view,
+                workflow(view.workflow, view.workflow_version),
+                classified(standard, view.area, survey),
+                survey,
+                standard,
+                actor=who,
+                now=now,
+                calendar=calendar,
+            )
             planned.append((index, move))
             views[view.id] = None
         except DomainError as error:
@@ -214,17 +262,23 @@ def standard_on(surveyed_on) -> Standard:
     try:
         return standard_in_force(standards(), surveyed_on)
     except StandardError as error:  # the date is the caller's: name the field
-        raise InvalidInput(N_("No poverty standard is in force on %(day)s."),
-                           params={"day": surveyed_on}, fields={"surveyed_on": [
-                               error.message]}) from error
+        raise InvalidInput(
+            N_("No poverty standard is in force on %(day)s."),
+            params={"day": surveyed_on},
+            fields={"surveyed_on": [error.message]},
+        ) from error
 
 
 def classified(standard: Standard, area: str, survey: Mapping):
     """Classify a survey under `standard`; a survey that cannot be is refused naming fields."""
     try:
-        return classify(standard, area, survey["deprivations"],
-                        income_vnd=survey.get("income_per_capita_month"),
-                        income_score=survey.get("income_score"))
+        return classify(
+            standard,
+            area,
+            survey["deprivations"],
+            income_vnd=survey.get("income_per_capita_month"),
+            income_score=survey.get("income_score"),
+        )
     except ClassificationError as error:
         renamed = {API_FIELDS.get(k, k): v for k, v in error.fields.items()}
         raise InvalidInput(N_("The survey cannot be classified."), fields=renamed) from error

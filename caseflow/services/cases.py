@@ -28,25 +28,34 @@ class Outcome:
     approval: Approval | None = None
 
 
-def fire(actor: User, household_id: int, trigger: str, data: Mapping | None = None,
-         reason: str | None = None, version: int | None = None, *,
-         typed: bool = False) -> Outcome:
+def fire(
+    actor: User,
+    household_id: int,
+    trigger: str,
+    data: Mapping | None = None,
+    reason: str | None = None,
+    version: int | None = None,
+    *,
+    typed: bool = False,
+) -> Outcome:
     """Fire `trigger` on a household as `actor`: apply it, or ask for approval.
 
     `typed`: the payload is as a person typed it on a page (05/09/2026), not JSON.
     """
     from caseflow.services import bulk
 
-    [result] = bulk.fire_all(actor, [bulk.Order(household_id, trigger, data or {}, reason,
-                                                 version, typed)])
+    [result] = bulk.fire_all(
+        actor, [bulk.Order(household_id, trigger, data or {}, reason, version, typed)]
+    )
     household = household_for(actor, household_id)
     if result.approval_id is not None:
         return Outcome(household, approval=db.session.get(Approval, result.approval_id))
     return Outcome(household, event=db.session.get(Event, result.event_id))
 
 
-def validate(transition: TransitionDef, data: Mapping, reason: str | None,
-             typed: bool = False) -> tuple[dict, str | None]:
+def validate(
+    transition: TransitionDef, data: Mapping, reason: str | None, typed: bool = False
+) -> tuple[dict, str | None]:
     """Return the payload coerced to its fields, the request's `reason` counted as one."""
     data = dict(data)
     if transition.field("reason") is not None:
@@ -64,17 +73,35 @@ def _checked_reason(reason: object) -> str | None:
     try:
         return check_text(reason, blank=True) or None
     except Refused as refusal:
-        raise InvalidInput(N_("Some fields are missing or wrong."),
-                           fields={"reason": [refusal.message]}) from None
+        raise InvalidInput(
+            N_("Some fields are missing or wrong."), fields={"reason": [refusal.message]}
+        ) from None
 
 
-def move(view: CaseView, definition: WorkflowDef, transition: TransitionDef, payload: Mapping,
-         reason: str | None, *, actor: Actor, approved_by: str | None = None,
-         approval_id: int | None = None) -> Event:
+def move(
+    view: CaseView,
+    definition: WorkflowDef,
+    transition: TransitionDef,
+    payload: Mapping,
+    reason: str | None,
+    *,
+    actor: Actor,
+    approved_by: str | None = None,
+    approval_id: int | None = None,
+) -> Event:
     """Plan and write one household's move; return its history event. The caller commits."""
-    planned = plan_move(view, definition, transition, payload, reason, actor=actor,
-                        now=clock.now(), calendar=business_calendar(),
-                        approved_by=approved_by, approval_id=approval_id)
+    planned = plan_move(
+        view,
+        definition,
+        transition,
+        payload,
+        reason,
+        actor=actor,
+        now=clock.now(),
+        calendar=business_calendar(),
+        approved_by=approved_by,
+        approval_id=approval_id,
+    )
     [event_id] = moves.write([planned], returning=True).events
     return db.session.get(Event, event_id)
 

@@ -7,8 +7,9 @@ from collections.abc import Mapping, Sequence
 from caseflow.extensions import db
 
 
-def claim(model, condition, order_by: Sequence, limit: int, values: Mapping,
-          returning: Sequence) -> list:
+def claim(
+    model, condition, order_by: Sequence, limit: int, values: Mapping, returning: Sequence
+) -> list:
     """Mark up to `limit` rows meeting `condition`, in `order_by` order, with `values`; commit.
 
     PostgreSQL locks the chosen rows with FOR UPDATE SKIP LOCKED in a CTE, so concurrent
@@ -21,8 +22,11 @@ def claim(model, condition, order_by: Sequence, limit: int, values: Mapping,
         statement = db.update(model).where(model.id == due.c.id)
     else:
         statement = db.update(model).where(model.id.in_(chosen.scalar_subquery()))
-    statement = statement.values(**values).returning(*returning) \
+    statement = (
+        statement.values(**values)
+        .returning(*returning)
         .execution_options(synchronize_session=False)
+    )
     try:
         rows = db.session.execute(statement).all()
         db.session.commit()

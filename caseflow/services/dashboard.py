@@ -37,14 +37,23 @@ class Overview:
 def overview(actor: User, unit_code: str | None = None, as_of: date | None = None) -> Overview:
     """Return the dashboard of a unit in the actor's scope (the actor's own unit by default)."""
     unit = _unit(actor, unit_code)
-    subunits = {u.id: SubUnit(u) for u in db.session.scalars(
-        db.select(Unit).where(Unit.parent_id == unit.id).order_by(Unit.name))}
+    subunits = {
+        u.id: SubUnit(u)
+        for u in db.session.scalars(
+            db.select(Unit).where(Unit.parent_id == unit.id).order_by(Unit.name)
+        )
+    }
     _count_households(unit, subunits)
     _count_overdue(unit, subunits)
-    overdue = db.session.scalar(
-        db.select(db.func.count(Deadline.id)).join(Household, Household.id == Deadline.household_id)
-        .join(Unit, Unit.id == Household.unit_id)
-        .where(Unit.path.startswith(unit.path, autoescape=True), late(clock.now()))) or 0
+    overdue = (
+        db.session.scalar(
+            db.select(db.func.count(Deadline.id))
+            .join(Household, Household.id == Deadline.household_id)
+            .join(Unit, Unit.id == Household.unit_id)
+            .where(Unit.path.startswith(unit.path, autoescape=True), late(clock.now()))
+        )
+        or 0
+    )
     summary = reports.summary(actor, unit.code, as_of or clock.today())
     return Overview(unit, summary, overdue, list(subunits.values()))
 
@@ -65,13 +74,18 @@ def _unit(actor: User, code: str | None) -> Unit:
 
 def _count_households(unit: Unit, subunits: dict[int, SubUnit]) -> None:
     child, member = aliased(Unit), aliased(Unit)
-    listed = {cls: db.func.sum(db.case((Household.classification == cls, 1), else_=0))
-              for cls in ("poor", "near_poor")}
+    listed = {
+        cls: db.func.sum(db.case((Household.classification == cls, 1), else_=0))
+        for cls in ("poor", "near_poor")
+    }
     rows = db.session.execute(
         db.select(child.id, db.func.count(Household.id), listed["poor"], listed["near_poor"])
-        .select_from(child).join(member, member.path.startswith(child.path))
+        .select_from(child)
+        .join(member, member.path.startswith(child.path))
         .join(Household, Household.unit_id == member.id)
-        .where(child.parent_id == unit.id).group_by(child.id))
+        .where(child.parent_id == unit.id)
+        .group_by(child.id)
+    )
     for unit_id, households, poor, near_poor in rows:
         row = subunits[unit_id]
         row.households, row.poor, row.near_poor = households, poor or 0, near_poor or 0
@@ -80,10 +94,13 @@ def _count_households(unit: Unit, subunits: dict[int, SubUnit]) -> None:
 def _count_overdue(unit: Unit, subunits: dict[int, SubUnit]) -> None:
     child, member = aliased(Unit), aliased(Unit)
     rows = db.session.execute(
-        db.select(child.id, db.func.count(Deadline.id)).select_from(child)
+        db.select(child.id, db.func.count(Deadline.id))
+        .select_from(child)
         .join(member, member.path.startswith(child.path))
         .join(Household, Household.unit_id == member.id)
         .join(Deadline, Deadline.household_id == Household.id)
-        .where(child.parent_id == unit.id, late(clock.now())).group_by(child.id))
+        .where(child.parent_id == unit.id, late(clock.now()))
+        .group_by(child.id)
+    )
     for unit_id, overdue in rows:
         subunits[unit_id].overdue = overdue

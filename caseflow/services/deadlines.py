@@ -231,8 +231,14 @@ def _escalate(household, deadline, timer, definition) -> None:
 def _auto(household, deadline, timer, definition) -> None:
     transition = transition_for(definition, household.state, timer.trigger)
     payload = validate_payload(transition, {}, clock.today())
-    cases.move(moves.views([household.id])[household.id], definition, transition, payload,
-               None, actor=CLOCK)
+    cases.move(
+        moves.views([household.id])[household.id],
+        definition,
+        transition,
+        payload,
+        None,
+        actor=CLOCK,
+    )
 
 
 def _repeat(household, deadline, timer, definition) -> None:

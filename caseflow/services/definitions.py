@@ -91,8 +91,10 @@ def workflow(name: str, version: int) -> WorkflowDef:
     if (name, version) not in found.workflows:
         row = db.session.scalar(db.select(WorkflowDefinition).filter_by(name=name, version=version))
         if row is None:
-            raise NotFound(N_("Workflow %(name)s version %(version)s is not deployed."),
-                           params={"name": name, "version": version})
+            raise NotFound(
+                N_("Workflow %(name)s version %(version)s is not deployed."),
+                params={"name": name, "version": version},
+            )
         data = yaml.safe_load(row.body)
         source = f"{name}@{version}"
         found.workflows[(name, version)] = parse_workflow(data, source, GUARDS, ACTION_NAMES)
@@ -101,8 +103,9 @@ def workflow(name: str, version: int) -> WorkflowDef:
 
 def _verify(found: Definitions, key: tuple[str, int]) -> None:
     """Refuse a file whose body differs from the one deployed under its version (read only)."""
-    digest = db.session.scalar(db.select(WorkflowDefinition.digest).filter_by(
-        name=key[0], version=key[1]))
+    digest = db.session.scalar(
+        db.select(WorkflowDefinition.digest).filter_by(name=key[0], version=key[1])
+    )
     if digest is None:
         return  # not deployed yet: deploy() stores it
     if digest != found.workflows[key].digest:
@@ -111,9 +114,13 @@ def _verify(found: Definitions, key: tuple[str, int]) -> None:
 
 
 def _changed_body(name: str, version: int) -> Conflict:
-    return Conflict(N_("Workflow %(name)s version %(version)s was deployed with another "
-                       "body; give the changed file a new version number."),
-                    params={"name": name, "version": version})
+    return Conflict(
+        N_(
+            "Workflow %(name)s version %(version)s was deployed with another "
+            "body; give the changed file a new version number."
+        ),
+        params={"name": name, "version": version},
+    )
 
 
 def deploy() -> None:
@@ -127,8 +134,11 @@ def deploy() -> None:
             continue
         row = rows.get(key)
         if row is None:
-            db.session.add(WorkflowDefinition(name=key[0], version=key[1],
-                                              digest=definition.digest, body=found.texts[key]))
+            db.session.add(
+                WorkflowDefinition(
+                    name=key[0], version=key[1], digest=definition.digest, body=found.texts[key]
+                )
+            )
         elif row.digest != definition.digest:
             db.session.rollback()  # nor the rows added above
             raise _changed_body(*key)

@@ -15,15 +15,27 @@ from caseflow.services.definitions import deploy
 PASSWORD = "caseflow-demo"
 UNITS = [
     {"code": "NDH", "name": "Tỉnh Nam Định", "level": "province"},
-    {"code": "HD", "name": "Xã Hải Đông", "level": "commune", "parent_code": "NDH",
-     "area": "rural"},
-    {"code": "HT", "name": "Xã Hải Tây", "level": "commune", "parent_code": "NDH",
-     "area": "rural"},
-    {"code": "YD", "name": "Thị trấn Yên Định", "level": "township", "parent_code": "NDH",
-     "area": "urban"},
+    {
+        "code": "HD",
+        "name": "Xã Hải Đông",
+        "level": "commune",
+        "parent_code": "NDH",
+        "area": "rural",
+    },
+    {"code": "HT", "name": "Xã Hải Tây", "level": "commune", "parent_code": "NDH", "area": "rural"},
+    {
+        "code": "YD",
+        "name": "Thị trấn Yên Định",
+        "level": "township",
+        "parent_code": "NDH",
+        "area": "urban",
+    },
 ]
-VILLAGES = {"HD": ["Đông Hải", "Đông Lý", "Tân Đông"], "HT": ["Tây Sơn", "Tây Lạc"],
-            "YD": ["Tổ dân phố 1", "Tổ dân phố 2"]}
+VILLAGES = {
+    "HD": ["Đông Hải", "Đông Lý", "Tân Đông"],
+    "HT": ["Tây Sơn", "Tây Lạc"],
+    "YD": ["Tổ dân phố 1", "Tổ dân phố 2"],
+}
 USERS = [
     ("admin", "admin", None, "Quản trị hệ thống"),
     ("canbo.tinh", "officer", "NDH", "Trần Văn Minh (Sở Nông nghiệp và Môi trường)"),
@@ -38,13 +50,32 @@ FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "B�
 MIDDLE = ["Văn", "Thị", "Đức", "Minh", "Thu", "Hữu", "Ngọc"]
 GIVEN = ["Hoa", "Lan", "Bình", "An", "Hùng", "Mai", "Tuấn", "Hạnh", "Sơn", "Yến", "Dũng", "Thảo"]
 #: how far along each demo household goes, and how many of each per commune
-PLAN = [("registered", 2), ("under_review", 2), ("classified", 2), ("posted", 2),
-        ("awaiting_recognition", 2), ("recognised", 2), ("supported", 2), ("follow_up", 2),
-        ("graduated", 1)]
+PLAN = [
+    ("registered", 2),
+    ("under_review", 2),
+    ("classified", 2),
+    ("posted", 2),
+    ("awaiting_recognition", 2),
+    ("recognised", 2),
+    ("supported", 2),
+    ("follow_up", 2),
+    ("graduated", 1),
+]
 DECISIONS = ("request", "decide", "decide_exit")
-KEYS = ("employment", "dependants", "nutrition", "health_insurance", "adult_education",
-        "child_schooling", "housing_quality", "housing_area", "water", "sanitation", "telecom",
-        "information_access")
+KEYS = (
+    "employment",
+    "dependants",
+    "nutrition",
+    "health_insurance",
+    "adult_education",
+    "child_schooling",
+    "housing_quality",
+    "housing_area",
+    "water",
+    "sanitation",
+    "telecom",
+    "information_access",
+)
 
 
 def load() -> Iterator[str]:
@@ -62,13 +93,22 @@ def load() -> Iterator[str]:
 
 
 def _create() -> None:
-    units.load(UNITS + [
-        {"code": f"{code}-{i + 1}", "name": f"Thôn {name}" if code != "YD" else name,
-         "level": "village", "parent_code": code, "area": "urban" if code == "YD" else "rural"}
-        for code, names in VILLAGES.items() for i, name in enumerate(names)])
+    units.load(
+        UNITS
+        + [
+            {
+                "code": f"{code}-{i + 1}",
+                "name": f"Thôn {name}" if code != "YD" else name,
+                "level": "village",
+                "parent_code": code,
+                "area": "urban" if code == "YD" else "rural",
+            }
+            for code, names in VILLAGES.items()
+            for i, name in enumerate(names)
+        ]
+    )
     for name, role, unit, full_name in USERS:
-        users.create(name, role, unit, PASSWORD, full_name=full_name,
-                     email=f"{name}@example.org")
+        users.create(name, role, unit, PASSWORD, full_name=full_name, email=f"{name}@example.org")
     rng = random.Random(2026)
     for commune in VILLAGES:
         worker, chair = _user(f"canbo.{_slug(commune)}"), _user(f"chutich.{_slug(commune)}")
@@ -93,11 +133,22 @@ def _walk(rng: random.Random, commune: str, worker: User, chair: User, goal: str
     village = rng.randint(1, len(VILLAGES[commune]))
     name = f"{rng.choice(FAMILY)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}"
     with clock.frozen_at(_moment(start)):
-        household = households.register(worker, {
-            "head_name": name, "unit_code": f"{commune}-{village}",
-            "village": VILLAGES[commune][village - 1],
-            "members": [{"full_name": name, "sex": rng.choice(["male", "female"]),
-                         "relation": "chủ hộ", "ethnicity": "Kinh"}]})
+        household = households.register(
+            worker,
+            {
+                "head_name": name,
+                "unit_code": f"{commune}-{village}",
+                "village": VILLAGES[commune][village - 1],
+                "members": [
+                    {
+                        "full_name": name,
+                        "sex": rng.choice(["male", "female"]),
+                        "relation": "chủ hộ",
+                        "ethnicity": "Kinh",
+                    }
+                ],
+            },
+        )
     steps = _steps(goal)
     day = start
     for step in steps:
@@ -109,9 +160,12 @@ def _walk(rng: random.Random, commune: str, worker: User, chair: User, goal: str
 def _steps(goal: str) -> list[str]:
     review = ["start_review", "survey", "agree"]
     lifecycle = {
-        "registered": [], "under_review": ["start_review"],
-        "classified": ["start_review", "survey"], "posted": review,
-        "awaiting_recognition": [*review, "request"], "recognised": [*review, "decide"],
+        "registered": [],
+        "under_review": ["start_review"],
+        "classified": ["start_review", "survey"],
+        "posted": review,
+        "awaiting_recognition": [*review, "request"],
+        "recognised": [*review, "decide"],
         "supported": [*review, "decide", "support"],
         "follow_up": [*review, "decide", "start_review", "survey_exit", "agree", "decide_exit"],
         "graduated": [*review, "decide", "start_review", "survey_exit", "agree", "decide_exit"],
@@ -125,14 +179,24 @@ def _do(step, hid, worker, chair, day, rng) -> None:
     elif step in ("survey", "survey_exit"):
         exit_ = step == "survey_exit"
         deprived = rng.sample(KEYS, 1 if exit_ else rng.randint(1, 5))
-        assessments.record(worker, hid, {
-            "surveyed_on": day,
-            "income_per_capita_month": rng.randrange(1_600_000, 2_200_000, 50_000) if exit_
-            else rng.randrange(700_000, 1_450_000, 50_000),
-            "deprivations": {k: k in deprived for k in KEYS}})
+        assessments.record(
+            worker,
+            hid,
+            {
+                "surveyed_on": day,
+                "income_per_capita_month": rng.randrange(1_600_000, 2_200_000, 50_000)
+                if exit_
+                else rng.randrange(700_000, 1_450_000, 50_000),
+                "deprivations": {k: k in deprived for k in KEYS},
+            },
+        )
     elif step == "agree":
-        cases.fire(worker, hid, "agree", {"meeting_on": day, "posted_on": day,
-                                          "agreement_pct": rng.randint(60, 95)})
+        cases.fire(
+            worker,
+            hid,
+            "agree",
+            {"meeting_on": day, "posted_on": day, "agreement_pct": rng.randint(60, 95)},
+        )
     elif step == "request":
         cases.fire(worker, hid, "recognise", {"decided_on": day})
     elif step in ("decide", "decide_exit"):
@@ -140,8 +204,12 @@ def _do(step, hid, worker, chair, day, rng) -> None:
         outcome = cases.fire(worker, hid, trigger, {"decided_on": day})
         approvals.approve(chair, outcome.approval.id, "Quyết định của UBND xã")
     elif step == "support":
-        supports.propose(worker, hid, rng.choice(["livelihood_model", "health_insurance",
-                                                  "preferential_credit"]), None)
+        supports.propose(
+            worker,
+            hid,
+            rng.choice(["livelihood_model", "health_insurance", "preferential_credit"]),
+            None,
+        )
         outcome = cases.fire(worker, hid, "assign_support", {"decided_on": day})
         approvals.approve(chair, outcome.approval.id, None)
 

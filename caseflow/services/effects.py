@@ -18,9 +18,14 @@ def approve_proposed_supports(moves: Sequence) -> None:
     """The approved support plan approves the items it was asked for, and only those."""
     ids = [i for move in moves for i in move.event["data"].get("support_items", ())]
     if ids:
-        db.session.execute(db.update(SupportItem).where(
-            SupportItem.id.in_(ids), SupportItem.state == "proposed",
-        ).values(state="approved", version=SupportItem.version + 1))
+        db.session.execute(
+            db.update(SupportItem)
+            .where(
+                SupportItem.id.in_(ids),
+                SupportItem.state == "proposed",
+            )
+            .values(state="approved", version=SupportItem.version + 1)
+        )
 
 
 EFFECTS: dict[str, Callable[[Sequence], None]] = {

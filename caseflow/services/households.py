@@ -59,8 +59,9 @@ class Page:
     per_page: int
 
 
-def register(actor: User, fields: Mapping, key: str | None = None, *,
-             same_request: bool = True) -> Household:
+def register(
+    actor: User, fields: Mapping, key: str | None = None, *, same_request: bool = True
+) -> Household:
     """Register a household with its members, in state `registered`, with its first event.
 
     With a `key` (a form's submission key, an API caller's Idempotency-Key) it is registered
@@ -90,8 +91,9 @@ def register(actor: User, fields: Mapping, key: str | None = None, *,
     raise AssertionError("unreachable")
 
 
-def _register(actor: User, actor_id: int, fields: Mapping, key: str | None,
-              fingerprint: str) -> Household:
+def _register(
+    actor: User, actor_id: int, fields: Mapping, key: str | None, fingerprint: str
+) -> Household:
     definition = current_workflow(LIFECYCLE)  # it may commit its deployment
     with transaction():
         # the key first: a second request with it waits here for the first to commit, then
@@ -99,41 +101,64 @@ def _register(actor: User, actor_id: int, fields: Mapping, key: str | None,
         claim = _claim(actor_id, key, fingerprint) if key is not None else None
         unit = unit_by_code(fields["unit_code"], actor)
         if unit.level not in Unit.COMMUNE_LEVELS:
-            raise InvalidInput(N_("A household belongs to a commune-level unit or below."),
-                               fields={"unit_code": ["Not a commune, ward, township or village."]})
+            raise InvalidInput(
+                N_("A household belongs to a commune-level unit or below."),
+                fields={"unit_code": ["Not a commune, ward, township or village."]},
+            )
         area = fields.get("area") or unit.area
         if area is None:
-            raise InvalidInput(N_("Give the area (rural or urban)."),
-                               fields={"area": ["The unit has no area; give one."]})
+            raise InvalidInput(
+                N_("Give the area (rural or urban)."),
+                fields={"area": ["The unit has no area; give one."]},
+            )
         given = {name: facts.clean(fields.get(name)) for name in facts.FACTS}
         members = list(fields.get("members", ()))
         _refuse_held_national_id(actor, given["national_id"])
         if not fields.get("confirm_duplicate"):
-            _refuse_possible_duplicate(identity(unit.id, given["head_name"], given["village"],
-                                                members))
+            _refuse_possible_duplicate(
+                identity(unit.id, given["head_name"], given["village"], members)
+            )
         household = Household(
-            code=f"HH-{secrets.token_hex(6).upper()}", head_name=given["head_name"],
-            search_name=fold(given["head_name"]), unit=unit, area=area,
-            village=given["village"], address=given["address"], phone=given["phone"],
-            national_id=given["national_id"], state=definition.initial,
-            workflow=definition.name, workflow_version=definition.version,
+            code=f"HH-{secrets.token_hex(6).upper()}",
+            head_name=given["head_name"],
+            search_name=fold(given["head_name"]),
+            unit=unit,
+            area=area,
+            village=given["village"],
+            address=given["address"],
+            phone=given["phone"],
+            national_id=given["national_id"],
+            state=definition.initial,
+            workflow=definition.name,
+            workflow_version=definition.version,
             members=[Member(**m) for m in members],
         )
         db.session.add(household)
         db.session.flush()
         if claim is not None:
             claim.household_id = household.id
-        db.session.add(Event(
-            household_id=household.id, at=clock.now(), trigger="register", from_state=None,
-            to_state=household.state, unit_id=unit.id, actor_id=actor_id, actor=actor.username,
-            data={}, workflow=definition.name, workflow_version=definition.version,
-        ))
+        db.session.add(
+            Event(
+                household_id=household.id,
+                at=clock.now(),
+                trigger="register",
+                from_state=None,
+                to_state=household.state,
+                unit_id=unit.id,
+                actor_id=actor_id,
+                actor=actor.username,
+                data={},
+                workflow=definition.name,
+                workflow_version=definition.version,
+            )
+        )
     return household
 
 
 def _claim(actor_id: int, key: str, fingerprint: str) -> RegistrationKey:
-    claim = RegistrationKey(user_id=actor_id, key=key, fingerprint=fingerprint,
-                            created_at=clock.now())
+    claim = RegistrationKey(
+        user_id=actor_id, key=key, fingerprint=fingerprint, created_at=clock.now()
+    )
     db.session.add(claim)
     db.session.flush()
     return claim
@@ -145,39 +170,54 @@ def _fingerprint(fields: Mapping) -> str:
 
 
 def _made_with(actor_id: int, key: str) -> RegistrationKey | None:
-    return db.session.scalar(db.select(RegistrationKey).where(
-        RegistrationKey.user_id == actor_id, RegistrationKey.key == key,
-        RegistrationKey.household_id.is_not(None)))
+    return db.session.scalar(
+        db.select(RegistrationKey).where(
+            RegistrationKey.user_id == actor_id,
+            RegistrationKey.key == key,
+            RegistrationKey.household_id.is_not(None),
+        )
+    )
 
 
-def _again(actor: User, made: RegistrationKey, fingerprint: str,
-           same_request: bool) -> Household:
+def _again(actor: User, made: RegistrationKey, fingerprint: str, same_request: bool) -> Household:
     if same_request and made.fingerprint != fingerprint:
-        raise KeyReused(N_("This key was already used to register another household; send a "
-                           "new key with a new registration."),
-                        fields={"Idempotency-Key": ["Already used with another request."]})
+        raise KeyReused(
+            N_(
+                "This key was already used to register another household; send a "
+                "new key with a new registration."
+            ),
+            fields={"Idempotency-Key": ["Already used with another request."]},
+        )
     household = household_for(actor, made.household_id)
     household.registered_again = True
     return household
 
 
-def _refuse_held_national_id(actor: User, national_id: str | None,
-                             household_id: int | None = None) -> None:
+def _refuse_held_national_id(
+    actor: User, national_id: str | None, household_id: int | None = None
+) -> None:
     """Refuse a national ID number that another household holds, naming it when in scope."""
     if not national_id:
         return
-    holder = db.session.scalar(db.select(Household).where(
-        Household.national_id == national_id, Household.id != (household_id or 0)))
+    holder = db.session.scalar(
+        db.select(Household).where(
+            Household.national_id == national_id, Household.id != (household_id or 0)
+        )
+    )
     if holder is None:
         return
     if not in_scope(actor, holder.unit):
         message = N_("A household outside your units already has this national ID number.")
-        raise DuplicateNationalId(message, household_id=None,
-                                  fields={"national_id": [Msg(message)]})
+        raise DuplicateNationalId(
+            message, household_id=None, fields={"national_id": [Msg(message)]}
+        )
     message = N_("Household %(name)s (%(code)s) already has this national ID number.")
     raise DuplicateNationalId(
-        message, household_id=holder.id, params={"name": holder.head_name, "code": holder.code},
-        fields={"national_id": [Msg(message, name=holder.head_name, code=holder.code)]})
+        message,
+        household_id=holder.id,
+        params={"name": holder.head_name, "code": holder.code},
+        fields={"national_id": [Msg(message, name=holder.head_name, code=holder.code)]},
+    )
 
 
 def _refuse_possible_duplicate(mine: Identity) -> None:
@@ -185,19 +225,28 @@ def _refuse_possible_duplicate(mine: Identity) -> None:
     if mine.head_born is None:
         return
     candidates = db.session.scalars(
-        db.select(Household).where(Household.unit_id == mine.unit_id,
-                                   Household.search_name == mine.head_name)
-        .options(selectinload(Household.members)).order_by(Household.id))
+        db.select(Household)
+        .where(Household.unit_id == mine.unit_id, Household.search_name == mine.head_name)
+        .options(selectinload(Household.members))
+        .order_by(Household.id)
+    )
     for other in candidates:
         members = [_member_values(m) for m in other.members]
         if identity(other.unit_id, other.head_name, other.village, members).matches(mine):
             raise PossibleDuplicate(
-                N_("A household with the same head (name and date of birth) and village is "
-                   "already registered: %(name)s (%(code)s). If this is another household, "
-                   "confirm it to register it anyway."),
-                household_id=other.id, params={"name": other.head_name, "code": other.code},
-                fields={"confirm_duplicate": [Msg(N_(
-                    "Confirm that this is another household to register it."))]})
+                N_(
+                    "A household with the same head (name and date of birth) and village is "
+                    "already registered: %(name)s (%(code)s). If this is another household, "
+                    "confirm it to register it anyway."
+                ),
+                household_id=other.id,
+                params={"name": other.head_name, "code": other.code},
+                fields={
+                    "confirm_duplicate": [
+                        Msg(N_("Confirm that this is another household to register it."))
+                    ]
+                },
+            )
 
 
 def get(actor: User, household_id: int) -> Household:
@@ -205,14 +254,25 @@ def get(actor: User, household_id: int) -> Household:
     return household_for(actor, household_id)
 
 
-def search(actor: User, *, unit: str | None = None, state: str | None = None,
-           classification: str | None = None, q: str | None = None,
-           overdue: bool | None = None, page: int = 1, per_page: int = 50) -> Page:
+def search(
+    actor: User,
+    *,
+    unit: str | None = None,
+    state: str | None = None,
+    classification: str | None = None,
+    q: str | None = None,
+    overdue: bool | None = None,
+    page: int = 1,
+    per_page: int = 50,
+) -> Page:
     """Return a page of households in the actor's units matching the filters."""
     query = scoped(db.select(Household).join(Unit, Unit.id == Household.unit_id), actor)
     if state and state not in current_workflow(LIFECYCLE).states:
-        raise InvalidInput(N_("No state '%(state)s'."), params={"state": state},
-                           fields={"state": [Msg(N_("No state '%(state)s'."), state=state)]})
+        raise InvalidInput(
+            N_("No state '%(state)s'."),
+            params={"state": state},
+            fields={"state": [Msg(N_("No state '%(state)s'."), state=state)]},
+        )
     if unit:
         query = query.where(Unit.path.startswith(unit_by_code(unit, actor, "unit").path))
     if state:
@@ -222,13 +282,19 @@ def search(actor: User, *, unit: str | None = None, state: str | None = None,
     for word in fold(q or "").split():
         query = query.where(Household.search_name.contains(word, autoescape=True))
     if overdue is not None:
-        found = db.select(Deadline.id).where(
-            Deadline.household_id == Household.id, late(clock.now())).exists()
+        found = (
+            db.select(Deadline.id)
+            .where(Deadline.household_id == Household.id, late(clock.now()))
+            .exists()
+        )
         query = query.where(found if overdue else ~found)
     total = db.session.scalar(query.with_only_columns(db.func.count(Household.id)))
     items = db.session.scalars(
         query.options(selectinload(Household.members))
-        .order_by(Household.id).limit(per_page).offset((page - 1) * per_page)).all()
+        .order_by(Household.id)
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    ).all()
     return Page(list(items), total or 0, page, per_page)
 
 
@@ -247,19 +313,33 @@ def _update(actor: User, household_id: int, fields: Mapping, version: int) -> Ho
     with transaction():
         household = household_for(actor, household_id)
         if version != household.version:
-            raise StaleVersion(N_("The household was changed meanwhile (version %(have)s, "
-                                  "you sent %(sent)s); reload it and try again."),
-                               params={"have": household.version, "sent": version})
-        found = facts.changes({name: getattr(household, name) for name in facts.FACTS},
-                              [_member_values(m) for m in household.members], fields)
+            raise StaleVersion(
+                N_(
+                    "The household was changed meanwhile (version %(have)s, "
+                    "you sent %(sent)s); reload it and try again."
+                ),
+                params={"have": household.version, "sent": version},
+            )
+        found = facts.changes(
+            {name: getattr(household, name) for name in facts.FACTS},
+            [_member_values(m) for m in household.members],
+            fields,
+        )
         if "national_id" in found.facts:
             _refuse_held_national_id(actor, found.facts["national_id"], household.id)
         if found.record:
             _apply(household, found)
-            db.session.add(Event(**plan_edit(
-                CaseView(*(getattr(household, c) for c in moves.COLUMNS)),
-                workflow(household.workflow, household.workflow_version), found.record,
-                actor=cases.as_actor(actor), now=clock.now())))
+            db.session.add(
+                Event(
+                    **plan_edit(
+                        CaseView(*(getattr(household, c) for c in moves.COLUMNS)),
+                        workflow(household.workflow, household.workflow_version),
+                        found.record,
+                        actor=cases.as_actor(actor),
+                        now=clock.now(),
+                    )
+                )
+            )
     return household
 
 
@@ -287,16 +367,22 @@ def pending_approvals(household_ids: list[int]) -> dict[int, Approval]:
     """Return the pending request of each household, in one query."""
     if not household_ids:
         return {}
-    rows = db.session.scalars(db.select(Approval).where(
-        Approval.household_id.in_(household_ids), Approval.status == "pending"))
+    rows = db.session.scalars(
+        db.select(Approval).where(
+            Approval.household_id.in_(household_ids), Approval.status == "pending"
+        )
+    )
     return {a.household_id: a for a in rows}
 
 
 def history(actor: User, household_id: int) -> list[Event]:
     """Return a household's history, oldest first; identifiers masked for roles without them."""
     household_for(actor, household_id)
-    events = list(db.session.scalars(
-        db.select(Event).where(Event.household_id == household_id).order_by(Event.id)))
+    events = list(
+        db.session.scalars(
+            db.select(Event).where(Event.household_id == household_id).order_by(Event.id)
+        )
+    )
     for event in events:
         event.identifiers_masked = actor.role not in SEES_IDENTIFIERS
     return events
@@ -310,10 +396,13 @@ def shown_data(event: Event) -> dict:
 
 def deadlines(actor: User, household_id: int) -> list[Deadline]:
     household_for(actor, household_id)
-    return list(db.session.scalars(
-        db.select(Deadline).where(Deadline.household_id == household_id)
-        .order_by(Deadline.due_at, Deadline.id)))
-
+    return list(
+        db.session.scalars(
+            db.select(Deadline)
+            .where(Deadline.household_id == household_id)
+            .order_by(Deadline.due_at, Deadline.id)
+        )
+    )
 
 
 def annotate(actor: User, households: list[Household]) -> list[Household]:
@@ -323,8 +412,9 @@ def annotate(actor: User, households: list[Household]) -> list[Household]:
         definition = workflow(household.workflow, household.workflow_version)
         triggers = triggers_for(definition, household.state, actor.role)
         if household.id in pending:  # one request at a time; steps without approval still go
-            triggers = [t for t in triggers
-                        if not definition.transition(t, household.state).approval]
+            triggers = [
+                t for t in triggers if not definition.transition(t, household.state).approval
+            ]
         household.available_triggers = triggers
         household.pending_approval = pending.get(household.id)
         household.identifiers_masked = actor.role not in SEES_IDENTIFIERS

@@ -33,8 +33,19 @@ from caseflow.services.access import scoped
 from caseflow.services.effects import EFFECTS
 
 #: the household columns a plan reads, in CaseView's order
-COLUMNS = ("id", "unit_id", "area", "state", "classification", "proposed_classification",
-           "version", "workflow", "workflow_version", "recorded_on", "recorded_field")
+COLUMNS = (
+    "id",
+    "unit_id",
+    "area",
+    "state",
+    "classification",
+    "proposed_classification",
+    "version",
+    "workflow",
+    "workflow_version",
+    "recorded_on",
+    "recorded_field",
+)
 
 
 @dataclass
@@ -53,38 +64,58 @@ def views(ids: Iterable[int], actor: User | None = None) -> dict[int, CaseView]:
         query = scoped(query.join(Unit, Unit.id == Household.unit_id), actor)
     rows = {row.id: row for row in db.session.execute(query)}
     live, data, supports = _live(rows), _state_data(rows), _proposed(rows)
-    return {hid: CaseView(*row, live=tuple(live.get(hid, ())), state_data=data.get(hid, {}),
-                          proposed_supports=tuple(supports.get(hid, ())))
-            for hid, row in rows.items()}
+    return {
+        hid: CaseView(
+            *row,
+            live=tuple(live.get(hid, ())),
+            state_data=data.get(hid, {}),
+            proposed_supports=tuple(supports.get(hid, ())),
+        )
+        for hid, row in rows.items()
+    }
 
 
 def _live(ids: Iterable[int]) -> dict[int, list[LiveDeadline]]:
     # by household only, so that no plan walks ix_deadline_due over every pending row
     found: dict[int, list[LiveDeadline]] = {}
-    rows = db.session.execute(db.select(
-        Deadline.household_id, Deadline.id, Deadline.key, Deadline.state, Deadline.until_states,
-        Deadline.status).where(Deadline.household_id.in_(list(ids))))
+    rows = db.session.execute(
+        db.select(
+            Deadline.household_id,
+            Deadline.id,
+            Deadline.key,
+            Deadline.state,
+            Deadline.until_states,
+            Deadline.status,
+        ).where(Deadline.household_id.in_(list(ids)))
+    )
     for row in rows:
         if row.status in LIVE_DEADLINES:
             found.setdefault(row.household_id, []).append(
-                LiveDeadline(row.id, row.key, row.state, row.until_states))
+                LiveDeadline(row.id, row.key, row.state, row.until_states)
+            )
     return found
 
 
 def _state_data(ids: Iterable[int]) -> dict[int, dict]:
     """The payload of the move that entered each household's state (edits are not moves)."""
-    entered = (db.select(db.func.max(Event.id)).where(
-        Event.household_id.in_(list(ids)), Event.trigger != EDIT).group_by(Event.household_id))
-    rows = db.session.execute(db.select(Event.household_id, Event.data).where(
-        Event.id.in_(entered)))
+    entered = (
+        db.select(db.func.max(Event.id))
+        .where(Event.household_id.in_(list(ids)), Event.trigger != EDIT)
+        .group_by(Event.household_id)
+    )
+    rows = db.session.execute(
+        db.select(Event.household_id, Event.data).where(Event.id.in_(entered))
+    )
     return {row.household_id: row.data or {} for row in rows}
 
 
 def _proposed(ids: Iterable[int]) -> dict[int, list[int]]:
     found: dict[int, list[int]] = {}
-    rows = db.session.execute(db.select(SupportItem.household_id, SupportItem.id).where(
-        SupportItem.household_id.in_(list(ids)), SupportItem.state == "proposed")
-        .order_by(SupportItem.id))
+    rows = db.session.execute(
+        db.select(SupportItem.household_id, SupportItem.id)
+        .where(SupportItem.household_id.in_(list(ids)), SupportItem.state == "proposed")
+        .order_by(SupportItem.id)
+    )
     for row in rows:
         found.setdefault(row.household_id, []).append(row.id)
     return found
@@ -100,15 +131,19 @@ def write(moves: Sequence[Move], *, returning: bool = False) -> Written:
     _update_households(moves)
     ended = [i for move in moves for i in move.ended_deadlines]
     if ended:
-        session.execute(update(Deadline).where(Deadline.id.in_(ended))
-                        .values(status=DeadlineStatus.CANCELLED))
+        session.execute(
+            update(Deadline).where(Deadline.id.in_(ended)).values(status=DeadlineStatus.CANCELLED)
+        )
     moved = moved_to(moves)
     alerts.close_ended(moved)
     _close_stale_requests(moves)
     written.assessments = _insert(Assessment, [m.assessment for m in moves], returning)
     written.events = _insert(Event, [m.event or None for m in moves], returning)
-    _insert(Deadline, [_deadline_row(m.case.id, plan, m.event["at"])
-                       for m in moves for plan in m.new_deadlines], False)
+    _insert(
+        Deadline,
+        [_deadline_row(m.case.id, plan, m.event["at"]) for m in moves for plan in m.new_deadlines],
+        False,
+    )
     for name in dict.fromkeys(e for m in moves for e in m.effects):
         EFFECTS[name]([m for m in moves if name in m.effects])
     session.expire_all()
@@ -124,10 +159,14 @@ def request(rows: Sequence[dict]) -> list[int]:
     if not rows:
         return []
     db.session.flush()
-    db.session.execute(update(Approval).where(
-        Approval.household_id.in_([row["household_id"] for row in rows]),
-        Approval.status == ApprovalStatus.PENDING,
-    ).values(status=ApprovalStatus.STALE, decided_by=SYSTEM, decided_at=clock.now()))
+    db.session.execute(
+        update(Approval)
+        .where(
+            Approval.household_id.in_([row["household_id"] for row in rows]),
+            Approval.status == ApprovalStatus.PENDING,
+        )
+        .values(status=ApprovalStatus.STALE, decided_by=SYSTEM, decided_at=clock.now())
+    )
     ids = _insert(Approval, list(rows), True)
     db.session.expire_all()
     return ids
@@ -140,20 +179,38 @@ def _update_households(moves: Sequence[Move]) -> None:
     statement = (
         update(table)
         .where(table.c.id == bindparam("b_id"), table.c.version == bindparam("b_version"))
-        .values(state=bindparam("b_state"), classification=bindparam("b_class"),
-                proposed_classification=bindparam("b_proposed"),
-                recorded_on=bindparam("b_on"), recorded_field=bindparam("b_field"),
-                version=table.c.version + 1, updated_at=clock.now())
+        .values(
+            state=bindparam("b_state"),
+            classification=bindparam("b_class"),
+            proposed_classification=bindparam("b_proposed"),
+            recorded_on=bindparam("b_on"),
+            recorded_field=bindparam("b_field"),
+            version=table.c.version + 1,
+            updated_at=clock.now(),
+        )
     )
-    rows = [{"b_id": m.case.id, "b_version": m.case.version, "b_state": m.dest,
-             "b_class": m.classification, "b_proposed": m.proposed_classification,
-             "b_on": m.recorded_on, "b_field": m.recorded_field} for m in latest.values()]
+    rows = [
+        {
+            "b_id": m.case.id,
+            "b_version": m.case.version,
+            "b_state": m.dest,
+            "b_class": m.classification,
+            "b_proposed": m.proposed_classification,
+            "b_on": m.recorded_on,
+            "b_field": m.recorded_field,
+        }
+        for m in latest.values()
+    ]
     result = db.session.connection().execute(statement, rows)
     if db.engine.dialect.supports_sane_multi_rowcount and result.rowcount != len(rows):
-        raise StaleVersion(N_("The household was changed by someone else meanwhile; "
-                              "reload it and try again.") if len(rows) == 1 else
-                           N_("Some households were changed meanwhile; nothing was saved. "
-                              "Reload the list and try again."))
+        raise StaleVersion(
+            N_("The household was changed by someone else meanwhile; reload it and try again.")
+            if len(rows) == 1
+            else N_(
+                "Some households were changed meanwhile; nothing was saved. "
+                "Reload the list and try again."
+            )
+        )
 
 
 def _close_stale_requests(moves: Sequence[Move]) -> None:
@@ -162,11 +219,13 @@ def _close_stale_requests(moves: Sequence[Move]) -> None:
     keep = [m.approval_id for m in moves if m.approval_id is not None]
     ids = [m.case.id for m in moves]
     statement = update(Approval).where(
-        Approval.household_id.in_(ids), Approval.status == ApprovalStatus.PENDING)
+        Approval.household_id.in_(ids), Approval.status == ApprovalStatus.PENDING
+    )
     if keep:
         statement = statement.where(Approval.id.not_in(keep))
-    db.session.execute(statement.values(status=ApprovalStatus.STALE, decided_by=SYSTEM,
-                                        decided_at=now))
+    db.session.execute(
+        statement.values(status=ApprovalStatus.STALE, decided_by=SYSTEM, decided_at=now)
+    )
 
 
 def _insert(model, rows: list[dict | None], returning: bool) -> list[int | None]:
@@ -178,13 +237,24 @@ def _insert(model, rows: list[dict | None], returning: bool) -> list[int | None]
     if not returning:
         db.session.execute(insert(table), present)
         return []
-    ids = iter(db.session.scalars(
-        insert(table).returning(table.c.id, sort_by_parameter_order=True), present).all())
+    ids = iter(
+        db.session.scalars(
+            insert(table).returning(table.c.id, sort_by_parameter_order=True), present
+        ).all()
+    )
     return [next(ids) if row else None for row in rows]
 
 
 def _deadline_row(household_id: int, plan, now) -> dict:
-    return {"household_id": household_id, "key": plan.key, "timer": plan.timer,
-            "kind": plan.kind, "due_at": plan.due_at, "state": plan.state,
-            "until_states": ",".join(plan.until), "status": DeadlineStatus.PENDING,
-            "attempts": 0, "created_at": now}
+    return {
+        "household_id": household_id,
+        "key": plan.key,
+        "timer": plan.timer,
+        "kind": plan.kind,
+        "due_at": plan.due_at,
+        "state": plan.state,
+        "until_states": ",".join(plan.until),
+        "status": DeadlineStatus.PENDING,
+        "attempts": 0,
+        "created_at": now,
+    }

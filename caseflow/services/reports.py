@@ -37,7 +37,10 @@ def summary(actor: User, unit_code: str, as_of: date) -> dict:
             by_class[classification] += count
     total = sum(by_state.values())
     return {
-        "unit": unit.code, "as_of": as_of, "households": total, "by_class": by_class,
+        "unit": unit.code,
+        "as_of": as_of,
+        "households": total,
+        "by_class": by_class,
         "by_state": by_state,
         "poverty_rate": _share(by_class["poor"], total),
         "near_poverty_rate": _share(by_class["near_poor"], total),

@@ -42,16 +42,25 @@ def propose(actor: User, household_id: int, program_code: str, note: str | None)
         household = household_for(actor, household_id)
         program = db.session.get(Program, program_code)
         if program is None:
-            raise InvalidInput(N_("Unknown programme '%(code)s'."), params={"code": program_code},
-                               fields={"program": ["Unknown programme."]})
+            raise InvalidInput(
+                N_("Unknown programme '%(code)s'."),
+                params={"code": program_code},
+                fields={"program": ["Unknown programme."]},
+            )
         status = served_as(household)
         if status not in program.eligible_classes:
             raise InvalidInput(
                 N_("This programme serves %(classes)s households; this one is %(status)s."),
                 params={"classes": ", ".join(program.eligible_classes), "status": status or "-"},
-                fields={"program": ["The household is not eligible for this programme."]})
-        item = SupportItem(household_id=household.id, program_code=program.code, note=note,
-                           state="proposed", created_by=actor.username)
+                fields={"program": ["The household is not eligible for this programme."]},
+            )
+        item = SupportItem(
+            household_id=household.id,
+            program_code=program.code,
+            note=note,
+            state="proposed",
+            created_by=actor.username,
+        )
         db.session.add(item)
         # the plan changed: a request for its approval made before now covers less than it
         # holds, so the household's version moves and that request is stale when decided
@@ -72,6 +81,10 @@ def eligible_programs(household) -> list[Program]:
 
 def list_for(actor: User, household_id: int) -> list[SupportItem]:
     household_for(actor, household_id)
-    return list(db.session.scalars(
-        db.select(SupportItem).where(SupportItem.household_id == household_id)
-        .order_by(SupportItem.id)))
+    return list(
+        db.session.scalars(
+            db.select(SupportItem)
+            .where(SupportItem.household_id == household_id)
+            .order_by(SupportItem.id)
+        )
+    )

@@ -50,10 +50,19 @@ def _add(fields: Mapping) -> Unit:
         raise Conflict(N_("Unit %(code)s exists already."), params={"code": fields["code"]})
     if fields.get("area") not in (None, *AREAS):
         raise InvalidInput(N_("Area must be rural or urban."), fields={"area": ["rural/urban"]})
-    parent = unit_by_code(fields["parent_code"], field="parent_code") \
-        if fields.get("parent_code") else None
-    unit = Unit(code=fields["code"], name=fields["name"], level=fields["level"],
-                area=fields.get("area"), parent=parent, path="")
+    parent = (
+        unit_by_code(fields["parent_code"], field="parent_code")
+        if fields.get("parent_code")
+        else None
+    )
+    unit = Unit(
+        code=fields["code"],
+        name=fields["name"],
+        level=fields["level"],
+        area=fields.get("area"),
+        parent=parent,
+        path="",
+    )
     db.session.add(unit)
     db.session.flush()
     unit.path = f"{parent.path if parent else '/'}{unit.id}/"

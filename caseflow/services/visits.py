@@ -17,27 +17,46 @@ from caseflow.services.definitions import business_calendar, workflow
 CASE_WORKER = "case_worker"
 
 
-def record(actor: User, household_id: int, visited_on: date, notes: str | None = None,
-           hardship: bool = False) -> Visit:
+def record(
+    actor: User,
+    household_id: int,
+    visited_on: date,
+    notes: str | None = None,
+    hardship: bool = False,
+) -> Visit:
     """Record a visit: close the due monitoring deadline and its alert, schedule the next."""
     require_role(actor, *WRITERS)
     if visited_on > clock.today():
-        raise InvalidInput(N_("A visit cannot be dated in the future."),
-                           fields={"visited_on": ["A date cannot be in the future."]})
+        raise InvalidInput(
+            N_("A visit cannot be dated in the future."),
+            fields={"visited_on": ["A date cannot be in the future."]},
+        )
     with transaction():
         household = household_for(actor, household_id, lock=True)
         timer = _repeating_timer(household)
         satisfied = _satisfy(household, timer)
         following = Deadline(
-            household_id=household.id, key=timer.key, timer=timer.key, kind=timer.kind,
+            household_id=household.id,
+            key=timer.key,
+            timer=timer.key,
+            kind=timer.kind,
             due_at=next_occurrence(timer, visited_on, business_calendar()),
-            state=household.state, until_states=",".join(timer.until))
+            state=household.state,
+            until_states=",".join(timer.until),
+        )
         db.session.add(following)
         db.session.flush()
-        visit = Visit(household_id=household.id, visited_on=visited_on,
-                      notes=(notes or "").strip() or None, hardship=hardship,
-                      recorded_by_id=actor.id, recorded_by=actor.username,
-                      recorded_at=clock.now(), satisfied_id=satisfied, next_id=following.id)
+        visit = Visit(
+            household_id=household.id,
+            visited_on=visited_on,
+            notes=(notes or "").strip() or None,
+            hardship=hardship,
+            recorded_by_id=actor.id,
+            recorded_by=actor.username,
+            recorded_at=clock.now(),
+            satisfied_id=satisfied,
+            next_id=following.id,
+        )
         db.session.add(visit)
         if hardship:
             # hangs on the next occurrence: it closes with it, or when the household moves on
@@ -49,20 +68,30 @@ def record(actor: User, household_id: int, visited_on: date, notes: str | None =
 
 def _repeating_timer(household: Household) -> TimerDef:
     definition = workflow(household.workflow, household.workflow_version)
-    timer = next((t for t in definition.states[household.state].timers if t.kind == "repeat"),
-                 None)
+    timer = next((t for t in definition.states[household.state].timers if t.kind == "repeat"), None)
     if timer is None:
-        raise Conflict(N_("Monitoring visits are recorded while the household is followed up, "
-                          "not while it is '%(state)s'."), params={"state": household.state})
+        raise Conflict(
+            N_(
+                "Monitoring visits are recorded while the household is followed up, "
+                "not while it is '%(state)s'."
+            ),
+            params={"state": household.state},
+        )
     return timer
 
 
 def _satisfy(household: Household, timer: TimerDef) -> int | None:
     """Mark the current occurrence done (or, once fired, close its alerts); return its id."""
-    current = db.session.scalar(db.select(Deadline).where(
-        Deadline.household_id == household.id, Deadline.key == timer.key,
-        Deadline.status.in_(("pending", "claimed", "fired")),
-    ).order_by(Deadline.id.desc()).limit(1))
+    current = db.session.scalar(
+        db.select(Deadline)
+        .where(
+            Deadline.household_id == household.id,
+            Deadline.key == timer.key,
+            Deadline.status.in_(("pending", "claimed", "fired")),
+        )
+        .order_by(Deadline.id.desc())
+        .limit(1)
+    )
     if current is None:
         return None
     if current.status != "fired":
@@ -74,5 +103,10 @@ def _satisfy(household: Household, timer: TimerDef) -> int | None:
 def list_for(actor: User, household_id: int) -> list[Visit]:
     """Return a household's visits, newest first."""
     household_for(actor, household_id)
-    return list(db.session.scalars(db.select(Visit).where(Visit.household_id == household_id)
-                                   .order_by(Visit.visited_on.desc(), Visit.id.desc())))
+    return list(
+        db.session.scalars(
+            db.select(Visit)
+            .where(Visit.household_id == household_id)
+            .order_by(Visit.visited_on.desc(), Visit.id.desc())
+        )
+    )

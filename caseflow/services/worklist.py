@@ -64,32 +64,49 @@ def late(now) -> ColumnElement[bool]:
     A swept deadline stays late while its alert is open or acknowledged; the alert closes when
     the work is done or the case leaves the deadline's span.
     """
-    unresolved = db.select(Alert.id).where(Alert.deadline_id == Deadline.id,
-                                           Alert.status.in_(UNRESOLVED)).exists()
-    return db.and_(Deadline.kind.in_(WORK_KINDS), Deadline.due_at <= now, db.or_(
-        Deadline.status.in_(("pending", "claimed")),
-        db.and_(Deadline.status == "fired", unresolved)))
+    unresolved = (
+        db.select(Alert.id)
+        .where(Alert.deadline_id == Deadline.id, Alert.status.in_(UNRESOLVED))
+        .exists()
+    )
+    return db.and_(
+        Deadline.kind.in_(WORK_KINDS),
+        Deadline.due_at <= now,
+        db.or_(
+            Deadline.status.in_(("pending", "claimed")),
+            db.and_(Deadline.status == "fired", unresolved),
+        ),
+    )
 
 
 def worklist(actor: User, limit: int = LIMIT) -> Worklist:
     """Return the actor's worklist, within the actor's units."""
     now = clock.now()
-    soon = db.and_(Deadline.status == "pending", Deadline.key == Deadline.timer,
-                   Deadline.due_at > now, Deadline.due_at <= now + SOON)
+    soon = db.and_(
+        Deadline.status == "pending",
+        Deadline.key == Deadline.timer,
+        Deadline.due_at > now,
+        Deadline.due_at <= now + SOON,
+    )
     deciding = actor.role in DECIDERS
     waiting = _waiting(actor, deciding)
-    recent = scoped(db.select(Event, Household)
-                    .join(Household, Household.id == Event.household_id)
-                    .join(Unit, Unit.id == Event.unit_id), actor).where(Event.at >= now - RECENT)
+    recent = scoped(
+        db.select(Event, Household)
+        .join(Household, Household.id == Event.household_id)
+        .join(Unit, Unit.id == Event.unit_id),
+        actor,
+    ).where(Event.at >= now - RECENT)
     return Worklist(
         overdue=_rows(_deadlines(actor, late(now)).order_by(Deadline.due_at), limit),
         due_soon=_rows(_deadlines(actor, soon).order_by(Deadline.due_at), limit),
         approvals=_rows(waiting.order_by(Approval.id), limit),
         recent=_rows(recent.order_by(Event.at.desc(), Event.id.desc()), min(limit, 20)),
-        counts={"overdue": _count(_deadlines(actor, late(now)), Deadline.id),
-                "due_soon": _count(_deadlines(actor, soon), Deadline.id),
-                "approvals": _count(waiting, Approval.id),
-                "recent": _count(recent, Event.id)},
+        counts={
+            "overdue": _count(_deadlines(actor, late(now)), Deadline.id),
+            "due_soon": _count(_deadlines(actor, soon), Deadline.id),
+            "approvals": _count(waiting, Approval.id),
+            "recent": _count(recent, Event.id),
+        },
         deciding=deciding,
     )
 
@@ -99,8 +116,13 @@ def overdue_among(household_ids: Iterable[int]) -> set[int]:
     ids = list(household_ids)
     if not ids:
         return set()
-    return set(db.session.scalars(db.select(Deadline.household_id).distinct().where(
-        Deadline.household_id.in_(ids), late(clock.now()))))
+    return set(
+        db.session.scalars(
+            db.select(Deadline.household_id)
+            .distinct()
+            .where(Deadline.household_id.in_(ids), late(clock.now()))
+        )
+    )
 
 
 def request_context(approvals: Iterable[Approval]) -> dict[int, RequestContext]:
@@ -108,31 +130,46 @@ def request_context(approvals: Iterable[Approval]) -> dict[int, RequestContext]:
     ids = list({a.household_id for a in approvals})
     if not ids:
         return {}
-    found = {h.id: h for h in db.session.scalars(db.select(Household).where(
-        Household.id.in_(ids)))}
+    found = {h.id: h for h in db.session.scalars(db.select(Household).where(Household.id.in_(ids)))}
     surveys = _latest(Assessment, ids)
     entered = _latest(Event, ids, Event.trigger != EDIT)  # a change of facts enters no state
     pinned = {i for a in approvals for i in a.data.get("support_items", ())}
-    items = {item.id: item for item in db.session.scalars(
-        db.select(SupportItem).where(SupportItem.id.in_(pinned)))} if pinned else {}
-    return {a.id: RequestContext(found[a.household_id], surveys.get(a.household_id),
-                                 entered.get(a.household_id),
-                                 [items[i] for i in a.data.get("support_items", ()) if i in items])
-            for a in approvals}
+    items = (
+        {
+            item.id: item
+            for item in db.session.scalars(db.select(SupportItem).where(SupportItem.id.in_(pinned)))
+        }
+        if pinned
+        else {}
+    )
+    return {
+        a.id: RequestContext(
+            found[a.household_id],
+            surveys.get(a.household_id),
+            entered.get(a.household_id),
+            [items[i] for i in a.data.get("support_items", ()) if i in items],
+        )
+        for a in approvals
+    }
 
 
 def _latest(model, household_ids: list[int], *conditions) -> dict[int, object]:
-    newest = (db.select(db.func.max(model.id))
-              .where(model.household_id.in_(household_ids), *conditions)
-              .group_by(model.household_id))
+    newest = (
+        db.select(db.func.max(model.id))
+        .where(model.household_id.in_(household_ids), *conditions)
+        .group_by(model.household_id)
+    )
     rows = db.session.scalars(db.select(model).where(model.id.in_(newest)))
     return {row.household_id: row for row in rows}
 
 
 def _waiting(actor: User, deciding: bool) -> Select:
-    query = scoped(db.select(Approval, Household)
-                   .join(Household, Household.id == Approval.household_id)
-                   .join(Unit, Unit.id == Approval.unit_id), actor)
+    query = scoped(
+        db.select(Approval, Household)
+        .join(Household, Household.id == Approval.household_id)
+        .join(Unit, Unit.id == Approval.unit_id),
+        actor,
+    )
     query = query.where(Approval.status == "pending")
     if not deciding:
         return query.where(Approval.requested_by_id == actor.id)
@@ -141,9 +178,12 @@ def _waiting(actor: User, deciding: bool) -> Select:
 
 
 def _deadlines(actor: User, condition: ColumnElement[bool]) -> Select:
-    return scoped(db.select(Deadline, Household)
-                  .join(Household, Household.id == Deadline.household_id)
-                  .join(Unit, Unit.id == Household.unit_id), actor).where(condition)
+    return scoped(
+        db.select(Deadline, Household)
+        .join(Household, Household.id == Deadline.household_id)
+        .join(Unit, Unit.id == Household.unit_id),
+        actor,
+    ).where(condition)
 
 
 def _rows(query: Select, limit: int) -> list[tuple]:

@@ -11,8 +11,10 @@ from flask_login import current_user
 
 BLUEPRINTS = ("auth", "worklist", "households", "approvals", "alerts", "workflow", "dashboard")
 STATIC_MAX_AGE = 365 * 24 * 3600
-POLICY = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-          "form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+POLICY = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+)
 
 
 def register(app: Flask) -> None:
@@ -48,8 +50,9 @@ def _layout() -> dict:
 
     here = request.full_path.rstrip("?") if request.method == "GET" else request.path
     return {
-        "language_form": lambda: LanguageForm(formdata=None, next=here,
-                                              lang="en" if lang() == "vi" else "vi"),
+        "language_form": lambda: LanguageForm(
+            formdata=None, next=here, lang="en" if lang() == "vi" else "vi"
+        ),
         "logout_form": lambda: TokenForm(formdata=None),
         "open_alerts": lambda: alerts.count_open(current_user),
         "writer": current_user.is_authenticated and current_user.role in WRITERS,

@@ -22,8 +22,16 @@ def inbox():
     tab = tab if tab in TABS else "open"
     page = page_number()
     items, total = alerts.list_for(current_user, None if tab == "all" else tab, page, PER_PAGE)
-    return render_template("alerts.html", items=items, total=total, page=page,
-                           per_page=PER_PAGE, tab=tab, tabs=TABS, form=TokenForm(formdata=None))
+    return render_template(
+        "alerts.html",
+        items=items,
+        total=total,
+        page=page,
+        per_page=PER_PAGE,
+        tab=tab,
+        tabs=TABS,
+        form=TokenForm(formdata=None),
+    )
 
 
 @bp.route("/<int:alert_id>/ack", methods=["POST"])

@@ -31,11 +31,19 @@ def _queue_page(form: DecisionForm, status: int = 200, ticked: set[int] | None =
     items, total = approvals.list_approvals(current_user, "pending", page, PER_PAGE)
     decidable = {a.id for a in items if decides(current_user, a)}
     ticked = ticked or (decidable if request.args.get("select") == "all" else set())
-    return render_template("approvals.html", items=items, total=total, page=page,
-                           per_page=PER_PAGE, context=worklist.request_context(items),
-                           decidable=decidable, ticked=ticked, form=form,
-                           field_labels=field_labels(),
-                           programs={p.code: p for p in supports.programs()}), status
+    return render_template(
+        "approvals.html",
+        items=items,
+        total=total,
+        page=page,
+        per_page=PER_PAGE,
+        context=worklist.request_context(items),
+        decidable=decidable,
+        ticked=ticked,
+        form=form,
+        field_labels=field_labels(),
+        programs={p.code: p for p in supports.programs()},
+    ), status
 
 
 @bp.route("/decide", methods=["POST"])
@@ -45,13 +53,18 @@ def decide():
     back = safe_next(form.next.data) if form.next.data else url_for(".queue")
     try:
         if not form.posted():
-            raise InvalidInput(N_("The form could not be accepted: it has expired or did not "
-                                  "come from this site. Reload the page and send it again."))
+            raise InvalidInput(
+                N_(
+                    "The form could not be accepted: it has expired or did not "
+                    "come from this site. Reload the page and send it again."
+                )
+            )
         asked = load_typed(BatchArgs(), form.body())
     except DomainError as error:
         return _refused(form, error, back)
-    results = approvals.decide_many(current_user, asked["ids"], asked["decision"],
-                                    asked.get("comment"))
+    results = approvals.decide_many(
+        current_user, asked["ids"], asked["decision"], asked.get("comment")
+    )
     _report(results, asked["decision"])
     return redirect(back)
 
@@ -70,12 +83,19 @@ def _refused(form: DecisionForm, error: DomainError, back: str):
 def _report(results: list[dict], decision: str) -> None:
     done = sum(1 for r in results if r["error"] is None)
     if done:
-        flash(counted("%(num)s request approved.", "%(num)s requests approved.", done)
-              if decision == "approve" else
-              counted("%(num)s request rejected.", "%(num)s requests rejected.", done),
-              "success")
+        flash(
+            counted("%(num)s request approved.", "%(num)s requests approved.", done)
+            if decision == "approve"
+            else counted("%(num)s request rejected.", "%(num)s requests rejected.", done),
+            "success",
+        )
     for result in results:
         if result["error"] is not None:
-            flash(gettext("Request %(id)s was not decided: %(reason)s", id=result["id"],
-                          reason=error_message(result["error"])), "error")
-
+            flash(
+                gettext(
+                    "Request %(id)s was not decided: %(reason)s",
+                    id=result["id"],
+                    reason=error_message(result["error"]),
+                ),
+                "error",
+            )

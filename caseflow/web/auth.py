@@ -48,13 +48,13 @@ def login():
         return render_template("login.html", form=form), 422 if form.errors else 200
     try:
         asked = load_typed(TokenArgs(), form.body())
-        user, token = logins.log_in(asked["username"], asked["password"],
-                                    request.remote_addr or "-")
+        user, token = logins.log_in(
+            asked["username"], asked["password"], request.remote_addr or "-"
+        )
     except DomainError as error:
         left = attach(form, field_errors(error))
         return (
-            render_template("login.html", form=form,
-                            error=" ".join([error_message(error), *left])),
+            render_template("login.html", form=form, error=" ".join([error_message(error), *left])),
             error.status,
             getattr(error, "headers", {}),
         )

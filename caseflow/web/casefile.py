@@ -28,11 +28,18 @@ class Action:
     form: Form
 
 
-def render(household_id: int, *, forms: Mapping[str, Form] | None = None,
-           refused: Mapping[str, str] | None = None, notice: str | None = None,
-           support_form: SupportForm | None = None, support_error: str | None = None,
-           visit_form: VisitForm | None = None, visit_error: str | None = None,
-           status: int = 200):
+def render(
+    household_id: int,
+    *,
+    forms: Mapping[str, Form] | None = None,
+    refused: Mapping[str, str] | None = None,
+    notice: str | None = None,
+    support_form: SupportForm | None = None,
+    support_error: str | None = None,
+    visit_form: VisitForm | None = None,
+    visit_error: str | None = None,
+    status: int = 200,
+):
     """Render the household page; posted forms and refusals are shown where they were made."""
     actor, forms = current_user, forms or {}
     household = households.annotate(actor, [households.get(actor, household_id)])[0]
@@ -40,8 +47,9 @@ def render(household_id: int, *, forms: Mapping[str, Form] | None = None,
     actions = []
     for trigger in household.available_triggers:
         transition = definition.transition(trigger, household.state)
-        actions.append(Action(transition, forms.get(trigger)
-                              or action_form(transition, household.version)))
+        actions.append(
+            Action(transition, forms.get(trigger) or action_form(transition, household.version))
+        )
     shown = {action.transition.trigger for action in actions}
     notice = notice or next((m for t, m in (refused or {}).items() if t not in shown), None)
     programs = supports.programs()
@@ -51,25 +59,34 @@ def render(household_id: int, *, forms: Mapping[str, Form] | None = None,
     approval = household.pending_approval
     monitored = any(t.kind == "repeat" for t in definition.states[household.state].timers)
     return render_template(
-        "households/page.html", household=household, definition=definition, actions=actions,
-        refused=refused or {}, notice=notice,
+        "households/page.html",
+        household=household,
+        definition=definition,
+        actions=actions,
+        refused=refused or {},
+        notice=notice,
         history=households.history(actor, household_id),
         surveys=assessments.list_for(actor, household_id),
-        supports=items, support_names={i.id: names.get(i.program_code, i.program_code)
-                                       for i in items},
+        supports=items,
+        support_names={i.id: names.get(i.program_code, i.program_code) for i in items},
         deadlines=households.deadlines(actor, household_id),
         programs={p.code: p for p in programs},
         support_form=(support_form or SupportForm(eligible, lang(), formdata=None))
-        if actor.role in WRITERS and eligible else None,
-        support_error=support_error, field_labels=field_labels(definition),
+        if actor.role in WRITERS and eligible
+        else None,
+        support_error=support_error,
+        field_labels=field_labels(definition),
         visits=visits.list_for(actor, household_id),
         visit_form=(visit_form or VisitForm(formdata=None))
-        if monitored and actor.role in WRITERS else None,
+        if monitored and actor.role in WRITERS
+        else None,
         visit_error=visit_error,
-        can_write=actor.role in WRITERS, show_identifiers=actor.role in SEES_IDENTIFIERS,
+        can_write=actor.role in WRITERS,
+        show_identifiers=actor.role in SEES_IDENTIFIERS,
         change_lines=changes.lines,
-        decision_form=DecisionForm(formdata=None) if approval is not None and decides(
-            actor, approval) else None,
+        decision_form=DecisionForm(formdata=None)
+        if approval is not None and decides(actor, approval)
+        else None,
     ), status
 
 
@@ -88,8 +105,7 @@ def attach(form, errors: Mapping[str, object], renamed: Mapping | None = None) -
         if isinstance(messages, Mapping):
             field = form[name] if name in form else None  # noqa: SIM401 - a form has no get()
             if isinstance(field, FieldList):
-                left += _attach_rows(field, messages, target if isinstance(target, Mapping)
-                                     else {})
+                left += _attach_rows(field, messages, target if isinstance(target, Mapping) else {})
             else:
                 left += attach(form, messages)
         elif isinstance(target, str) and target in form:
@@ -122,5 +138,4 @@ def page_number() -> int:
 
 def decides(actor, approval) -> bool:
     """Tell whether `actor` may decide this request (its approver role, never its requester)."""
-    return (actor.role in (approval.approver_role, "admin")
-            and approval.requested_by_id != actor.id)
+    return actor.role in (approval.approver_role, "admin") and approval.requested_by_id != actor.id

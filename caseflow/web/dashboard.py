@@ -17,10 +17,8 @@ bp = Blueprint("dashboard", __name__)
 @bp.route("/dashboard")
 def show():
     overview = dashboard.overview(current_user, request.args.get("unit") or None)
-    form = UnitChoiceForm(units.list_units(current_user), formdata=None,
-                          unit=overview.unit.code)
-    return render_template("dashboard.html", overview=overview, form=form,
-                           charts=_charts(overview))
+    form = UnitChoiceForm(units.list_units(current_user), formdata=None, unit=overview.unit.code)
+    return render_template("dashboard.html", overview=overview, form=form, charts=_charts(overview))
 
 
 def _charts(overview: dashboard.Overview) -> dict:
@@ -35,5 +33,6 @@ def _charts(overview: dashboard.Overview) -> dict:
         "states": bar_chart(states, gettext("Households by state"), "chart-states", number),
         "classes": bar_chart(classes, gettext("Households by class"), "chart-classes", number),
         "late": bar_chart(late, gettext("Late work by unit"), "chart-late", number)
-        if late else None,
+        if late
+        else None,
     }

@@ -39,8 +39,13 @@ def kind_of(transition: TransitionDef) -> str:
     return "approval" if transition.approval else "plain"
 
 
-def draw(definition: WorkflowDef, state_name: Callable[[str], str],
-         trigger_name: Callable[[str], str], title: str, highlight: str | None = None) -> Markup:
+def draw(
+    definition: WorkflowDef,
+    state_name: Callable[[str], str],
+    trigger_name: Callable[[str], str],
+    title: str,
+    highlight: str | None = None,
+) -> Markup:
     """Return the SVG of a workflow; `highlight` marks one state (a household's)."""
     names = list(definition.states)
     row = {name: i for i, name in enumerate(names)}
@@ -55,15 +60,24 @@ def draw(definition: WorkflowDef, state_name: Callable[[str], str],
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
         f'width="{width}" height="{height}" role="img" aria-labelledby="wf-title" '
         f'class="diagram" font-family="sans-serif">',
-        f'<title id="wf-title">{escape(title)}</title>', _markers(),
+        f'<title id="wf-title">{escape(title)}</title>',
+        _markers(),
     ]
     for i, j, transition in straight:
         parts.append(_straight(x0, i, j, transition, trigger_name(transition.trigger)))
     for lane in lanes:
         parts.append(_lane(x0, lane, trigger_name(lane.transition.trigger)))
     for name in names:
-        parts.append(_box(x0, row[name], state_name(name), definition.states[name].terminal,
-                          name == definition.initial, name == highlight))
+        parts.append(
+            _box(
+                x0,
+                row[name],
+                state_name(name),
+                definition.states[name].terminal,
+                name == definition.initial,
+                name == highlight,
+            )
+        )
     parts.append("</svg>")
     return Markup("".join(parts))
 
@@ -87,11 +101,14 @@ def _route(definition: WorkflowDef, row: dict[str, int]):
 def _assign(lanes: list[Lane], side: str) -> int:
     """Give each lane of a side the innermost slot where it crosses no other; return the count."""
     taken: list[list[tuple[int, int]]] = []
-    for lane in sorted((x for x in lanes if x.side == side),
-                       key=lambda x: (x.span[1] - x.span[0], x.span)):
+    for lane in sorted(
+        (x for x in lanes if x.side == side), key=lambda x: (x.span[1] - x.span[0], x.span)
+    ):
         low, high = lane.span
-        slot = next((k for k, spans in enumerate(taken)
-                     if all(high < a or b < low for a, b in spans)), len(taken))
+        slot = next(
+            (k for k, spans in enumerate(taken) if all(high < a or b < low for a, b in spans)),
+            len(taken),
+        )
         if slot == len(taken):
             taken.append([])
         taken[slot].append((low, high))
@@ -115,7 +132,9 @@ def _markers() -> str:
     marks = "".join(
         f'<marker id="arrow-{kind}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" '
         f'markerHeight="7" orient="auto-start-reverse"><path d="M0 0L10 5L0 10z" '
-        f'fill="{colour}"/></marker>' for kind, colour in COLOURS.items())
+        f'fill="{colour}"/></marker>'
+        for kind, colour in COLOURS.items()
+    )
     return f"<defs>{marks}</defs>"
 
 
@@ -125,20 +144,32 @@ def _stroke(transition: TransitionDef) -> str:
     return f'fill="none" stroke="{COLOURS[kind]}" stroke-width="1.6"{dash}'
 
 
-def _text(x: float, y: float, words: str, *, rotate: bool = False, size: int = 12,
-          weight: str = "normal", anchor: str = "middle") -> str:
+def _text(
+    x: float,
+    y: float,
+    words: str,
+    *,
+    rotate: bool = False,
+    size: int = 12,
+    weight: str = "normal",
+    anchor: str = "middle",
+) -> str:
     turn = f' transform="rotate(-90 {x:.0f} {y:.0f})"' if rotate else ""
-    return (f'<text x="{x:.0f}" y="{y:.0f}" font-size="{size}" font-weight="{weight}" '
-            f'text-anchor="{anchor}" dominant-baseline="middle" fill="#111827" stroke="#fff" '
-            f'stroke-width="4" paint-order="stroke"{turn}>{escape(words)}</text>')
+    return (
+        f'<text x="{x:.0f}" y="{y:.0f}" font-size="{size}" font-weight="{weight}" '
+        f'text-anchor="{anchor}" dominant-baseline="middle" fill="#111827" stroke="#fff" '
+        f'stroke-width="4" paint-order="stroke"{turn}>{escape(words)}</text>'
+    )
 
 
 def _straight(x0: int, i: int, j: int, transition: TransitionDef, words: str) -> str:
     centre = x0 + BOX_W / 2
     top, bottom = i * ROW + MARGIN + BOX_H, j * ROW + MARGIN
-    return (f'<path d="M{centre:.0f} {top:.0f}V{bottom - 1:.0f}" {_stroke(transition)} '
-            f'marker-end="url(#arrow-{kind_of(transition)})"/>'
-            + _text(centre, (top + bottom) / 2, words))
+    return (
+        f'<path d="M{centre:.0f} {top:.0f}V{bottom - 1:.0f}" {_stroke(transition)} '
+        f'marker-end="url(#arrow-{kind_of(transition)})"/>'
+        + _text(centre, (top + bottom) / 2, words)
+    )
 
 
 def _lane(x0: int, lane: Lane, words: str) -> str:
@@ -146,9 +177,11 @@ def _lane(x0: int, lane: Lane, words: str) -> str:
     edge = x0 + BOX_W if right else x0
     x = edge + (lane.slot + 1) * LANE * (1 if right else -1)
     kind, stroke = kind_of(lane.transition), _stroke(lane.transition)
-    paths = [f'<path d="M{edge:.0f} {lane.ports[s]:.0f}H{x:.0f}V{lane.ports[lane.dest]:.0f}'
-             f'H{edge + (1 if right else -1):.0f}" {stroke} marker-end="url(#arrow-{kind})"/>'
-             for s in sorted(set(lane.sources))]
+    paths = [
+        f'<path d="M{edge:.0f} {lane.ports[s]:.0f}H{x:.0f}V{lane.ports[lane.dest]:.0f}'
+        f'H{edge + (1 if right else -1):.0f}" {stroke} marker-end="url(#arrow-{kind})"/>'
+        for s in sorted(set(lane.sources))
+    ]
     ys = [lane.ports[r] for r in (*lane.sources, lane.dest)]
     return "".join(paths) + _text(x, (min(ys) + max(ys)) / 2, words, rotate=True, size=11)
 
@@ -157,7 +190,14 @@ def _box(x0: int, i: int, words: str, terminal: bool, initial: bool, current: bo
     y = i * ROW + MARGIN
     fill, stroke = ("#fde68a", "#b45309") if current else ("#eef2ff", "#4338ca")
     width = 3 if current or terminal else 1.5
-    return (f'<rect x="{x0}" y="{y}" width="{BOX_W}" height="{BOX_H}" rx="6" fill="{fill}" '
-            f'stroke="{stroke}" stroke-width="{width}"/>'
-            + _text(x0 + BOX_W / 2, y + BOX_H / 2, words, size=13,
-                    weight="bold" if initial or current else "normal"))
+    return (
+        f'<rect x="{x0}" y="{y}" width="{BOX_W}" height="{BOX_H}" rx="6" fill="{fill}" '
+        f'stroke="{stroke}" stroke-width="{width}"/>'
+        + _text(
+            x0 + BOX_W / 2,
+            y + BOX_H / 2,
+            words,
+            size=13,
+            weight="bold" if initial or current else "normal",
+        )
+    )

@@ -11,8 +11,10 @@ from caseflow.domain.errors import N_, DomainError
 from caseflow.i18n import error_message
 
 HTTP_MESSAGES = {
-    400: N_("The form could not be accepted: it has expired or did not come from this site. "
-            "Go back, reload the page and send it again."),
+    400: N_(
+        "The form could not be accepted: it has expired or did not come from this site. "
+        "Go back, reload the page and send it again."
+    ),
     403: N_("Your role may not open this page."),
     404: N_("This page does not exist, or it is outside your units."),
     405: N_("This address does not accept that kind of request."),

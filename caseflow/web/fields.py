@@ -19,9 +19,13 @@ from caseflow.domain.errors import N_
 
 #: WTForms' own messages, which it has no Vietnamese for: ours are in the catalog
 WTFORMS_MESSAGES = (
-    N_("This field is required."), N_("Not a valid choice."), N_("Invalid input."),
-    N_("The CSRF token is missing."), N_("The CSRF token is invalid."),
-    N_("The CSRF token has expired."), N_("The CSRF tokens do not match."),
+    N_("This field is required."),
+    N_("Not a valid choice."),
+    N_("Invalid input."),
+    N_("The CSRF token is missing."),
+    N_("The CSRF token is invalid."),
+    N_("The CSRF token has expired."),
+    N_("The CSRF tokens do not match."),
     N_("The CSRF session token is missing."),
 )
 
@@ -59,8 +63,9 @@ def today_typed() -> str:
 
 def DayText(label, **kwargs) -> StringField:  # noqa: N802 - a field kind, like WTForms' own
     """A date typed as dd/mm/yyyy in a plain text box: the same on every browser, old or new."""
-    kwargs.setdefault("render_kw", {"placeholder": "dd/mm/yyyy", "inputmode": "numeric",
-                                    "autocomplete": "off"})
+    kwargs.setdefault(
+        "render_kw", {"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "autocomplete": "off"}
+    )
     return StringField(label, **kwargs)
 
 

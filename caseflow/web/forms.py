@@ -50,21 +50,31 @@ class HouseholdFilterForm(SearchForm):
     overdue = SelectField(lazy_gettext("Late work"), validate_choice=False)
     page = StringField(lazy_gettext("Page"))
 
-    def __init__(self, units: Iterable, states: Iterable[tuple[str, str]],
-                 classes: Iterable[tuple[str, str]], *args, **kwargs):
+    def __init__(
+        self,
+        units: Iterable,
+        states: Iterable[tuple[str, str]],
+        classes: Iterable[tuple[str, str]],
+        *args,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         anything = [("", lazy_gettext("All"))]
         self.unit.choices = options(anything + [(u.code, u.name) for u in units])
         self.state.choices = options(anything + list(states))
         self.classification.choices = options(anything + list(classes))
-        self.overdue.choices = options(anything + [("1", lazy_gettext("With late work")),
-                                                   ("0", lazy_gettext("Without late work"))])
+        self.overdue.choices = options(
+            anything
+            + [("1", lazy_gettext("With late work")), ("0", lazy_gettext("Without late work"))]
+        )
 
     def body(self) -> dict:
         """Return the search as typed, shaped as the API's query."""
-        return {name: getattr(self, name).data for name in (
-            "q", "unit", "state", "classification", "overdue", "page")
-            if getattr(self, name).data is not None}
+        return {
+            name: getattr(self, name).data
+            for name in ("q", "unit", "state", "classification", "overdue", "page")
+            if getattr(self, name).data is not None
+        }
 
 
 class UnitChoiceForm(SearchForm):
@@ -76,10 +86,12 @@ class UnitChoiceForm(SearchForm):
 
 
 class LoginForm(Form):
-    username = StringField(lazy_gettext("User name"),
-                           render_kw={"autocomplete": "username", "autocapitalize": "none"})
-    password = PasswordField(lazy_gettext("Password"),
-                             render_kw={"autocomplete": "current-password"})
+    username = StringField(
+        lazy_gettext("User name"), render_kw={"autocomplete": "username", "autocapitalize": "none"}
+    )
+    password = PasswordField(
+        lazy_gettext("Password"), render_kw={"autocomplete": "current-password"}
+    )
     next = HiddenField()
 
     def body(self) -> dict:
@@ -92,18 +104,25 @@ DIFFERENT_PASSWORDS = lazy_gettext("The two new passwords differ.")
 class PasswordForm(Form):
     """A logged-in user's new password, typed twice, and the current one to prove it is them."""
 
-    current = PasswordField(lazy_gettext("Current password"),
-                            validators=[InputRequired(REQUIRED)],
-                            render_kw={"autocomplete": "current-password"})
-    new = PasswordField(lazy_gettext("New password"), validators=[InputRequired(REQUIRED)],
-                        description=lazy_gettext("At least %(count)s characters, without your "
-                                                 "user name; not a common password.",
-                                                 count=passwords.MIN_LENGTH),
-                        render_kw={"autocomplete": "new-password"})
-    again = PasswordField(lazy_gettext("New password again"),
-                          validators=[InputRequired(REQUIRED),
-                                      EqualTo("new", DIFFERENT_PASSWORDS)],
-                          render_kw={"autocomplete": "new-password"})
+    current = PasswordField(
+        lazy_gettext("Current password"),
+        validators=[InputRequired(REQUIRED)],
+        render_kw={"autocomplete": "current-password"},
+    )
+    new = PasswordField(
+        lazy_gettext("New password"),
+        validators=[InputRequired(REQUIRED)],
+        description=lazy_gettext(
+            "At least %(count)s characters, without your user name; not a common password.",
+            count=passwords.MIN_LENGTH,
+        ),
+        render_kw={"autocomplete": "new-password"},
+    )
+    again = PasswordField(
+        lazy_gettext("New password again"),
+        validators=[InputRequired(REQUIRED), EqualTo("new", DIFFERENT_PASSWORDS)],
+        render_kw={"autocomplete": "new-password"},
+    )
 
 
 class TokenForm(Form):
@@ -136,11 +155,14 @@ class MemberForm(PlainForm):
 
     def is_blank(self) -> bool:
         return not self.disability.data and not any(
-            (self[name].data or "").strip() for name in self.TEXTS)
+            (self[name].data or "").strip() for name in self.TEXTS
+        )
 
     def body(self) -> dict:
-        return {**{name: self[name].data for name in self.TEXTS},
-                "disability": bool(self.disability.data)}
+        return {
+            **{name: self[name].data for name in self.TEXTS},
+            "disability": bool(self.disability.data),
+        }
 
 
 class HouseholdForm(Form):
@@ -149,8 +171,9 @@ class HouseholdForm(Form):
     village = StringField(lazy_gettext("Village or hamlet"))
     address = StringField(lazy_gettext("Address"))
     phone = StringField(lazy_gettext("Phone"), render_kw={"inputmode": "tel"})
-    national_id = StringField(lazy_gettext("National ID number of the head"),
-                              render_kw={"inputmode": "numeric"})
+    national_id = StringField(
+        lazy_gettext("National ID number of the head"), render_kw={"inputmode": "numeric"}
+    )
     area = SelectField(lazy_gettext("Area"), validate_choice=False)
     members = FieldList(FormField(MemberForm), min_entries=3, max_entries=50)
 
@@ -163,9 +186,10 @@ class HouseholdForm(Form):
 
     def body(self) -> dict:
         """Return the registration as typed, shaped as the API's body; blank rows left out."""
-        return {**{name: self[name].data for name in self.FACTS},
-                "members": [row.form.body() for row in self.members
-                            if not row.form.is_blank()]}
+        return {
+            **{name: self[name].data for name in self.FACTS},
+            "members": [row.form.body() for row in self.members if not row.form.is_blank()],
+        }
 
     def member_rows(self) -> list[int]:
         """The indexes of the rows that were sent (as the body numbers them)."""
@@ -177,23 +201,28 @@ def survey_form(standard: Standard, lang: str) -> Form:
 
     class SurveyForm(Form):
         surveyed_on = DayText(lazy_gettext("Survey date"), default=today_typed)
-        income_basis = RadioField(lazy_gettext("Income is given as"), default="vnd",
-                                  choices=options(_choices("income_basis")),
-                                  validate_choice=False)
+        income_basis = RadioField(
+            lazy_gettext("Income is given as"),
+            default="vnd",
+            choices=options(_choices("income_basis")),
+            validate_choice=False,
+        )
         income = AmountText(lazy_gettext("Income"))
 
         def body(self) -> dict:
             """Return the survey as typed, shaped as the API's body."""
-            income = "income_score" if self.income_basis.data == "score" \
-                else "income_per_capita_month"
-            return {"surveyed_on": self.surveyed_on.data, income: self.income.data,
-                    "deprivations": {i.key: bool(self[i.key].data)
-                                     for i in standard.indicators}}
+            income = (
+                "income_score" if self.income_basis.data == "score" else "income_per_capita_month"
+            )
+            return {
+                "surveyed_on": self.surveyed_on.data,
+                income: self.income.data,
+                "deprivations": {i.key: bool(self[i.key].data) for i in standard.indicators},
+            }
 
     for indicator in standard.indicators:
         hint = indicator.deprived_when_en if lang == "en" else indicator.deprived_when_vi
-        setattr(SurveyForm, indicator.key,
-                BooleanField(indicator.name(lang), description=hint))
+        setattr(SurveyForm, indicator.key, BooleanField(indicator.name(lang), description=hint))
     return SurveyForm()
 
 
@@ -206,8 +235,7 @@ def action_form(transition: TransitionDef, version: int, formdata=None) -> Form:
         def body(self) -> dict:
             """Return the trigger as typed, shaped as the API's body (TransitionArgs)."""
             data = {spec.name: self[spec.name].data for spec in transition.fields}
-            body = {"trigger": transition.trigger, "data": data,
-                    "version": self.version_seen.data}
+            body = {"trigger": transition.trigger, "data": data, "version": self.version_seen.data}
             if transition.field("reason") is None:
                 body["reason"] = self.note.data
             return body
@@ -221,14 +249,16 @@ def action_form(transition: TransitionDef, version: int, formdata=None) -> Form:
 
 def _field_of(spec: FieldDef) -> Field:
     if spec.type == "date":
-        return DayText(field_label(spec),
-                       default=today_typed if spec.default == "today" else spec.default)
+        return DayText(
+            field_label(spec), default=today_typed if spec.default == "today" else spec.default
+        )
     if spec.type == "number":
         return NumberText(field_label(spec), default=spec.default)
     if spec.type == "choice":
         choices = options((c, label(spec.name, c)) for c in spec.choices)
-        return SelectField(field_label(spec), choices=choices, default=spec.default,
-                           validate_choice=False)
+        return SelectField(
+            field_label(spec), choices=choices, default=spec.default, validate_choice=False
+        )
     if spec.type == "bool":
         return BooleanField(field_label(spec), default=spec.default)
     return TextAreaField(field_label(spec), default=spec.default, render_kw={"rows": 2})
@@ -248,14 +278,18 @@ class DecisionForm(Form):
 
     ids = SelectMultipleField(validate_choice=False)
     decision = StringField()
-    comment = TextAreaField(lazy_gettext("Comment, or the reason for a rejection"),
-                            render_kw={"rows": 2})
+    comment = TextAreaField(
+        lazy_gettext("Comment, or the reason for a rejection"), render_kw={"rows": 2}
+    )
     next = HiddenField()
 
     def body(self) -> dict:
         """Return the decision as typed, shaped as the API's batch body."""
-        return {"ids": self.ids.data or [], "decision": self.decision.data,
-                "comment": self.comment.data}
+        return {
+            "ids": self.ids.data or [],
+            "decision": self.decision.data,
+            "comment": self.comment.data,
+        }
 
 
 class VisitForm(Form):
@@ -264,8 +298,11 @@ class VisitForm(Form):
     hardship = BooleanField(lazy_gettext("The household is in hardship again"))
 
     def body(self) -> dict:
-        return {"visited_on": self.visited_on.data, "notes": self.notes.data,
-                "hardship": bool(self.hardship.data)}
+        return {
+            "visited_on": self.visited_on.data,
+            "notes": self.notes.data,
+            "hardship": bool(self.hardship.data),
+        }
 
 
 class SupportForm(Form):
@@ -277,5 +314,6 @@ class SupportForm(Form):
 
     def __init__(self, programs: Iterable, lang: str, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.program.choices = options([("", "—"), *(
-            (p.code, p.name_en if lang == "en" else p.name_vi) for p in programs)])
+        self.program.choices = options(
+            [("", "—"), *((p.code, p.name_en if lang == "en" else p.name_vi) for p in programs)]
+        )

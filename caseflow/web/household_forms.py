@@ -49,8 +49,9 @@ class HouseholdEditForm(Form):
     village = StringField(lazy_gettext("Village or hamlet"))
     address = StringField(lazy_gettext("Address"))
     phone = StringField(lazy_gettext("Phone"), render_kw={"inputmode": "tel"})
-    national_id = StringField(lazy_gettext("National ID number of the head"),
-                              render_kw={"inputmode": "numeric"})
+    national_id = StringField(
+        lazy_gettext("National ID number of the head"), render_kw={"inputmode": "numeric"}
+    )
     area = SelectField(lazy_gettext("Area"), validate_choice=False)
     members = FieldList(FormField(MemberEditForm), min_entries=1, max_entries=50)
     version_seen = HiddenField()
@@ -62,25 +63,43 @@ class HouseholdEditForm(Form):
     @classmethod
     def of(cls, household) -> HouseholdEditForm:
         """Return the form filled with what the household holds now, and a row for one more."""
-        members = [{"member_id": str(m.id), "full_name": m.full_name,
-                    "birth_date": shown_day(m.birth_date), "sex": m.sex or "",
-                    "relation": m.relation or "", "ethnicity": m.ethnicity or "",
-                    "disability": m.disability} for m in household.members]
-        form = cls(formdata=None, data={
-            **{name: getattr(household, name) or "" for name in FACTS},
-            "members": members, "version_seen": str(household.version)})
+        members = [
+            {
+                "member_id": str(m.id),
+                "full_name": m.full_name,
+                "birth_date": shown_day(m.birth_date),
+                "sex": m.sex or "",
+                "relation": m.relation or "",
+                "ethnicity": m.ethnicity or "",
+                "disability": m.disability,
+            }
+            for m in household.members
+        ]
+        form = cls(
+            formdata=None,
+            data={
+                **{name: getattr(household, name) or "" for name in FACTS},
+                "members": members,
+                "version_seen": str(household.version),
+            },
+        )
         form.members.append_entry()
         return form
 
     def rows(self) -> list[int]:
         """The member rows sent: neither blank nor ticked to be removed (as the body numbers
         them)."""
-        return [i for i, row in enumerate(self.members)
-                if not row.form.is_blank() and not row.form.remove.data]
+        return [
+            i
+            for i, row in enumerate(self.members)
+            if not row.form.is_blank() and not row.form.remove.data
+        ]
 
     def body(self) -> dict:
         """Return the facts as typed, shaped as the API's PATCH body; a box emptied clears its
         fact (None), which the name of the head may not be."""
-        return {**{name: (self[name].data or "").strip() or None for name in FACTS},
-                "members": [self.members[i].form.body() for i in self.rows()],
-                "version": self.version_seen.data}
+        return {
+            **{name: (self[name].data or "").strip() or None for name in FACTS},
+            "members": [self.members[i].form.body() for i in self.rows()],
+            "version": self.version_seen.data,
+        }

@@ -61,17 +61,21 @@ SURVEY_FIELDS = {"income_per_capita_month": "income", "income_score": "income"}
 @bp.route("")
 def search():
     """Find households by name (accents ignored), unit, state, class and late work."""
-    form = HouseholdFilterForm(units.list_units(current_user),
-                               [(s, state_label(s)) for s in lifecycle().states],
-                               [(c, class_label(c)) for c in LISTED], formdata=request.args)
+    form = HouseholdFilterForm(
+        units.list_units(current_user),
+        [(s, state_label(s)) for s in lifecycle().states],
+        [(c, class_label(c)) for c in LISTED],
+        formdata=request.args,
+    )
     try:
         query = load_typed(HouseholdQueryArgs(), form.body())
         query["per_page"] = PER_PAGE
         page = households.search(current_user, **query)
     except DomainError as error:
         casefile.attach(form, field_errors(error))
-        return render_template("households/search.html", form=form, page=None,
-                               error=error_message(error)), error.status
+        return render_template(
+            "households/search.html", form=form, page=None, error=error_message(error)
+        ), error.status
     late = worklist.overdue_among(h.id for h in page.items)
     return render_template("households/search.html", form=form, page=page, late=late)
 
@@ -91,17 +95,28 @@ def register():
     if not form.posted():
         return render_template("households/new.html", form=form), 422 if form.errors else 200
     try:
-        household = households.register(current_user, load_typed(HouseholdArgs(), form.body()),
-                                        form.key(), same_request=False)
+        household = households.register(
+            current_user, load_typed(HouseholdArgs(), form.body()), form.key(), same_request=False
+        )
     except PossibleDuplicate as error:
-        return render_template("households/new.html", form=form,
-                               duplicate=_other(error)), error.status
+        return render_template(
+            "households/new.html", form=form, duplicate=_other(error)
+        ), error.status
     except DomainError as error:
-        return _refused("households/new.html", form, error,
-                        {"members": dict(enumerate(form.member_rows()))}, holder=_other(error))
+        return _refused(
+            "households/new.html",
+            form,
+            error,
+            {"members": dict(enumerate(form.member_rows()))},
+            holder=_other(error),
+        )
     if getattr(household, "registered_again", False):
-        flash(gettext("This form had already been sent: the household was registered once, "
-                      "here it is."), "info")
+        flash(
+            gettext(
+                "This form had already been sent: the household was registered once, here it is."
+            ),
+            "info",
+        )
     else:
         flash(gettext("Household %(name)s registered.", name=household.head_name), "success")
     return redirect(url_for(".show", household_id=household.id))
@@ -124,8 +139,9 @@ def edit(household_id: int):
         form.members.append_entry()
         return render_template("households/edit.html", form=form, **context)
     if not form.posted():
-        return render_template("households/edit.html", form=form, **context), \
-            422 if form.errors else 200
+        return render_template(
+            "households/edit.html", form=form, **context
+        ), 422 if form.errors else 200
     try:
         fields = load_typed(HouseholdPatchArgs(), form.body())
         version = fields.pop("version")
@@ -133,12 +149,21 @@ def edit(household_id: int):
     except StaleVersion:
         return render_template("households/edit.html", form=form, stale=True, **context), 409
     except DomainError as error:
-        return _refused("households/edit.html", form, error,
-                        {"members": dict(enumerate(form.rows()))}, holder=_other(error),
-                        **context)
+        return _refused(
+            "households/edit.html",
+            form,
+            error,
+            {"members": dict(enumerate(form.rows()))},
+            holder=_other(error),
+            **context,
+        )
     changed = saved.version != version
-    flash(gettext("The household's facts were saved.") if changed
-          else gettext("Nothing was changed."), "success" if changed else "info")
+    flash(
+        gettext("The household's facts were saved.")
+        if changed
+        else gettext("Nothing was changed."),
+        "success" if changed else "info",
+    )
     return redirect(url_for(".show", household_id=household_id))
 
 
@@ -149,18 +174,23 @@ def survey(household_id: int):
     require_role(current_user, *WRITERS)
     standard = standard_in_force(standards(), clock.today())
     form = survey_form(standard, lang())
-    context = {"household": household, "standard": standard,
-               "reviewing": household.state == assessments.REVIEWING}
+    context = {
+        "household": household,
+        "standard": standard,
+        "reviewing": household.state == assessments.REVIEWING,
+    }
     if not form.posted():
-        return render_template("households/survey.html", form=form, **context), \
-            422 if form.errors else 200
+        return render_template(
+            "households/survey.html", form=form, **context
+        ), 422 if form.errors else 200
     try:
         survey = load_typed(AssessmentArgs(), form.body())
         assessment = assessments.record(current_user, household_id, survey)
     except DomainError as error:
         return _refused("households/survey.html", form, error, SURVEY_FIELDS, **context)
-    flash(gettext("Survey recorded: %(cls)s.", cls=class_label(assessment.classification)),
-          "success")
+    flash(
+        gettext("Survey recorded: %(cls)s.", cls=class_label(assessment.classification)), "success"
+    )
     return redirect(url_for(".show", household_id=household_id))
 
 
@@ -171,20 +201,36 @@ def act(household_id: int, trigger: str):
     definition = workflow(household.workflow, household.workflow_version)
     transition = definition.transition(trigger, household.state)
     if transition is None:
-        return casefile.render(household_id, notice=gettext(
-            "This action cannot be done now: the household is '%(state)s'.",
-            state=state_label(household.state, definition)), status=409)
+        return casefile.render(
+            household_id,
+            notice=gettext(
+                "This action cannot be done now: the household is '%(state)s'.",
+                state=state_label(household.state, definition),
+            ),
+            status=409,
+        )
     form = action_form(transition, household.version, request.form)
     if not form.posted():
         return casefile.render(household_id, forms={trigger: form}, status=422)
     try:
         asked = load_typed(TransitionArgs(), form.body())
-        outcome = cases.fire(current_user, household_id, trigger, asked["data"],
-                             asked.get("reason"), asked.get("version"), typed=True)
+        outcome = cases.fire(
+            current_user,
+            household_id,
+            trigger,
+            asked["data"],
+            asked.get("reason"),
+            asked.get("version"),
+            typed=True,
+        )
     except DomainError as error:
         casefile.attach(form, field_errors(error))
-        return casefile.render(household_id, forms={trigger: form},
-                               refused={trigger: error_message(error)}, status=error.status)
+        return casefile.render(
+            household_id,
+            forms={trigger: form},
+            refused={trigger: error_message(error)},
+            status=error.status,
+        )
     flash(_done(outcome, definition), "success")
     return redirect(url_for(".show", household_id=household_id))
 
@@ -199,8 +245,9 @@ def propose_support(household_id: int):
         supports.propose(current_user, household_id, asked["program"], asked.get("note"))
     except DomainError as error:
         casefile.attach(form, field_errors(error))
-        return casefile.render(household_id, support_form=form,
-                               support_error=error_message(error), status=error.status)
+        return casefile.render(
+            household_id, support_form=form, support_error=error_message(error), status=error.status
+        )
     flash(gettext("Support proposed."), "success")
     return redirect(url_for(".show", household_id=household_id))
 
@@ -213,22 +260,28 @@ def record_visit(household_id: int):
         return casefile.render(household_id, visit_form=form, status=422)
     try:
         visit = load_typed(VisitArgs(), form.body())
-        visits.record(current_user, household_id, visit["visited_on"], visit.get("notes"),
-                      visit["hardship"])
+        visits.record(
+            current_user, household_id, visit["visited_on"], visit.get("notes"), visit["hardship"]
+        )
     except DomainError as error:
         casefile.attach(form, field_errors(error))
-        return casefile.render(household_id, visit_form=form,
-                               visit_error=error_message(error), status=error.status)
+        return casefile.render(
+            household_id, visit_form=form, visit_error=error_message(error), status=error.status
+        )
     flash(gettext("Visit recorded."), "success")
     return redirect(url_for(".show", household_id=household_id))
 
 
 def _done(outcome: cases.Outcome, definition) -> str:
     if outcome.approval is not None:
-        return gettext("Request sent: '%(action)s' waits for a supervisor's decision.",
-                       action=trigger_label(outcome.approval.trigger, definition))
-    return gettext("Done: the household is now '%(state)s'.",
-                   state=state_label(outcome.household.state, definition))
+        return gettext(
+            "Request sent: '%(action)s' waits for a supervisor's decision.",
+            action=trigger_label(outcome.approval.trigger, definition),
+        )
+    return gettext(
+        "Done: the household is now '%(state)s'.",
+        state=state_label(outcome.household.state, definition),
+    )
 
 
 def _other(error: DomainError) -> dict | None:

@@ -16,10 +16,11 @@ def show():
     """Draw the household lifecycle; ?state= marks one state."""
     definition = lifecycle()
     highlight = request.args.get("state")
-    picture = draw(definition, lambda s: state_label(s, definition),
-                   lambda t: trigger_label(t, definition),
-                   gettext("Household lifecycle, version %(version)s",
-                           version=definition.version),
-                   highlight if highlight in definition.states else None)
-    return render_template("workflow.html", definition=definition, picture=picture,
-                           colours=COLOURS)
+    picture = draw(
+        definition,
+        lambda s: state_label(s, definition),
+        lambda t: trigger_label(t, definition),
+        gettext("Household lifecycle, version %(version)s", version=definition.version),
+        highlight if highlight in definition.states else None,
+    )
+    return render_template("workflow.html", definition=definition, picture=picture, colours=COLOURS)

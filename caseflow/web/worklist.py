@@ -12,5 +12,6 @@ bp = Blueprint("worklist", __name__)
 
 @bp.route("/")
 def index():
-    return render_template("worklist.html", work=worklist.worklist(current_user),
-                           soon_days=worklist.SOON.days)
+    return render_template(
+        "worklist.html", work=worklist.worklist(current_user), soon_days=worklist.SOON.days
+    )

@@ -34,20 +34,31 @@ def test_alert_page_has_the_fields_of_the_contract(api, reminded):
     page = api.get("/alerts?status=open", who="chair").json
     assert (page["total"], page["page"], page["per_page"]) == (1, 1, 50)
     [alert] = page["items"]
-    assert {"id", "kind", "household_id", "deadline_id", "message", "due_at", "created_at",
-            "status"} <= set(alert)
-    assert (alert["kind"], alert["household_id"], alert["status"]) == \
-        ("reminder", reminded, "open")
+    assert {
+        "id",
+        "kind",
+        "household_id",
+        "deadline_id",
+        "message",
+        "due_at",
+        "created_at",
+        "status",
+    } <= set(alert)
+    assert (alert["kind"], alert["household_id"], alert["status"]) == ("reminder", reminded, "open")
     assert alert["message"].startswith("Hết thời gian niêm yết")
     assert alert["due_at"].startswith("2027-10-06T17:00:00")
 
 
-@pytest.mark.parametrize(("who", "sees"), [
-    ("chair", 1), ("deputy", 1),  # supervisors of the household's commune
-    ("worker", 0),  # another role
-    ("chair2", 0),  # a supervisor of another commune
-    ("officer", 0),
-])
+@pytest.mark.parametrize(
+    ("who", "sees"),
+    [
+        ("chair", 1),
+        ("deputy", 1),  # supervisors of the household's commune
+        ("worker", 0),  # another role
+        ("chair2", 0),  # a supervisor of another commune
+        ("officer", 0),
+    ],
+)
 def test_alert_to_a_role_is_seen_by_that_role_within_its_units(api, reminded, who, sees):
     assert len(alert_ids(api, who)) == sees
 
@@ -92,10 +103,14 @@ def test_alerts_need_a_token(api):
     assert api.get("/alerts", who=None).status_code == 401
 
 
-@pytest.mark.parametrize(("method", "path"), [
-    ("post", "/alerts/303520574564899219660865536/ack"), ("post", "/alerts/0/ack"),
-    ("get", "/households/99999999999/visits"),
-])
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("post", "/alerts/303520574564899219660865536/ack"),
+        ("post", "/alerts/0/ack"),
+        ("get", "/households/99999999999/visits"),
+    ],
+)
 def test_an_id_no_row_can_have_is_not_found(api, method, path):
     response = api.post(path, {}) if method == "post" else api.get(path)
     assert response.status_code == 404

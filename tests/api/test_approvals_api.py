@@ -9,8 +9,17 @@ from caseflow.extensions import db
 from caseflow.models import Approval, Deadline, Event, Household, SupportItem
 from tests.factories import assert_error, days_ago, posted
 
-APPROVAL_KEYS = {"id", "household_id", "trigger", "requested_by", "requested_at", "status",
-                 "decided_by", "decided_at", "comment"}
+APPROVAL_KEYS = {
+    "id",
+    "household_id",
+    "trigger",
+    "requested_by",
+    "requested_at",
+    "status",
+    "decided_by",
+    "decided_at",
+    "comment",
+}
 
 
 def rows(app) -> dict[str, object]:
@@ -18,12 +27,14 @@ def rows(app) -> dict[str, object]:
     with app.app_context():
         found: dict[str, object] = {
             model.__name__: db.session.scalar(db.select(db.func.count()).select_from(model))
-            for model in (Event, Deadline)}
+            for model in (Event, Deadline)
+        }
         found["approvals"] = db.session.execute(
-            db.select(Approval.id, Approval.status).order_by(Approval.id)).all()
+            db.select(Approval.id, Approval.status).order_by(Approval.id)
+        ).all()
         found["households"] = db.session.execute(
-            db.select(Household.id, Household.state, Household.version)
-            .order_by(Household.id)).all()
+            db.select(Household.id, Household.state, Household.version).order_by(Household.id)
+        ).all()
         db.session.remove()
     return found
 
@@ -47,6 +58,7 @@ def reject(api, approval_id: int, who: str = "chair", reason: str | None = "thi�
 
 # -- approve ----------------------------------------------------------------------------------
 
+
 def test_approving_applies_the_transition_and_returns_both(api) -> None:
     hid, approval_id = requested(api)
 
@@ -57,7 +69,10 @@ def test_approving_applies_the_transition_and_returns_both(api) -> None:
     approval, household = response.json["approval"], response.json["household"]
     assert set(approval) >= APPROVAL_KEYS
     assert (approval["status"], approval["decided_by"], approval["comment"]) == (
-        "approved", "chair", "QĐ 12/UBND")
+        "approved",
+        "chair",
+        "QĐ 12/UBND",
+    )
     assert approval["decided_at"] is not None
     assert (household["state"], household["classification"]) == ("recognised", "poor")
     assert household["pending_approval"] is None
@@ -69,8 +84,7 @@ def test_an_approved_step_names_requester_and_approver_in_history(api) -> None:
 
     last = api.get(f"/households/{hid}/history").json[-1]
 
-    assert (last["trigger"], last["actor"], last["approved_by"]) == ("recognise", "worker",
-                                                                     "chair")
+    assert (last["trigger"], last["actor"], last["approved_by"]) == ("recognise", "worker", "chair")
     assert last["data"] == {"decided_on": clock.today().isoformat()}
 
 
@@ -162,8 +176,12 @@ def test_approving_with_a_body_that_is_not_json_is_a_400(app, api) -> None:
     _, approval_id = requested(api)
     before = rows(app)
 
-    response = api.post(f"/approvals/{approval_id}/approve", who="chair", data="{comment",
-                        content_type="application/json")
+    response = api.post(
+        f"/approvals/{approval_id}/approve",
+        who="chair",
+        data="{comment",
+        content_type="application/json",
+    )
 
     assert_error(response, 400, "bad_request")
     assert rows(app) == before
@@ -176,6 +194,7 @@ def test_approving_without_a_token_is_a_401(api) -> None:
 
 
 # -- stale requests ---------------------------------------------------------------------------
+
 
 def test_a_request_on_a_household_that_moved_is_closed_as_stale(app, api) -> None:
     hid, approval_id = requested(api)
@@ -223,8 +242,10 @@ def test_a_household_that_moved_on_is_not_blocked_by_its_old_request(api) -> Non
 
     assert response.status_code == 202, response.json
     assert api.get(f"/approvals/{old}", who="chair").json["status"] == "stale"
-    assert api.get(f"/households/{hid}").json["pending_approval"]["id"] == \
-        response.json["approval"]["id"]
+    assert (
+        api.get(f"/households/{hid}").json["pending_approval"]["id"]
+        == response.json["approval"]["id"]
+    )
 
 
 def test_a_household_that_moved_leaves_the_pending_queue(api) -> None:
@@ -262,6 +283,7 @@ def test_approval_re_runs_the_guards(app, api) -> None:
 
 # -- reject -----------------------------------------------------------------------------------
 
+
 def test_rejecting_keeps_the_state_and_records_the_reason(app, api) -> None:
     hid, approval_id = requested(api)
     events = len(api.get(f"/households/{hid}/history").json)
@@ -271,7 +293,10 @@ def test_rejecting_keeps_the_state_and_records_the_reason(app, api) -> None:
     assert response.status_code == 200, response.json
     approval = response.json["approval"]
     assert (approval["status"], approval["decided_by"], approval["comment"]) == (
-        "rejected", "chair", "chưa đủ hồ sơ")
+        "rejected",
+        "chair",
+        "chưa đủ hồ sơ",
+    )
     household = api.get(f"/households/{hid}").json
     assert (household["state"], household["pending_approval"]) == ("posted", None)
     assert len(api.get(f"/households/{hid}/history").json) == events
@@ -293,6 +318,7 @@ def test_a_case_worker_may_not_reject(api) -> None:
 
 
 # -- list -------------------------------------------------------------------------------------
+
 
 def test_the_queue_lists_pending_requests_of_the_callers_units(api) -> None:
     _, mine = requested(api)
@@ -318,12 +344,14 @@ def test_the_queue_filters_by_status(api) -> None:
     assert (ids("pending"), ids("approved"), ids("rejected")) == ([waiting], [decided], [])
 
 
-@pytest.mark.parametrize(("query", "field"), [({"status": "open"}, "status"),
-                                              ({"per_page": 501}, "per_page"),
-                                              ({"page": 0}, "page")])
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [({"status": "open"}, "status"), ({"per_page": 501}, "per_page"), ({"page": 0}, "page")],
+)
 def test_a_wrong_queue_parameter_is_a_422(api, query: dict, field: str) -> None:
-    assert_error(api.get("/approvals", who="chair", query_string=query), 422, "invalid_fields",
-                 {field})
+    assert_error(
+        api.get("/approvals", who="chair", query_string=query), 422, "invalid_fields", {field}
+    )
 
 
 def test_the_queue_needs_a_token(api) -> None:
@@ -332,15 +360,18 @@ def test_the_queue_needs_a_token(api) -> None:
 
 # -- batch ------------------------------------------------------------------------------------
 
+
 def test_a_batch_decides_each_request_on_its_own_merits(app, api) -> None:
     valid_hid, valid = requested(api, head_name="Hộ Một")
     _, decided = requested(api, head_name="Hộ Hai")
     assert approve(api, decided, who="deputy").status_code == 200
     _, elsewhere = requested(api, who="outsider", unit_code="C2", head_name="Hộ Xã Hai")
 
-    response = api.post("/approvals/batch", {"ids": [valid, decided, elsewhere],
-                                             "decision": "approve", "comment": "QĐ 7/UBND"},
-                        who="chair")
+    response = api.post(
+        "/approvals/batch",
+        {"ids": [valid, decided, elsewhere], "decision": "approve", "comment": "QĐ 7/UBND"},
+        who="chair",
+    )
 
     assert response.status_code == 200, response.json
     results = {r["id"]: r for r in response.json["results"]}
@@ -348,7 +379,9 @@ def test_a_batch_decides_each_request_on_its_own_merits(app, api) -> None:
     assert (results[valid]["status"], results[valid]["error"]) == ("approved", None)
     assert results[decided]["status"] == "approved"
     assert (results[decided]["error"]["status"], results[decided]["error"]["code"]) == (
-        409, "already_decided")
+        409,
+        "already_decided",
+    )
     assert results[elsewhere]["error"]["status"] == 404
     assert results[elsewhere]["status"] == "not_found"  # says nothing of another unit's request
     assert api.get(f"/households/{valid_hid}").json["state"] == "recognised"
@@ -359,19 +392,25 @@ def test_a_batch_rejection_applies_the_reason_to_each(api) -> None:
     _, first = requested(api, head_name="Hộ Một")
     _, second = requested(api, head_name="Hộ Hai")
 
-    response = api.post("/approvals/batch", {"ids": [first, second], "decision": "reject",
-                                             "comment": "thiếu biên bản họp"}, who="chair")
+    response = api.post(
+        "/approvals/batch",
+        {"ids": [first, second], "decision": "reject", "comment": "thiếu biên bản họp"},
+        who="chair",
+    )
 
     assert [(r["status"], r["error"]) for r in response.json["results"]] == [
-        ("rejected", None), ("rejected", None)]
+        ("rejected", None),
+        ("rejected", None),
+    ]
 
 
 def test_a_batch_rejection_without_a_reason_is_a_422(app, api) -> None:
     _, approval_id = requested(api)
     before = rows(app)
 
-    response = api.post("/approvals/batch", {"ids": [approval_id], "decision": "reject"},
-                        who="chair")
+    response = api.post(
+        "/approvals/batch", {"ids": [approval_id], "decision": "reject"}, who="chair"
+    )
 
     assert_error(response, 422, "invalid_fields", {"comment"})
     assert rows(app) == before
@@ -381,8 +420,9 @@ def test_a_batch_by_a_case_worker_decides_nothing(app, api) -> None:
     _, approval_id = requested(api)
     before = rows(app)
 
-    response = api.post("/approvals/batch", {"ids": [approval_id], "decision": "approve"},
-                        who="worker2")
+    response = api.post(
+        "/approvals/batch", {"ids": [approval_id], "decision": "approve"}, who="worker2"
+    )
 
     assert response.status_code == 200
     assert response.json["results"][0]["error"]["status"] == 403
@@ -391,26 +431,32 @@ def test_a_batch_by_a_case_worker_decides_nothing(app, api) -> None:
 
 @pytest.mark.parametrize(
     ("body", "field"),
-    [({"decision": "approve"}, "ids"), ({"ids": [], "decision": "approve"}, "ids"),
-     ({"ids": ["one"], "decision": "approve"}, "ids"), ({"ids": [1]}, "decision"),
-     ({"ids": [1], "decision": "maybe"}, "decision"),
-     ({"ids": [1], "decision": "approve", "force": True}, "force")],
+    [
+        ({"decision": "approve"}, "ids"),
+        ({"ids": [], "decision": "approve"}, "ids"),
+        ({"ids": ["one"], "decision": "approve"}, "ids"),
+        ({"ids": [1]}, "decision"),
+        ({"ids": [1], "decision": "maybe"}, "decision"),
+        ({"ids": [1], "decision": "approve", "force": True}, "force"),
+    ],
 )
 def test_a_wrong_batch_body_is_a_422(api, body: dict, field: str) -> None:
     assert_error(api.post("/approvals/batch", body, who="chair"), 422, "invalid_fields", {field})
 
 
 def test_a_batch_reports_unknown_ids_as_not_found(api) -> None:
-    response = api.post("/approvals/batch", {"ids": [999999, 2**31 - 1], "decision": "approve"},
-                        who="chair")
+    response = api.post(
+        "/approvals/batch", {"ids": [999999, 2**31 - 1], "decision": "approve"}, who="chair"
+    )
 
     assert [(r["status"], r["error"]["status"]) for r in response.json["results"]] == [
-        ("not_found", 404), ("not_found", 404)]
+        ("not_found", 404),
+        ("not_found", 404),
+    ]
 
 
 def test_a_batch_with_an_id_no_row_can_have_is_refused_naming_it(api) -> None:
-    response = api.post("/approvals/batch", {"ids": [2**31], "decision": "approve"},
-                        who="chair")
+    response = api.post("/approvals/batch", {"ids": [2**31], "decision": "approve"}, who="chair")
 
     assert_error(response, 422, "invalid_fields", {"ids"})
 
@@ -418,7 +464,8 @@ def test_a_batch_with_an_id_no_row_can_have_is_refused_naming_it(api) -> None:
 def test_a_batch_lists_a_repeated_id_once(api) -> None:
     _, approval_id = requested(api)
 
-    response = api.post("/approvals/batch", {"ids": [approval_id, approval_id],
-                                             "decision": "approve"}, who="chair")
+    response = api.post(
+        "/approvals/batch", {"ids": [approval_id, approval_id], "decision": "approve"}, who="chair"
+    )
 
     assert [r["id"] for r in response.json["results"]] == [approval_id]

@@ -11,8 +11,16 @@ from caseflow.extensions import db
 from caseflow.models import Assessment, Event, Household
 from tests.factories import ABOVE_LINE_SURVEY, POOR_SURVEY, assert_error, deprived
 
-ASSESSMENT_KEYS = {"id", "household_id", "surveyed_on", "standard", "classification",
-                   "deprivation_count", "income_line", "explanation"}
+ASSESSMENT_KEYS = {
+    "id",
+    "household_id",
+    "surveyed_on",
+    "standard",
+    "classification",
+    "deprivation_count",
+    "income_line",
+    "explanation",
+}
 #: a day under Decree 07/2021 (2022-2026), whatever today is
 UNDER_DECREE_07 = "2025-06-02"
 
@@ -21,10 +29,13 @@ def rows(app) -> dict[str, object]:
     with app.app_context():
         found: dict[str, object] = {
             model.__name__: db.session.scalar(db.select(db.func.count()).select_from(model))
-            for model in (Assessment, Event)}
-        found["households"] = db.session.execute(db.select(
-            Household.id, Household.state, Household.proposed_classification, Household.version
-        ).order_by(Household.id)).all()
+            for model in (Assessment, Event)
+        }
+        found["households"] = db.session.execute(
+            db.select(
+                Household.id, Household.state, Household.proposed_classification, Household.version
+            ).order_by(Household.id)
+        ).all()
         db.session.remove()
     return found
 
@@ -46,6 +57,7 @@ def survey(api, hid: int, who: str = "worker", **fields):
 
 # -- recorded ---------------------------------------------------------------------------------
 
+
 def test_a_survey_is_classified_and_explained(api) -> None:
     hid = under_review(api)
 
@@ -63,10 +75,11 @@ def test_a_survey_is_classified_and_explained(api) -> None:
 def test_the_explanation_follows_the_callers_language(api) -> None:
     hid = under_review(api)
 
-    response = api.client.post(f"/api/v1/households/{hid}/assessments",
-                               json={"surveyed_on": UNDER_DECREE_07, **POOR_SURVEY},
-                               headers={"Authorization": f"Bearer {api.world.tokens['worker']}",
-                                        "Accept-Language": "en"})
+    response = api.client.post(
+        f"/api/v1/households/{hid}/assessments",
+        json={"surveyed_on": UNDER_DECREE_07, **POOR_SURVEY},
+        headers={"Authorization": f"Bearer {api.world.tokens['worker']}", "Accept-Language": "en"},
+    )
 
     assert response.status_code == 201, response.json
     assert "Health insurance" in response.json["explanation"]
@@ -94,8 +107,10 @@ def test_a_survey_under_review_moves_the_household_to_classified(api) -> None:
 
     assert (household["state"], household["proposed_classification"]) == ("classified", "poor")
     assert (history[-1]["trigger"], history[-1]["actor"]) == ("classify", "worker")
-    assert history[-1]["data"] == {"assessment_classification": "poor",
-                                   "surveyed_on": UNDER_DECREE_07}
+    assert history[-1]["data"] == {
+        "assessment_classification": "poor",
+        "surveyed_on": UNDER_DECREE_07,
+    }
 
 
 def test_a_survey_outside_a_review_is_recorded_without_moving_the_household(api) -> None:
@@ -104,8 +119,7 @@ def test_a_survey_outside_a_review_is_recorded_without_moving_the_household(api)
     assert survey(api, hid, **ABOVE_LINE_SURVEY).status_code == 201
 
     household = api.get(f"/households/{hid}").json
-    assert (household["state"], household["proposed_classification"]) == ("registered",
-                                                                          "middle")
+    assert (household["state"], household["proposed_classification"]) == ("registered", "middle")
 
 
 @pytest.mark.parametrize(
@@ -117,8 +131,9 @@ def test_a_survey_outside_a_review_is_recorded_without_moving_the_household(api)
         (2_250_001, deprived(), "better_off"),
     ],
 )
-def test_surveys_are_classified_on_the_rural_lines(api, income: int, deprivations: dict,
-                                                   classification: str) -> None:
+def test_surveys_are_classified_on_the_rural_lines(
+    api, income: int, deprivations: dict, classification: str
+) -> None:
     hid = api.register()["id"]
 
     response = survey(api, hid, income_per_capita_month=income, deprivations=deprivations)
@@ -131,14 +146,16 @@ def test_an_urban_household_is_classified_on_the_urban_line(api) -> None:
 
     response = survey(api, hid, "admin", income_per_capita_month=1_800_000)
 
-    assert (response.json["classification"], response.json["income_line"]) == (
-        "poor", 2_000_000)
+    assert (response.json["classification"], response.json["income_line"]) == ("poor", 2_000_000)
 
 
 def test_a_survey_may_give_an_income_score_instead(api) -> None:
     hid = api.register()["id"]
-    body = {"surveyed_on": UNDER_DECREE_07, "income_score": 120,
-            "deprivations": POOR_SURVEY["deprivations"]}
+    body = {
+        "surveyed_on": UNDER_DECREE_07,
+        "income_score": 120,
+        "deprivations": POOR_SURVEY["deprivations"],
+    }
 
     response = api.post(f"/households/{hid}/assessments", body)
 
@@ -219,11 +236,15 @@ def test_eleven_indicators_name_the_missing_one(api) -> None:
 @pytest.mark.parametrize("score", [-5, 10**12, 12.5, "120"])
 def test_an_income_score_must_be_a_whole_number_the_database_holds(api, score) -> None:
     hid = api.register()["id"]
-    body = {"surveyed_on": UNDER_DECREE_07, "income_score": score,
-            "deprivations": POOR_SURVEY["deprivations"]}
+    body = {
+        "surveyed_on": UNDER_DECREE_07,
+        "income_score": score,
+        "deprivations": POOR_SURVEY["deprivations"],
+    }
 
-    assert_error(api.post(f"/households/{hid}/assessments", body), 422, "invalid_fields",
-                 {"income_score"})
+    assert_error(
+        api.post(f"/households/{hid}/assessments", body), 422, "invalid_fields", {"income_score"}
+    )
 
 
 @pytest.mark.parametrize("missing", ["surveyed_on", "deprivations"])
@@ -232,16 +253,16 @@ def test_a_survey_without_a_required_field_is_a_422(api, missing: str) -> None:
     body = {"surveyed_on": UNDER_DECREE_07, **POOR_SURVEY}
     del body[missing]
 
-    assert_error(api.post(f"/households/{hid}/assessments", body), 422, "invalid_fields",
-                 {missing})
+    assert_error(api.post(f"/households/{hid}/assessments", body), 422, "invalid_fields", {missing})
 
 
 def test_a_survey_body_that_is_not_json_is_a_400(app, api) -> None:
     hid = under_review(api)
     before = rows(app)
 
-    response = api.post(f"/households/{hid}/assessments", data='{"surveyed_on": ',
-                        content_type="application/json")
+    response = api.post(
+        f"/households/{hid}/assessments", data='{"surveyed_on": ', content_type="application/json"
+    )
 
     assert_error(response, 400, "bad_request")
     assert rows(app) == before

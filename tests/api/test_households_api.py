@@ -11,24 +11,48 @@ from caseflow.extensions import db
 from caseflow.models import Event, Household, Member
 from tests.factories import ABOVE_LINE_SURVEY, assert_error, days_ago, posted
 
-HOUSEHOLD_KEYS = {"id", "code", "head_name", "unit_code", "village", "area", "state",
-                  "classification", "proposed_classification", "workflow", "version", "members",
-                  "available_triggers", "pending_approval"}
+HOUSEHOLD_KEYS = {
+    "id",
+    "code",
+    "head_name",
+    "unit_code",
+    "village",
+    "area",
+    "state",
+    "classification",
+    "proposed_classification",
+    "workflow",
+    "version",
+    "members",
+    "available_triggers",
+    "pending_approval",
+}
 
 
 def counts(app) -> dict[str, int]:
     with app.app_context():
-        found = {model.__name__: db.session.scalar(db.select(db.func.count()).select_from(model))
-                 for model in (Household, Member, Event)}
+        found = {
+            model.__name__: db.session.scalar(db.select(db.func.count()).select_from(model))
+            for model in (Household, Member, Event)
+        }
         db.session.remove()
     return found
 
 
 # -- register ---------------------------------------------------------------------------------
 
+
 def test_registering_returns_the_household_of_the_contract(api) -> None:
-    members = [{"full_name": "Trần Văn Nam", "birth_date": "1980-05-01", "sex": "male",
-                "relation": "chồng", "ethnicity": "Kinh", "disability": False}]
+    members = [
+        {
+            "full_name": "Trần Văn Nam",
+            "birth_date": "1980-05-01",
+            "sex": "male",
+            "relation": "chồng",
+            "ethnicity": "Kinh",
+            "disability": False,
+        }
+    ]
 
     household = api.register(members=members, national_id="036080001234")
 
@@ -50,7 +74,8 @@ def test_registering_writes_the_first_history_event(api) -> None:
     history = api.get(f"/households/{hid}/history").json
 
     assert [(e["trigger"], e["from_state"], e["to_state"], e["actor"]) for e in history] == [
-        ("register", None, "registered", "worker")]
+        ("register", None, "registered", "worker")
+    ]
 
 
 def test_area_defaults_to_the_units_and_may_be_given(api) -> None:
@@ -72,20 +97,42 @@ def test_area_defaults_to_the_units_and_may_be_given(api) -> None:
         ({"head_name": "Lò Văn Pá", "unit_code": "C1", "national_id": "12ab"}, "national_id"),
         ({"head_name": "Lò Văn Pá", "unit_code": "C1", "colour": "red"}, "colour"),
         ({"head_name": "Lò Văn\x00Pá", "unit_code": "C1"}, "head_name"),
-        ({"head_name": "Lò Văn Pá", "unit_code": "C1",
-          "members": [{"full_name": "Lò\x00 Thị Xuân"}]}, "members"),
+        (
+            {
+                "head_name": "Lò Văn Pá",
+                "unit_code": "C1",
+                "members": [{"full_name": "Lò\x00 Thị Xuân"}],
+            },
+            "members",
+        ),
         ({"head_name": "Lò Văn Pá", "unit_code": "C1", "state": "recognised"}, "state"),
         ({"head_name": "Lò Văn Pá", "unit_code": "C1", "members": [{"sex": "male"}]}, "members"),
-        ({"head_name": "Lò Văn Pá", "unit_code": "C1",
-          "members": [{"full_name": "Lò Thị Xuân", "sex": "unknown"}]}, "members"),
-        ({"head_name": "Lò Văn Pá", "unit_code": "C1",
-          "members": [{"full_name": "Lò Thị Xuân",
-                       "birth_date": (clock.today() + timedelta(days=1)).isoformat()}]},
-         "members"),
+        (
+            {
+                "head_name": "Lò Văn Pá",
+                "unit_code": "C1",
+                "members": [{"full_name": "Lò Thị Xuân", "sex": "unknown"}],
+            },
+            "members",
+        ),
+        (
+            {
+                "head_name": "Lò Văn Pá",
+                "unit_code": "C1",
+                "members": [
+                    {
+                        "full_name": "Lò Thị Xuân",
+                        "birth_date": (clock.today() + timedelta(days=1)).isoformat(),
+                    }
+                ],
+            },
+            "members",
+        ),
     ],
 )
-def test_registering_with_a_missing_or_wrong_field_is_refused_naming_it(app, api, body,
-                                                                        field: str) -> None:
+def test_registering_with_a_missing_or_wrong_field_is_refused_naming_it(
+    app, api, body, field: str
+) -> None:
     before = counts(app)
 
     error = assert_error(api.post("/households", body), 422, "invalid_fields", {field})
@@ -103,13 +150,17 @@ def test_a_blank_head_name_is_refused(api) -> None:
 def test_an_officer_may_not_register(app, api) -> None:
     before = counts(app)
 
-    assert_error(api.post("/households", {"head_name": "Lò Văn Pá", "unit_code": "C1"},
-                          who="officer"), 403, "forbidden")
+    assert_error(
+        api.post("/households", {"head_name": "Lò Văn Pá", "unit_code": "C1"}, who="officer"),
+        403,
+        "forbidden",
+    )
     assert counts(app) == before
 
 
 @pytest.mark.parametrize(
-    "body", ['{"head_name": "Lò Văn Pá",', "head_name=x", '{"head_name": "x"}}'])
+    "body", ['{"head_name": "Lò Văn Pá",', "head_name=x", '{"head_name": "x"}}']
+)
 def test_a_body_that_is_not_json_is_a_400(app, api, body: str) -> None:
     before = counts(app)
 
@@ -126,11 +177,16 @@ def test_a_json_body_that_is_not_an_object_is_a_422(api, body) -> None:
 
 # -- show -------------------------------------------------------------------------------------
 
+
 def test_showing_a_household_gives_the_callers_triggers(api) -> None:
     hid = posted(api)
 
     assert api.get(f"/households/{hid}").json["available_triggers"] == [
-        "complain", "recognise", "decline", "exit"]
+        "complain",
+        "recognise",
+        "decline",
+        "exit",
+    ]
     assert api.get(f"/households/{hid}", who="chair").json["available_triggers"] == []
     assert api.get(f"/households/{hid}", who="officer").json["available_triggers"] == []
 
@@ -169,17 +225,33 @@ def test_an_officer_of_the_province_sees_households_of_its_communes(api) -> None
 
 # -- history and deadlines ----------------------------------------------------------------------
 
+
 def test_history_lists_events_oldest_first_with_the_contracts_fields(api) -> None:
     hid = api.register()["id"]
-    api.fire(hid, "start_review", reason="form 01 received", review_kind="periodic",
-             started_on=clock.today().isoformat())
+    api.fire(
+        hid,
+        "start_review",
+        reason="form 01 received",
+        review_kind="periodic",
+        started_on=clock.today().isoformat(),
+    )
 
     history = api.get(f"/households/{hid}/history").json
 
     assert [e["trigger"] for e in history] == ["register", "start_review"]
     event = history[1]
-    assert set(event) >= {"id", "at", "trigger", "from_state", "to_state", "actor",
-                          "approved_by", "reason", "data", "workflow_version"}
+    assert set(event) >= {
+        "id",
+        "at",
+        "trigger",
+        "from_state",
+        "to_state",
+        "actor",
+        "approved_by",
+        "reason",
+        "data",
+        "workflow_version",
+    }
     assert (event["from_state"], event["to_state"]) == ("registered", "under_review")
     assert (event["reason"], event["workflow_version"]) == ("form 01 received", 1)
     assert event["data"] == {"review_kind": "periodic", "started_on": clock.today().isoformat()}
@@ -192,7 +264,9 @@ def test_deadlines_of_a_regular_review_are_listed(api) -> None:
     deadlines = api.get(f"/households/{hid}/deadlines").json
 
     assert {(d["key"], d["kind"], d["status"]) for d in deadlines} == {
-        ("review_decision", "overdue", "pending"), ("review_decision:remind", "remind", "pending")}
+        ("review_decision", "overdue", "pending"),
+        ("review_decision:remind", "remind", "pending"),
+    }
     assert all(set(d) >= {"id", "key", "kind", "due_at", "status"} for d in deadlines)
 
 
@@ -210,6 +284,7 @@ def test_leaving_a_state_cancels_its_deadlines(api) -> None:
 
 
 # -- list -------------------------------------------------------------------------------------
+
 
 def page(api, who: str = "worker", **query) -> dict:
     response = api.get("/households", who, query_string=query)
@@ -241,12 +316,19 @@ def test_the_list_defaults_to_fifty_a_page(api) -> None:
 
 @pytest.mark.parametrize(
     ("query", "field"),
-    [({"per_page": 501}, "per_page"), ({"per_page": 0}, "per_page"), ({"page": 0}, "page"),
-     ({"page": "two"}, "page"), ({"page": 10**20}, "page"),
-     ({"classification": "rich"}, "classification"), ({"q": "nguy\x00en"}, "q"),
-     ({"q": "x" * 201}, "q"),
-     ({"overdue": "maybe"}, "overdue"),
-     ({"unit": "NOPE"}, "unit"), ({"unit": "C2"}, "unit")],
+    [
+        ({"per_page": 501}, "per_page"),
+        ({"per_page": 0}, "per_page"),
+        ({"page": 0}, "page"),
+        ({"page": "two"}, "page"),
+        ({"page": 10**20}, "page"),
+        ({"classification": "rich"}, "classification"),
+        ({"q": "nguy\x00en"}, "q"),
+        ({"q": "x" * 201}, "q"),
+        ({"overdue": "maybe"}, "overdue"),
+        ({"unit": "NOPE"}, "unit"),
+        ({"unit": "C2"}, "unit"),
+    ],
 )
 def test_a_wrong_list_parameter_is_refused_naming_it(api, query: dict, field: str) -> None:
     assert_error(api.get("/households", query_string=query), 422, "invalid_fields", {field})
@@ -332,8 +414,10 @@ def test_search_ignores_accents_and_case(api, q: str, found: list[str]) -> None:
 
 def test_search_follows_a_renamed_head(api) -> None:
     household = api.register(head_name="Nguyen Thi Hoa")
-    api.patch(f"/households/{household['id']}", {"version": household["version"],
-                                                 "head_name": "  Phạm Thị Hoà "})
+    api.patch(
+        f"/households/{household['id']}",
+        {"version": household["version"], "head_name": "  Phạm Thị Hoà "},
+    )
 
     assert names(page(api, q="pham hoa")) == ["Phạm Thị Hoà"]
     assert page(api, q="nguyen")["total"] == 0
@@ -354,12 +438,14 @@ def test_listed_households_carry_triggers_and_pending_requests(api) -> None:
 
 # -- PATCH ------------------------------------------------------------------------------------
 
+
 def test_patching_changes_the_facts_and_bumps_the_version(api) -> None:
     household = api.register()
 
-    response = api.patch(f"/households/{household['id']}",
-                         {"version": household["version"], "phone": "0912 345 678",
-                          "village": "Thôn Bắc"})
+    response = api.patch(
+        f"/households/{household['id']}",
+        {"version": household["version"], "phone": "0912 345 678", "village": "Thôn Bắc"},
+    )
 
     assert response.status_code == 200, response.json
     assert (response.json["phone"], response.json["village"]) == ("0912 345 678", "Thôn Bắc")
@@ -369,8 +455,10 @@ def test_patching_changes_the_facts_and_bumps_the_version(api) -> None:
 def test_patching_only_the_members_bumps_the_version(api) -> None:
     household = api.register()
 
-    response = api.patch(f"/households/{household['id']}", {
-        "version": household["version"], "members": [{"full_name": "Lò Thị Xuân"}]})
+    response = api.patch(
+        f"/households/{household['id']}",
+        {"version": household["version"], "members": [{"full_name": "Lò Thị Xuân"}]},
+    )
 
     assert response.status_code == 200, response.json
     assert [m["full_name"] for m in response.json["members"]] == ["Lò Thị Xuân"]
@@ -380,8 +468,9 @@ def test_patching_only_the_members_bumps_the_version(api) -> None:
 def test_patching_with_a_stale_version_is_a_409_and_changes_nothing(api) -> None:
     household = api.register()
     path = f"/households/{household['id']}"
-    assert api.patch(path, {"version": household["version"], "phone": "0912345678"}) \
-        .status_code == 200
+    assert (
+        api.patch(path, {"version": household["version"], "phone": "0912345678"}).status_code == 200
+    )
 
     response = api.patch(path, {"version": household["version"], "phone": "0987654321"})
 
@@ -393,8 +482,9 @@ def test_a_transition_makes_an_old_version_stale_for_patch(api) -> None:
     household = api.register()
     api.fire(household["id"], "start_review")
 
-    response = api.patch(f"/households/{household['id']}",
-                         {"version": household["version"], "phone": "0912345678"})
+    response = api.patch(
+        f"/households/{household['id']}", {"version": household["version"], "phone": "0912345678"}
+    )
 
     assert_error(response, 409, "stale_version")
 
@@ -420,9 +510,11 @@ def test_patching_a_wrong_field_is_refused_naming_it(api, body: dict, field: str
 def test_patching_outside_the_callers_units_is_not_found(api) -> None:
     household = api.register()
 
-    response = api.patch(f"/households/{household['id']}",
-                         {"version": household["version"], "phone": "0912345678"},
-                         who="outsider")
+    response = api.patch(
+        f"/households/{household['id']}",
+        {"version": household["version"], "phone": "0912345678"},
+        who="outsider",
+    )
 
     assert_error(response, 404, "not_found")
 
@@ -430,9 +522,11 @@ def test_patching_outside_the_callers_units_is_not_found(api) -> None:
 def test_an_officer_may_not_patch(api) -> None:
     household = api.register()
 
-    response = api.patch(f"/households/{household['id']}",
-                         {"version": household["version"], "phone": "0912345678"},
-                         who="officer")
+    response = api.patch(
+        f"/households/{household['id']}",
+        {"version": household["version"], "phone": "0912345678"},
+        who="officer",
+    )
 
     assert_error(response, 403, "forbidden")
 
@@ -442,8 +536,11 @@ def test_a_patch_on_a_stale_version_keeps_a_pending_request_decidable(api) -> No
     approval = api.fire(hid, "recognise").json["approval"]
     current = api.get(f"/households/{hid}").json["version"]
 
-    assert_error(api.patch(f"/households/{hid}", {"version": current - 1, "phone": "0912345678"}),
-                 409, "stale_version")
+    assert_error(
+        api.patch(f"/households/{hid}", {"version": current - 1, "phone": "0912345678"}),
+        409,
+        "stale_version",
+    )
     assert api.post(f"/approvals/{approval['id']}/approve", {}, who="chair").status_code == 200
 
 
@@ -453,8 +550,7 @@ def test_a_survey_above_the_line_is_proposed_but_does_not_change_the_recognised_
 
     household = api.get(f"/households/{hid}").json
 
-    assert (household["proposed_classification"], household["classification"]) == (
-        "middle", None)
+    assert (household["proposed_classification"], household["classification"]) == ("middle", None)
     assert household["state"] == "registered"
 
 

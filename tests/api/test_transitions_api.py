@@ -11,8 +11,18 @@ from caseflow.extensions import db
 from caseflow.models import Approval, Deadline, Event, Household
 from tests.factories import assert_error, at, days_ago
 
-EVENT_KEYS = {"id", "at", "trigger", "from_state", "to_state", "actor", "approved_by", "reason",
-              "data", "workflow_version"}
+EVENT_KEYS = {
+    "id",
+    "at",
+    "trigger",
+    "from_state",
+    "to_state",
+    "actor",
+    "approved_by",
+    "reason",
+    "data",
+    "workflow_version",
+}
 
 
 def rows(app) -> dict[str, object]:
@@ -20,10 +30,11 @@ def rows(app) -> dict[str, object]:
     with app.app_context():
         found: dict[str, object] = {
             model.__name__: db.session.scalar(db.select(db.func.count()).select_from(model))
-            for model in (Event, Approval, Deadline)}
+            for model in (Event, Approval, Deadline)
+        }
         found["households"] = db.session.execute(
-            db.select(Household.id, Household.state, Household.version)
-            .order_by(Household.id)).all()
+            db.select(Household.id, Household.state, Household.version).order_by(Household.id)
+        ).all()
         db.session.remove()
     return found
 
@@ -42,19 +53,20 @@ def classified(api, who: str = "worker") -> int:
 
 def posted(api, who: str = "worker", days: int = 14) -> int:
     hid = classified(api, who)
-    agreed = api.fire(hid, "agree", who, meeting_on=days_ago(days), posted_on=days_ago(days),
-                      agreement_pct=80)
+    agreed = api.fire(
+        hid, "agree", who, meeting_on=days_ago(days), posted_on=days_ago(days), agreement_pct=80
+    )
     assert agreed.status_code == 200, agreed.json
     return hid
 
 
 # -- applied and awaiting approval ------------------------------------------------------------
 
+
 def test_an_applied_transition_returns_the_household_and_its_event(api) -> None:
     household = api.register()
 
-    response = api.fire(household["id"], "start_review", reason="form 01/04",
-                        review_kind="regular")
+    response = api.fire(household["id"], "start_review", reason="form 01/04", review_kind="regular")
 
     assert response.status_code == 200, response.json
     assert set(response.json) == {"household", "event"}
@@ -63,9 +75,11 @@ def test_an_applied_transition_returns_the_household_and_its_event(api) -> None:
     assert moved["version"] == household["version"] + 1
     assert set(event) >= EVENT_KEYS
     assert (event["trigger"], event["from_state"], event["to_state"]) == (
-        "start_review", "registered", "under_review")
-    assert (event["actor"], event["approved_by"], event["reason"]) == (
-        "worker", None, "form 01/04")
+        "start_review",
+        "registered",
+        "under_review",
+    )
+    assert (event["actor"], event["approved_by"], event["reason"]) == ("worker", None, "form 01/04")
     assert event["workflow_version"] == 1
 
 
@@ -79,7 +93,10 @@ def test_a_transition_needing_approval_answers_202_and_leaves_the_state(api) -> 
     assert set(response.json) == {"approval"}
     approval = response.json["approval"]
     assert (approval["trigger"], approval["status"], approval["requested_by"]) == (
-        "recognise", "pending", "worker")
+        "recognise",
+        "pending",
+        "worker",
+    )
     assert approval["household_id"] == hid
     after = api.get(f"/households/{hid}").json
     assert (after["state"], after["version"]) == ("posted", before["version"])
@@ -88,8 +105,10 @@ def test_a_transition_needing_approval_answers_202_and_leaves_the_state(api) -> 
 def test_the_reason_may_be_given_inside_data(api) -> None:
     hid = posted(api)
 
-    response = api.post(f"/households/{hid}/transitions",
-                        {"trigger": "complain", "data": {"reason": "hàng xóm khiếu nại"}})
+    response = api.post(
+        f"/households/{hid}/transitions",
+        {"trigger": "complain", "data": {"reason": "hàng xóm khiếu nại"}},
+    )
 
     assert response.status_code == 200, response.json
     assert response.json["event"]["reason"] == "hàng xóm khiếu nại"
@@ -98,22 +117,34 @@ def test_the_reason_may_be_given_inside_data(api) -> None:
 def test_the_current_version_may_be_sent(api) -> None:
     household = api.register()
 
-    response = api.post(f"/households/{household['id']}/transitions",
-                        {"trigger": "start_review", "version": household["version"]})
+    response = api.post(
+        f"/households/{household['id']}/transitions",
+        {"trigger": "start_review", "version": household["version"]},
+    )
 
     assert response.status_code == 200, response.json
 
 
 # -- refused ----------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     ("reach", "trigger"),
-    [("register", "agree"), ("register", "recognise"), ("under_review", "start_review"),
-     ("posted", "agree"), ("posted", "assign_support"), ("posted", "relapse")],
+    [
+        ("register", "agree"),
+        ("register", "recognise"),
+        ("under_review", "start_review"),
+        ("posted", "agree"),
+        ("posted", "assign_support"),
+        ("posted", "relapse"),
+    ],
 )
 def test_a_trigger_not_valid_from_the_state_is_a_409(app, api, reach: str, trigger: str) -> None:
-    hid = {"register": lambda: api.register()["id"], "under_review": lambda: under_review(api),
-           "posted": lambda: posted(api)}[reach]()
+    hid = {
+        "register": lambda: api.register()["id"],
+        "under_review": lambda: under_review(api),
+        "posted": lambda: posted(api),
+    }[reach]()
     before = rows(app)
 
     error = assert_error(api.fire(hid, trigger), 409, "invalid_trigger")
@@ -142,8 +173,10 @@ def test_a_stale_version_is_a_409_and_changes_nothing(app, api) -> None:
     api.fire(household["id"], "start_review")
     before = rows(app)
 
-    response = api.post(f"/households/{household['id']}/transitions", {
-        "trigger": "start_review", "version": household["version"]})
+    response = api.post(
+        f"/households/{household['id']}/transitions",
+        {"trigger": "start_review", "version": household["version"]},
+    )
 
     assert_error(response, 409, "stale_version")
     assert rows(app) == before
@@ -166,10 +199,14 @@ def test_a_stale_version_is_a_409_and_changes_nothing(app, api) -> None:
         ("posted", "recognise", {"decided_on": "future"}, "decided_on"),
     ],
 )
-def test_missing_or_wrong_payload_is_a_422_naming_the_field(app, api, reach: str, trigger: str,
-                                                            data: dict, field: str) -> None:
-    hid = {"registered": lambda: api.register()["id"], "classified": lambda: classified(api),
-           "posted": lambda: posted(api)}[reach]()
+def test_missing_or_wrong_payload_is_a_422_naming_the_field(
+    app, api, reach: str, trigger: str, data: dict, field: str
+) -> None:
+    hid = {
+        "registered": lambda: api.register()["id"],
+        "classified": lambda: classified(api),
+        "posted": lambda: posted(api),
+    }[reach]()
     tomorrow = (clock.today() + timedelta(days=1)).isoformat()
     data = {k: tomorrow if v in ("tomorrow", "future") else v for k, v in data.items()}
     before = rows(app)
@@ -182,25 +219,31 @@ def test_missing_or_wrong_payload_is_a_422_naming_the_field(app, api, reach: str
 
 @pytest.mark.parametrize(
     ("body", "field"),
-    [({"data": {}}, "trigger"), ({"trigger": ""}, "trigger"), ({"trigger": 7}, "trigger"),
-     ({"trigger": "start_review", "data": None}, "data"),
-     ({"trigger": "start_review", "data": ["review_kind"]}, "data"),
-     ({"trigger": "start_review", "version": "latest"}, "version"),
-     ({"trigger": "start_review", "comment": "x"}, "comment")],
+    [
+        ({"data": {}}, "trigger"),
+        ({"trigger": ""}, "trigger"),
+        ({"trigger": 7}, "trigger"),
+        ({"trigger": "start_review", "data": None}, "data"),
+        ({"trigger": "start_review", "data": ["review_kind"]}, "data"),
+        ({"trigger": "start_review", "version": "latest"}, "version"),
+        ({"trigger": "start_review", "comment": "x"}, "comment"),
+    ],
 )
 def test_a_wrong_request_body_is_a_422_naming_the_field(api, body: dict, field: str) -> None:
     hid = api.register()["id"]
 
-    assert_error(api.post(f"/households/{hid}/transitions", body), 422, "invalid_fields",
-                 {field})
+    assert_error(api.post(f"/households/{hid}/transitions", body), 422, "invalid_fields", {field})
 
 
 def test_a_body_that_is_not_json_is_a_400(app, api) -> None:
     hid = api.register()["id"]
     before = rows(app)
 
-    response = api.post(f"/households/{hid}/transitions", data='{"trigger": "start_review"',
-                        content_type="application/json")
+    response = api.post(
+        f"/households/{hid}/transitions",
+        data='{"trigger": "start_review"',
+        content_type="application/json",
+    )
 
     assert_error(response, 400, "bad_request")
     assert rows(app) == before
@@ -230,8 +273,9 @@ def test_a_meeting_that_agreed_with_40_percent_is_a_guard_failure(app, api) -> N
     hid = classified(api)
     before = rows(app)
 
-    error = assert_error(api.fire(hid, "agree", agreement_pct=40), 422, "guard_failed",
-                         {"agreement_pct"})
+    error = assert_error(
+        api.fire(hid, "agree", agreement_pct=40), 422, "guard_failed", {"agreement_pct"}
+    )
 
     assert "50%" in error["message"]
     assert rows(app) == before
@@ -267,9 +311,9 @@ def test_recognising_with_a_decision_dated_inside_the_posting_period_is_refused(
         (2_000_000, "exit", "not on the poor or near-poor lists: use 'decline'"),
     ],
 )
-def test_a_decision_the_survey_does_not_support_is_a_guard_failure(app, api, income: int,
-                                                                   trigger: str,
-                                                                   message: str) -> None:
+def test_a_decision_the_survey_does_not_support_is_a_guard_failure(
+    app, api, income: int, trigger: str, message: str
+) -> None:
     hid = under_review(api)
     api.survey(hid, income_per_capita_month=income)
     api.fire(hid, "agree", meeting_on=days_ago(14), posted_on=days_ago(14), agreement_pct=80)
@@ -309,16 +353,23 @@ def test_a_number_that_is_not_finite_is_refused(app, api) -> None:
     hid = classified(api)
     before = rows(app)
 
-    response = api.post(f"/households/{hid}/transitions", content_type="application/json",
-                        data='{"trigger": "agree", "data": {"agreement_pct": NaN}}')
+    response = api.post(
+        f"/households/{hid}/transitions",
+        content_type="application/json",
+        data='{"trigger": "agree", "data": {"agreement_pct": NaN}}',
+    )
 
     assert_error(response, 400, "bad_request")
     assert rows(app) == before
 
 
-@pytest.mark.parametrize(("body", "field"),
-                         [({"trigger": "start_review", "reason": "x\x00y"}, "reason"),
-                          ({"trigger": "start_review", "data": {"started_on": "\x00"}}, "data")])
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"trigger": "start_review", "reason": "x\x00y"}, "reason"),
+        ({"trigger": "start_review", "data": {"started_on": "\x00"}}, "data"),
+    ],
+)
 def test_a_nul_character_is_a_422_not_a_database_error(app, api, body: dict, field: str) -> None:
     hid = api.register()["id"]
     before = rows(app)
@@ -332,8 +383,9 @@ def test_a_nul_character_is_a_422_not_a_database_error(app, api, body: dict, fie
 def test_a_version_beyond_any_stored_is_stale(api) -> None:
     hid = api.register()["id"]
 
-    response = api.post(f"/households/{hid}/transitions",
-                        {"trigger": "start_review", "version": 2**31 - 1})
+    response = api.post(
+        f"/households/{hid}/transitions", {"trigger": "start_review", "version": 2**31 - 1}
+    )
 
     assert_error(response, 409, "stale_version")
 
@@ -341,20 +393,28 @@ def test_a_version_beyond_any_stored_is_stale(api) -> None:
 def test_a_version_larger_than_any_integer_column_is_refused_naming_it(api) -> None:
     hid = api.register()["id"]
 
-    response = api.post(f"/households/{hid}/transitions",
-                        {"trigger": "start_review", "version": 10**15})
+    response = api.post(
+        f"/households/{hid}/transitions", {"trigger": "start_review", "version": 10**15}
+    )
 
     assert "version" in assert_error(response, 422, "invalid_fields")["fields"]
 
 
-@pytest.mark.parametrize("body", ['{"trigger": "start_review", "version": ' + "9" * 5001 + "}",
-                                  "[" * 900 + "]" * 900, '{"trigger": 1e999}',
-                                  '{"trigger": NaN}'])
+@pytest.mark.parametrize(
+    "body",
+    [
+        '{"trigger": "start_review", "version": ' + "9" * 5001 + "}",
+        "[" * 900 + "]" * 900,
+        '{"trigger": 1e999}',
+        '{"trigger": NaN}',
+    ],
+)
 def test_a_body_too_deep_or_with_too_large_numbers_is_a_400(api, body: str) -> None:
     hid = api.register()["id"]
 
-    response = api.post(f"/households/{hid}/transitions", data=body,
-                        content_type="application/json")
+    response = api.post(
+        f"/households/{hid}/transitions", data=body, content_type="application/json"
+    )
 
     assert_error(response, 400, "bad_request")
 
@@ -401,20 +461,28 @@ def test_firing_on_an_unknown_household_is_not_found(api) -> None:
 
 
 @pytest.mark.parametrize(
-    "headers", [{}, {"Authorization": "Bearer not-a-token"}, {"Authorization": "Basic eDp5"},
-                {"Authorization": "Bearer "}])
+    "headers",
+    [
+        {},
+        {"Authorization": "Bearer not-a-token"},
+        {"Authorization": "Basic eDp5"},
+        {"Authorization": "Bearer "},
+    ],
+)
 def test_firing_without_a_valid_token_is_a_401(app, api, headers: dict) -> None:
     hid = api.register()["id"]
     before = rows(app)
 
-    response = api.client.post(f"/api/v1/households/{hid}/transitions",
-                               json={"trigger": "start_review"}, headers=headers)
+    response = api.client.post(
+        f"/api/v1/households/{hid}/transitions", json={"trigger": "start_review"}, headers=headers
+    )
 
     assert_error(response, 401, "unauthorized")
     assert rows(app) == before
 
 
 # -- history and deadlines of transitions -----------------------------------------------------
+
 
 def test_every_applied_transition_is_in_history_with_its_payload(api) -> None:
     hid = posted(api)
@@ -423,9 +491,17 @@ def test_every_applied_transition_is_in_history_with_its_payload(api) -> None:
     history = api.get(f"/households/{hid}/history").json
 
     assert [e["trigger"] for e in history] == [
-        "register", "start_review", "classify", "agree", "complain"]
-    assert history[3]["data"] == {"meeting_on": days_ago(14), "posted_on": days_ago(14),
-                                  "agreement_pct": 80}
+        "register",
+        "start_review",
+        "classify",
+        "agree",
+        "complain",
+    ]
+    assert history[3]["data"] == {
+        "meeting_on": days_ago(14),
+        "posted_on": days_ago(14),
+        "agreement_pct": 80,
+    }
     assert history[4]["data"] == {"reason": "sai thu nhập"}
     assert history[4]["reason"] == "sai thu nhập"
 
@@ -436,7 +512,8 @@ def test_posting_creates_the_end_of_posting_deadline(api) -> None:
     deadlines = api.get(f"/households/{hid}/deadlines").json
 
     assert [(d["key"], d["status"]) for d in deadlines if d["key"] == "posting_end"] == [
-        ("posting_end", "pending")]
+        ("posting_end", "pending")
+    ]
 
 
 def test_a_periodic_review_has_no_decision_deadline(api) -> None:
@@ -447,6 +524,7 @@ def test_a_periodic_review_has_no_decision_deadline(api) -> None:
 
 
 # -- one Machine per (workflow, version) ------------------------------------------------------
+
 
 def test_firing_twenty_transitions_builds_at_most_one_machine(api, machines_built) -> None:
     hid, today = api.register()["id"], clock.today().isoformat()

@@ -83,7 +83,9 @@ def test_visits_are_listed_newest_first(api, followed_up):
     with clock.frozen_at(TODAY):
         listed = api.get(f"/households/{followed_up}/visits").json
     assert [(v["visited_on"], v["hardship"], v["recorded_by"]) for v in listed] == [
-        ("2027-10-18", True, "worker"), ("2027-10-16", False, "worker")]
+        ("2027-10-18", True, "worker"),
+        ("2027-10-16", False, "worker"),
+    ]
 
 
 def test_visit_outside_follow_up_is_409(api, clean, world):
@@ -95,13 +97,16 @@ def test_visit_outside_follow_up_is_409(api, clean, world):
     assert "follow" in response.json["error"]["message"]
 
 
-@pytest.mark.parametrize(("body", "field"), [
-    ({"visited_on": "2027-10-21"}, "visited_on"),  # tomorrow
-    ({"visited_on": "18/10/2027"}, "visited_on"),
-    ({"visited_on": None}, "visited_on"),
-    ({"hardship": "maybe"}, "hardship"),
-    ({"mood": "good"}, "mood"),
-])
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"visited_on": "2027-10-21"}, "visited_on"),  # tomorrow
+        ({"visited_on": "18/10/2027"}, "visited_on"),
+        ({"visited_on": None}, "visited_on"),
+        ({"hardship": "maybe"}, "hardship"),
+        ({"mood": "good"}, "mood"),
+    ],
+)
 def test_bad_visit_is_422_naming_the_field(api, followed_up, body, field):
     response = visit(api, followed_up, **body)
     assert response.status_code == 422, response.json

@@ -25,23 +25,31 @@ def test_household_walks_from_review_to_exit_with_every_step_in_history(api):
 
     asked = api.fire(hid, "recognise", decided_on=days_ago(90))
     assert asked.status_code == 202, asked.json
-    approved = api.post(f"/approvals/{asked.json['approval']['id']}/approve",
-                        {"comment": "QĐ 12/UBND"}, who="chair")
+    approved = api.post(
+        f"/approvals/{asked.json['approval']['id']}/approve", {"comment": "QĐ 12/UBND"}, who="chair"
+    )
     assert approved.status_code == 200, approved.json
     assert approved.json["household"]["state"] == "recognised"
     assert approved.json["household"]["classification"] == "poor"
 
-    assert api.post(f"/households/{hid}/supports", {"program": "livelihood_model"}).status_code \
-        == 201
+    assert (
+        api.post(f"/households/{hid}/supports", {"program": "livelihood_model"}).status_code == 201
+    )
     asked = api.fire(hid, "assign_support", decided_on=days_ago(80))
     assert asked.status_code == 202, asked.json
-    assert api.post(f"/approvals/{asked.json['approval']['id']}/approve", {},
-                    who="chair").status_code == 200
+    assert (
+        api.post(f"/approvals/{asked.json['approval']['id']}/approve", {}, who="chair").status_code
+        == 200
+    )
 
-    assert api.fire(hid, "start_review", review_kind="periodic",
-                    started_on=days_ago(60)).status_code == 200
-    assert api.survey(hid, surveyed_on=days_ago(50),
-                      **ABOVE_LINE_SURVEY).json["classification"] == "middle"
+    assert (
+        api.fire(hid, "start_review", review_kind="periodic", started_on=days_ago(60)).status_code
+        == 200
+    )
+    assert (
+        api.survey(hid, surveyed_on=days_ago(50), **ABOVE_LINE_SURVEY).json["classification"]
+        == "middle"
+    )
     assert api.fire(hid, "agree", **_posted(40)).status_code == 200
     asked = api.fire(hid, "exit")
     assert asked.status_code == 202, asked.json
@@ -52,11 +60,16 @@ def test_household_walks_from_review_to_exit_with_every_step_in_history(api):
     history = api.get(f"/households/{hid}/history").json
     steps = [(e["trigger"], e["actor"], e["approved_by"]) for e in history]
     assert steps == [
-        ("register", "worker", None), ("start_review", "worker", None),
-        ("classify", "worker", None), ("agree", "worker", None),
-        ("recognise", "worker", "chair"), ("assign_support", "worker", "chair"),
-        ("start_review", "worker", None), ("classify", "worker", None),
-        ("agree", "worker", None), ("exit", "worker", "chair"),
+        ("register", "worker", None),
+        ("start_review", "worker", None),
+        ("classify", "worker", None),
+        ("agree", "worker", None),
+        ("recognise", "worker", "chair"),
+        ("assign_support", "worker", "chair"),
+        ("start_review", "worker", None),
+        ("classify", "worker", None),
+        ("agree", "worker", None),
+        ("exit", "worker", "chair"),
     ]
 
 
@@ -65,8 +78,9 @@ def test_approving_the_support_plan_approves_its_proposed_items(api):
     api.fire(hid, "start_review")
     api.survey(hid)
     api.fire(hid, "agree", **_posted())
-    api.post(f"/approvals/{api.fire(hid, 'recognise').json['approval']['id']}/approve", {},
-             who="chair")
+    api.post(
+        f"/approvals/{api.fire(hid, 'recognise').json['approval']['id']}/approve", {}, who="chair"
+    )
     api.post(f"/households/{hid}/supports", {"program": "health_insurance"})
     asked = api.fire(hid, "assign_support")
     api.post(f"/approvals/{asked.json['approval']['id']}/approve", {}, who="chair")
@@ -100,8 +114,15 @@ def test_the_plan_request_covers_the_items_proposed_when_it_was_asked(app, api):
     api.post(f"/households/{hid}/supports", {"program": "livelihood_model"})
     asked = api.fire(hid, "assign_support").json["approval"]
     with app.app_context():  # an item written behind the services' back, version unchanged
-        db.session.add(SupportItem(household_id=hid, program_code="health_insurance",
-                                   state="proposed", created_by="worker", version=1))
+        db.session.add(
+            SupportItem(
+                household_id=hid,
+                program_code="health_insurance",
+                state="proposed",
+                created_by="worker",
+                version=1,
+            )
+        )
         db.session.commit()
 
     approved = api.post(f"/approvals/{asked['id']}/approve", {}, who="chair")

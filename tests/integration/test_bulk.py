@@ -14,8 +14,10 @@ from tests.factories import POOR_SURVEY
 
 def _register(world, count: int, who: str = "worker") -> list[int]:
     actor = world.user(who)
-    return [households.register(actor, {"head_name": f"Hộ {i}", "unit_code": "C1-V1"}).id
-            for i in range(count)]
+    return [
+        households.register(actor, {"head_name": f"Hộ {i}", "unit_code": "C1-V1"}).id
+        for i in range(count)
+    ]
 
 
 def _survey(hid: int) -> dict:
@@ -39,8 +41,11 @@ def test_record_surveys_classifies_households_under_review(ctx, world):
     bulk.fire_many(world.user("worker"), ids, "start_review")
     recorded = bulk.record_surveys(world.user("worker"), [_survey(h) for h in ids])
     assert [(r.status, r.classification) for r in recorded] == [("recorded", "poor")] * 3
-    rows = db.session.execute(db.select(Household.state, Household.proposed_classification,
-                                        Household.version).where(Household.id.in_(ids))).all()
+    rows = db.session.execute(
+        db.select(Household.state, Household.proposed_classification, Household.version).where(
+            Household.id.in_(ids)
+        )
+    ).all()
     assert {tuple(r) for r in rows} == {("classified", "poor", 3)}
     assert db.session.scalar(db.select(db.func.count(Assessment.id))) == 3
 
@@ -78,8 +83,7 @@ def test_moving_a_list_closes_requests_made_on_the_old_state(ctx, world):
     day = clock.today() - timedelta(days=14)
     cases.fire(worker, hid, "start_review", {"started_on": day})
     assessments.record(worker, hid, {"surveyed_on": day, **POOR_SURVEY})
-    cases.fire(worker, hid, "agree", {"meeting_on": day, "posted_on": day,
-                                      "agreement_pct": 90})
+    cases.fire(worker, hid, "agree", {"meeting_on": day, "posted_on": day, "agreement_pct": 90})
     request = cases.fire(worker, hid, "recognise").approval
     bulk.fire_many(worker, [hid], "complain", reason="Khiếu nại của hộ bên cạnh")
     assert db.session.get(Approval, request.id).status == "stale"
@@ -96,8 +100,7 @@ def test_moving_a_list_closes_the_alerts_whose_work_ended_as_one_move_does(ctx, 
     day = clock.today() - timedelta(days=14)
     cases.fire(worker, hid, "start_review", {"review_kind": "periodic", "started_on": day})
     assessments.record(worker, hid, {"surveyed_on": day, **POOR_SURVEY})
-    cases.fire(worker, hid, "agree", {"meeting_on": day, "posted_on": day,
-                                      "agreement_pct": 90})
+    cases.fire(worker, hid, "agree", {"meeting_on": day, "posted_on": day, "agreement_pct": 90})
     deadlines.sweep(deliver=False)
     assert db.session.scalars(db.select(Alert.status)).all() == ["open"]
 

@@ -29,8 +29,10 @@ def at_once(app, world, requests: list[tuple[str, str, dict]]) -> list:
             client = app.test_client()
             start.wait()
             responses[index] = client.post(
-                f"/api/v1{path}", json=body,
-                headers={"Authorization": f"Bearer {world.tokens[who]}"})
+                f"/api/v1{path}",
+                json=body,
+                headers={"Authorization": f"Bearer {world.tokens[who]}"},
+            )
         except BaseException as error:  # noqa: BLE001 - reported by the test thread below
             failures.append(error)
 
@@ -71,8 +73,13 @@ def hold_everyone_before(monkeypatch, module, name: str, parties: int) -> None:
 
 def events_of(app, household_id: int) -> list[str]:
     with app.app_context():
-        found = list(db.session.scalars(db.select(Event.trigger).where(
-            Event.household_id == household_id).order_by(Event.id)))
+        found = list(
+            db.session.scalars(
+                db.select(Event.trigger)
+                .where(Event.household_id == household_id)
+                .order_by(Event.id)
+            )
+        )
         db.session.remove()
     return found
 
@@ -100,15 +107,22 @@ def test_two_fires_at_once_one_wins_and_one_event_is_written(on_postgres, app, w
     assert events_of(app, hid) == ["register", "start_review"]
 
 
-def test_two_fires_that_both_read_the_same_version_one_wins(on_postgres, app, world, api,
-                                                            monkeypatch):
+def test_two_fires_that_both_read_the_same_version_one_wins(
+    on_postgres, app, world, api, monkeypatch
+):
     hid = api.register()["id"]
     # both requests have loaded the household at the same version before either writes
     hold_everyone_after(monkeypatch, bulk, "transition_for", 2)
     body = {"trigger": "start_review"}
 
-    responses = at_once(app, world, [("worker", f"/households/{hid}/transitions", body),
-                                     ("worker2", f"/households/{hid}/transitions", body)])
+    responses = at_once(
+        app,
+        world,
+        [
+            ("worker", f"/households/{hid}/transitions", body),
+            ("worker2", f"/households/{hid}/transitions", body),
+        ],
+    )
 
     assert statuses(responses) == [200, 409]
     loser = next(r for r in responses if r.status_code == 409)
@@ -117,22 +131,30 @@ def test_two_fires_that_both_read_the_same_version_one_wins(on_postgres, app, wo
 
 
 @pytest.mark.parametrize("attempt", range(5))
-def test_a_complaint_and_an_approval_at_once_one_wins(on_postgres, app, world, api,
-                                                      attempt: int):
+def test_a_complaint_and_an_approval_at_once_one_wins(on_postgres, app, world, api, attempt: int):
     hid, approval_id = posted_with_request(api)
 
-    responses = at_once(app, world, [
-        ("worker", f"/households/{hid}/transitions",
-         {"trigger": "complain", "reason": "khiếu nại"}),
-        ("chair", f"/approvals/{approval_id}/approve", {})])
+    responses = at_once(
+        app,
+        world,
+        [
+            (
+                "worker",
+                f"/households/{hid}/transitions",
+                {"trigger": "complain", "reason": "khiếu nại"},
+            ),
+            ("chair", f"/approvals/{approval_id}/approve", {}),
+        ],
+    )
 
     assert statuses(responses) == [200, 409]
     moved = events_of(app, hid)[4:]
     assert moved in (["complain"], ["recognise"])
 
 
-def test_two_supervisors_approving_one_request_at_once_one_wins(on_postgres, app, world, api,
-                                                                monkeypatch):
+def test_two_supervisors_approving_one_request_at_once_one_wins(
+    on_postgres, app, world, api, monkeypatch
+):
     hid, approval_id = posted_with_request(api)
     hold_everyone_before(monkeypatch, approvals, "get_approval", 2)
     path = f"/approvals/{approval_id}/approve"
@@ -161,19 +183,22 @@ def test_two_supervisors_approving_without_a_hold_one_wins(on_postgres, app, wor
     assert events_of(app, hid).count("recognise") == 1
 
 
-def test_two_requests_for_approval_at_once_one_is_kept(on_postgres, app, world, api,
-                                                       monkeypatch):
+def test_two_requests_for_approval_at_once_one_is_kept(on_postgres, app, world, api, monkeypatch):
     hid, approval_id = posted_with_request(api)
     api.post(f"/approvals/{approval_id}/reject", {"reason": "thiếu hồ sơ"}, who="chair")
     hold_everyone_after(monkeypatch, bulk, "transition_for", 2)
     path = f"/households/{hid}/transitions"
 
-    responses = at_once(app, world, [("worker", path, {"trigger": "recognise"}),
-                                     ("worker2", path, {"trigger": "recognise"})])
+    responses = at_once(
+        app,
+        world,
+        [("worker", path, {"trigger": "recognise"}), ("worker2", path, {"trigger": "recognise"})],
+    )
 
     assert statuses(responses) == [202, 409]
     with app.app_context():
-        pending = db.session.scalar(db.select(db.func.count(Approval.id)).filter_by(
-            household_id=hid, status="pending"))
+        pending = db.session.scalar(
+            db.select(db.func.count(Approval.id)).filter_by(household_id=hid, status="pending")
+        )
         db.session.remove()
     assert pending == 1

@@ -33,6 +33,7 @@ def sweep_at(ctx):
         last = result.output.strip().splitlines()[-1]
         assert last.startswith("fired "), result.output
         return int(last.split()[1])
+
     return run
 
 
@@ -41,6 +42,7 @@ def kinds(case: Case, status: str | None = None) -> list[tuple[str, str]]:
 
 
 # -- the regular review's decision limit -------------------------------------------------------
+
 
 def test_regular_review_must_be_decided_15_days_from_its_start_reminded_3_days_before(world, ctx):
     case = Case.register(world, date(2027, 3, 1))
@@ -76,10 +78,16 @@ def test_overdue_review_reminds_then_is_overdue_then_escalates_each_once(world, 
         (midnight(date(2027, 3, 16)) - MINUTE, 0, [("reminder", "case_worker")]),
         (midnight(date(2027, 3, 16)), 1, [("reminder", "case_worker"), ("overdue", "case_worker")]),
         (midnight(date(2027, 3, 16)), 0, [("reminder", "case_worker"), ("overdue", "case_worker")]),
-        (midnight(date(2027, 3, 19)), 1, [("reminder", "case_worker"), ("overdue", "case_worker"),
-                                         ("escalation", "supervisor")]),
-        (midnight(date(2027, 3, 25)), 0, [("reminder", "case_worker"), ("overdue", "case_worker"),
-                                         ("escalation", "supervisor")]),
+        (
+            midnight(date(2027, 3, 19)),
+            1,
+            [("reminder", "case_worker"), ("overdue", "case_worker"), ("escalation", "supervisor")],
+        ),
+        (
+            midnight(date(2027, 3, 25)),
+            0,
+            [("reminder", "case_worker"), ("overdue", "case_worker"), ("escalation", "supervisor")],
+        ),
     ]
     for moment, fired, raised in timeline:
         assert sweep_at(moment) == fired, moment
@@ -99,13 +107,18 @@ def test_decision_closes_the_reminder_overdue_and_escalation_alerts(world, ctx, 
 
 # -- the end of public posting ----------------------------------------------------------------
 
-@pytest.mark.parametrize(("posted_on", "due_on"), [
-    (date(2027, 10, 8), date(2027, 10, 13)),  # Friday: the weekend is not counted
-    (date(2027, 2, 3), date(2027, 2, 15)),  # the eve of Tết: 4-10 February 2027 are off
-    (date(2027, 9, 1), date(2027, 9, 8)),  # National Day: 2-3 September, then a weekend
-])
+
+@pytest.mark.parametrize(
+    ("posted_on", "due_on"),
+    [
+        (date(2027, 10, 8), date(2027, 10, 13)),  # Friday: the weekend is not counted
+        (date(2027, 2, 3), date(2027, 2, 15)),  # the eve of Tết: 4-10 February 2027 are off
+        (date(2027, 9, 1), date(2027, 9, 8)),  # National Day: 2-3 September, then a weekend
+    ],
+)
 def test_posting_ends_3_working_days_after_posted_on_and_reminds_the_supervisor(
-        world, ctx, sweep_at, posted_on, due_on):
+    world, ctx, sweep_at, posted_on, due_on
+):
     case = posted_case(world, posted_on)
     assert case.deadlines()["posting_end"].due_at == midnight(due_on)
     assert sweep_at(midnight(due_on) - MINUTE) == 0
@@ -122,8 +135,10 @@ def test_complaint_ends_the_posting_and_its_reminder(world, ctx):
 
 # -- recognition: support plan and the annual review -------------------------------------------
 
+
 def test_support_plan_is_due_30_days_after_recognition_and_escalates_7_days_later(
-        world, ctx, sweep_at):
+    world, ctx, sweep_at
+):
     case = recognised_case(world, date(2027, 3, 1), date(2027, 3, 10))
     assert case.deadlines()["support_plan"].due_at == midnight(date(2027, 4, 9))
     assert sweep_at(midnight(date(2027, 4, 9))) == 1
@@ -160,6 +175,7 @@ def test_starting_the_review_ends_the_annual_reminder_and_closes_its_alert(world
 
 # -- follow-up: monitoring visits and graduation ------------------------------------------------
 
+
 def test_exit_starts_monitoring_every_6_months_and_graduation_after_36_months(world, ctx):
     case = exited_case(world, date(2027, 4, 15))
     pending = case.deadlines()
@@ -175,12 +191,15 @@ def test_graduation_does_not_fire_a_minute_early(world, ctx, sweep_at):
 
 
 def open_visit_reminders(case: Case) -> int:
-    return sum(1 for a in case.alerts("open") if a.kind == "reminder"
-               and db.session.get(Deadline, a.deadline_id).key == "monitoring_visit")
+    return sum(
+        1
+        for a in case.alerts("open")
+        if a.kind == "reminder"
+        and db.session.get(Deadline, a.deadline_id).key == "monitoring_visit"
+    )
 
 
-def test_exited_household_is_reminded_every_6_months_and_graduates_by_itself(world, ctx,
-                                                                            sweep_at):
+def test_exited_household_is_reminded_every_6_months_and_graduates_by_itself(world, ctx, sweep_at):
     case = exited_case(world, date(2027, 4, 15))
     due, reminded = date(2027, 10, 15), 0
     while due < date(2030, 4, 15):

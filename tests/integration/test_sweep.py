@@ -251,8 +251,9 @@ def test_deadline_claimed_too_often_is_given_up(case, wall):
 
 
 @pytest.mark.postgres_only
-def test_two_sweeps_at_once_fire_each_of_1000_deadlines_exactly_once(on_postgres, committed,
-                                                                   case, ctx):
+def test_two_sweeps_at_once_fire_each_of_1000_deadlines_exactly_once(
+    on_postgres, committed, case, ctx
+):
     ids = add_due(case, 1000, step=timedelta(milliseconds=1))
     results, errors = [], []
     start = threading.Barrier(2)

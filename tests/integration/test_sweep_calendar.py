@@ -18,14 +18,18 @@ def calendar_cli(ctx):
 
     def run(*args: str):
         return runner.invoke(args=["calendar", *args])
+
     return run
 
 
-@pytest.mark.parametrize(("declared", "due_on"), [
-    ([], date(2027, 10, 13)),  # posted on Friday 8 October: Monday, Tuesday, Wednesday
-    ([("2027-10-11", "--off")], date(2027, 10, 14)),  # an extra day off on the Monday
-    ([("2027-10-09", "--working")], date(2027, 10, 12)),  # a make-up Saturday
-])
+@pytest.mark.parametrize(
+    ("declared", "due_on"),
+    [
+        ([], date(2027, 10, 13)),  # posted on Friday 8 October: Monday, Tuesday, Wednesday
+        ([("2027-10-11", "--off")], date(2027, 10, 14)),  # an extra day off on the Monday
+        ([("2027-10-09", "--working")], date(2027, 10, 12)),  # a make-up Saturday
+    ],
+)
 def test_posting_ends_counting_the_days_the_admin_declared(world, calendar_cli, declared, due_on):
     for day, kind in declared:
         result = calendar_cli("add", day, kind, "--note", "Quyết định của UBND tỉnh")
@@ -44,10 +48,13 @@ def test_declared_day_is_stored_replaced_listed_and_removed(ctx, calendar_cli):
     assert calendar_cli("list").output == ""
 
 
-@pytest.mark.parametrize("args", [
-    ("add", "2027-10-11"),  # neither --off nor --working
-    ("add", "11/10/2027", "--off"),
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("add", "2027-10-11"),  # neither --off nor --working
+        ("add", "11/10/2027", "--off"),
+    ],
+)
 def test_calendar_add_refuses_what_it_cannot_read(ctx, calendar_cli, args):
     result = calendar_cli(*args)
     assert result.exit_code == 2

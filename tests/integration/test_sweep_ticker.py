@@ -25,19 +25,28 @@ def test_ticker_job_sweeps_every_configured_interval_one_at_a_time(ctx, monkeypa
     scheduler._add_sweep(ticker, ctx, None)
     [job] = ticker.get_jobs()
     assert (job.id, job.func, job.trigger.interval, job.max_instances, job.coalesce) == (
-        "sweep", scheduler.tick, timedelta(seconds=7), 1, True)
+        "sweep",
+        scheduler.tick,
+        timedelta(seconds=7),
+        1,
+        True,
+    )
 
 
-@pytest.mark.parametrize(("command", "params", "reloader_child", "starts"), [
-    (None, {}, False, False),  # gunicorn workers, tests, scripts: no click command at all
-    ("sweep", {}, False, False),
-    ("db", {}, False, False),
-    ("run", {"reload": True}, False, False),  # the reloader's parent only watches files
-    ("run", {"reload": True}, True, True),
-    ("run", {"reload": False}, False, True),
-])
+@pytest.mark.parametrize(
+    ("command", "params", "reloader_child", "starts"),
+    [
+        (None, {}, False, False),  # gunicorn workers, tests, scripts: no click command at all
+        ("sweep", {}, False, False),
+        ("db", {}, False, False),
+        ("run", {"reload": True}, False, False),  # the reloader's parent only watches files
+        ("run", {"reload": True}, True, True),
+        ("run", {"reload": False}, False, True),
+    ],
+)
 def test_in_process_ticker_starts_only_in_the_serving_dev_server(
-        ctx, monkeypatch, command, params, reloader_child, starts):
+    ctx, monkeypatch, command, params, reloader_child, starts
+):
     started = []
     monkeypatch.setattr(scheduler, "start_in_process", started.append)
     monkeypatch.setenv("WERKZEUG_RUN_MAIN", "true" if reloader_child else "false")
@@ -59,4 +68,3 @@ def test_in_process_ticker_starts_once_per_process(ctx, monkeypatch):
         assert first.running and len(first.get_jobs()) == 1
     finally:
         first.shutdown(wait=True)
-

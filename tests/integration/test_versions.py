@@ -40,8 +40,12 @@ def deployed(app) -> dict[tuple[str, int], WorkflowDefinition]:
     return rows
 
 
-def folder_with(tmp_path: Path, change: Callable[[dict], None] | None = None,
-                text: Callable[[str], str] | None = None, name: str = LIFECYCLE) -> Path:
+def folder_with(
+    tmp_path: Path,
+    change: Callable[[dict], None] | None = None,
+    text: Callable[[str], str] | None = None,
+    name: str = LIFECYCLE,
+) -> Path:
     """Copy workflows/ to tmp_path, changing the lifecycle file's data or its text."""
     folder = tmp_path / "workflows"
     shutil.copytree(ROOT / "workflows", folder)
@@ -81,6 +85,7 @@ def review_due(api, hid: int) -> str:
 
 # -- deploying --------------------------------------------------------------------------------
 
+
 def test_deploying_stores_each_workflow_with_its_hash_and_text(app, world) -> None:
     rows = deployed(app)
 
@@ -112,8 +117,9 @@ def test_a_changed_body_under_a_deployed_version_is_refused(app, tmp_path, reads
     assert "household_lifecycle version 1" in raised.value.message
 
 
-def test_registering_under_a_changed_body_is_a_409_and_stores_nothing(app, api, tmp_path,
-                                                                      reads) -> None:
+def test_registering_under_a_changed_body_is_a_409_and_stores_nothing(
+    app, api, tmp_path, reads
+) -> None:
     before = deployed(app)
     reads(folder_with(tmp_path, longer_review))
 
@@ -122,11 +128,11 @@ def test_registering_under_a_changed_body_is_a_409_and_stores_nothing(app, api, 
     assert response.status_code == 409, response.json
     assert response.json["error"]["code"] == "conflict"
     assert {k: r.digest for k, r in deployed(app).items()} == {
-        k: r.digest for k, r in before.items()}
+        k: r.digest for k, r in before.items()
+    }
 
 
-def test_a_changed_body_is_not_used_for_cases_of_that_version(app, api, tmp_path,
-                                                              reads) -> None:
+def test_a_changed_body_is_not_used_for_cases_of_that_version(app, api, tmp_path, reads) -> None:
     hid = api.register()["id"]
     reads(folder_with(tmp_path, longer_review))
 
@@ -149,6 +155,7 @@ def test_comments_and_layout_are_not_a_change_of_body(app, tmp_path, reads) -> N
 
 # -- a new version ----------------------------------------------------------------------------
 
+
 def second_version(data: dict) -> None:
     longer_review(data)
     data["version"] = 2
@@ -168,17 +175,22 @@ def test_cases_keep_the_version_they_started_on(api, tmp_path, reads) -> None:
     old = api.register(head_name="Hộ Cũ")["id"]
     reads(folder_with(tmp_path, second_version))
     new = api.register(head_name="Hộ Mới")["id"]
-    started = (clock.today() - timedelta(days=1))
+    started = clock.today() - timedelta(days=1)
 
     assert api.fire(old, "start_review", started_on=started.isoformat()).status_code == 200
     assert api.fire(new, "start_review", started_on=started.isoformat()).status_code == 200
 
     assert api.get(f"/households/{old}").json["workflow"] == {
-        "name": "household_lifecycle", "version": 1}
+        "name": "household_lifecycle",
+        "version": 1,
+    }
     assert api.get(f"/households/{new}").json["workflow"] == {
-        "name": "household_lifecycle", "version": 2}
+        "name": "household_lifecycle",
+        "version": 2,
+    }
     assert review_due(api, old).startswith(
-        (started + timedelta(days=15 - 1)).isoformat())  # local midnight is 17:00 UTC before
+        (started + timedelta(days=15 - 1)).isoformat()
+    )  # local midnight is 17:00 UTC before
     assert review_due(api, new).startswith((started + timedelta(days=20 - 1)).isoformat())
     history = api.get(f"/households/{old}/history").json
     assert [e["workflow_version"] for e in history] == [1, 1]

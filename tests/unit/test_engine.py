@@ -25,13 +25,23 @@ from caseflow.domain.workflow import WorkflowDef, parse_workflow
 LIFECYCLE_FILE = Path(__file__).resolve().parents[2] / "workflows" / "household_lifecycle.yaml"
 CALENDAR = BusinessCalendar()
 TODAY = date(2026, 3, 10)
-STATES = ("registered", "under_review", "classified", "posted", "recognised", "supported",
-          "follow_up", "graduated")
+STATES = (
+    "registered",
+    "under_review",
+    "classified",
+    "posted",
+    "recognised",
+    "supported",
+    "follow_up",
+    "graduated",
+)
 
 #: DESIGN.md, "Household lifecycle": trigger -> (sources, dest)
 LIFECYCLE = {
-    "start_review": (("registered", "recognised", "supported", "follow_up", "graduated"),
-                     "under_review"),
+    "start_review": (
+        ("registered", "recognised", "supported", "follow_up", "graduated"),
+        "under_review",
+    ),
     "classify": (("under_review",), "classified"),
     "agree": (("classified",), "posted"),
     "disagree": (("classified",), "under_review"),
@@ -43,10 +53,15 @@ LIFECYCLE = {
     "relapse": (("follow_up",), "under_review"),
     "graduate": (("follow_up",), "graduated"),
 }
-ALLOWED = [(source, trigger, dest) for trigger, (sources, dest) in LIFECYCLE.items()
-           for source in sources]
-REFUSED = [(state, trigger) for state in STATES for trigger in LIFECYCLE
-           if state not in LIFECYCLE[trigger][0]]
+ALLOWED = [
+    (source, trigger, dest) for trigger, (sources, dest) in LIFECYCLE.items() for source in sources
+]
+REFUSED = [
+    (state, trigger)
+    for state in STATES
+    for trigger in LIFECYCLE
+    if state not in LIFECYCLE[trigger][0]
+]
 
 
 def load_lifecycle() -> WorkflowDef:
@@ -66,20 +81,21 @@ def local(day: date, hour: int = 0) -> datetime:
 
 # -- which trigger is allowed from which state ------------------------------------------------
 
+
 @pytest.mark.parametrize(("source", "trigger", "dest"), ALLOWED)
 def test_transition_for_follows_the_lifecycle_table(lifecycle, source, trigger, dest) -> None:
     assert transition_for(lifecycle, source, trigger).dest == dest
 
 
 @pytest.mark.parametrize(("state", "trigger"), REFUSED)
-def test_transition_for_refuses_a_trigger_not_valid_from_the_state(lifecycle, state,
-                                                                   trigger) -> None:
+def test_transition_for_refuses_a_trigger_not_valid_from_the_state(
+    lifecycle, state, trigger
+) -> None:
     with pytest.raises(InvalidTrigger) as raised:
         transition_for(lifecycle, state, trigger)
 
     assert raised.value.status == 409
-    assert raised.value.message == (
-        f"'{trigger}' cannot be done while the household is '{state}'.")
+    assert raised.value.message == (f"'{trigger}' cannot be done while the household is '{state}'.")
 
 
 @pytest.mark.parametrize("trigger", ["approve", "delete", "", "Start_Review"])
@@ -107,12 +123,12 @@ def test_transition_for_refuses_an_unknown_trigger_as_invalid_input(lifecycle, t
         ("graduated", "case_worker", ["start_review"]),
     ],
 )
-def test_triggers_for_lists_what_a_role_may_fire_by_hand(lifecycle, state, role,
-                                                         expected) -> None:
+def test_triggers_for_lists_what_a_role_may_fire_by_hand(lifecycle, state, role, expected) -> None:
     assert triggers_for(lifecycle, state, role) == expected
 
 
 # -- payloads ---------------------------------------------------------------------------------
+
 
 def payload(lifecycle, trigger: str, state: str, **data):
     return validate_payload(lifecycle.transition(trigger, state), data, TODAY)
@@ -127,7 +143,8 @@ def refusal(lifecycle, trigger: str, state: str, **data) -> dict[str, list[str]]
 
 def test_required_field_missing_is_refused_naming_it(lifecycle) -> None:
     assert refusal(lifecycle, "complain", "posted") == {
-        "reason": ["Missing data for required field."]}
+        "reason": ["Missing data for required field."]
+    }
 
 
 @pytest.mark.parametrize("blank", ["", "   "])
@@ -137,19 +154,26 @@ def test_blank_text_is_refused(lifecycle, blank: str) -> None:
 
 def test_text_is_stripped(lifecycle) -> None:
     assert payload(lifecycle, "complain", "posted", reason="  hàng xóm khiếu nại ") == {
-        "reason": "hàng xóm khiếu nại"}
+        "reason": "hàng xóm khiếu nại"
+    }
 
 
 def test_dates_default_to_today_and_choices_to_their_default(lifecycle) -> None:
     assert payload(lifecycle, "start_review", "registered") == {
-        "review_kind": "regular", "started_on": TODAY}
+        "review_kind": "regular",
+        "started_on": TODAY,
+    }
     assert payload(lifecycle, "agree", "classified", agreement_pct=80) == {
-        "meeting_on": TODAY, "agreement_pct": 80, "posted_on": TODAY}
+        "meeting_on": TODAY,
+        "agreement_pct": 80,
+        "posted_on": TODAY,
+    }
 
 
 def test_a_date_is_parsed_from_its_iso_text(lifecycle) -> None:
     assert payload(lifecycle, "recognise", "posted", decided_on="2026-03-02") == {
-        "decided_on": date(2026, 3, 2)}
+        "decided_on": date(2026, 3, 2)
+    }
 
 
 @pytest.mark.parametrize(
@@ -165,34 +189,47 @@ def test_a_date_is_parsed_from_its_iso_text(lifecycle) -> None:
     ],
 )
 def test_a_bad_or_future_date_is_refused(lifecycle, value, problem: str) -> None:
-    assert refusal(lifecycle, "recognise", "posted", decided_on=value) == {
-        "decided_on": [problem]}
+    assert refusal(lifecycle, "recognise", "posted", decided_on=value) == {"decided_on": [problem]}
 
 
-@pytest.mark.parametrize(("typed", "day"), [
-    ("02/03/2026", date(2026, 3, 2)), ("2/3/2026", date(2026, 3, 2)),
-    ("02.03.2026", date(2026, 3, 2)), ("02-03-2026", date(2026, 3, 2)),
-    (" 2026-03-02 ", date(2026, 3, 2))])
+@pytest.mark.parametrize(
+    ("typed", "day"),
+    [
+        ("02/03/2026", date(2026, 3, 2)),
+        ("2/3/2026", date(2026, 3, 2)),
+        ("02.03.2026", date(2026, 3, 2)),
+        ("02-03-2026", date(2026, 3, 2)),
+        (" 2026-03-02 ", date(2026, 3, 2)),
+    ],
+)
 def test_a_typed_date_is_read_day_first(lifecycle, typed: str, day: date) -> None:
-    assert validate_payload(lifecycle.transition("recognise", "posted"), {"decided_on": typed},
-                            TODAY, typed=True) == {"decided_on": day}
+    assert validate_payload(
+        lifecycle.transition("recognise", "posted"), {"decided_on": typed}, TODAY, typed=True
+    ) == {"decided_on": day}
 
 
-@pytest.mark.parametrize(("typed", "problem"), [
-    ("31/02/2026", "There is no such day: 31/02/2026."),
-    ("03/2026", "Not a valid date: type it as dd/mm/yyyy, for example 05/09/2026."),
-    ("11/03/2026", "A date cannot be in the future.")])
-def test_a_typed_date_that_is_not_a_real_past_day_is_refused(lifecycle, typed: str,
-                                                            problem: str) -> None:
+@pytest.mark.parametrize(
+    ("typed", "problem"),
+    [
+        ("31/02/2026", "There is no such day: 31/02/2026."),
+        ("03/2026", "Not a valid date: type it as dd/mm/yyyy, for example 05/09/2026."),
+        ("11/03/2026", "A date cannot be in the future."),
+    ],
+)
+def test_a_typed_date_that_is_not_a_real_past_day_is_refused(
+    lifecycle, typed: str, problem: str
+) -> None:
     with pytest.raises(InvalidInput) as raised:
-        validate_payload(lifecycle.transition("recognise", "posted"), {"decided_on": typed},
-                         TODAY, typed=True)
+        validate_payload(
+            lifecycle.transition("recognise", "posted"), {"decided_on": typed}, TODAY, typed=True
+        )
     assert raised.value.fields == {"decided_on": [problem]}
 
 
 def test_today_itself_is_not_the_future(lifecycle) -> None:
     assert payload(lifecycle, "recognise", "posted", decided_on=TODAY.isoformat()) == {
-        "decided_on": TODAY}
+        "decided_on": TODAY
+    }
 
 
 @pytest.mark.parametrize(
@@ -209,10 +246,12 @@ def test_today_itself_is_not_the_future(lifecycle) -> None:
         (math.inf, "Not a valid number."),
     ],
 )
-def test_a_number_outside_its_bounds_or_not_a_number_is_refused(lifecycle, value,
-                                                                problem: str) -> None:
+def test_a_number_outside_its_bounds_or_not_a_number_is_refused(
+    lifecycle, value, problem: str
+) -> None:
     assert refusal(lifecycle, "agree", "classified", agreement_pct=value) == {
-        "agreement_pct": [problem]}
+        "agreement_pct": [problem]
+    }
 
 
 @pytest.mark.parametrize("value", [0, 50, 62.5, 100])
@@ -223,22 +262,26 @@ def test_a_number_within_its_bounds_is_kept(lifecycle, value: float) -> None:
 @pytest.mark.parametrize("value", ["weekly", "Regular", 1])
 def test_a_choice_must_be_one_of_the_declared_values(lifecycle, value) -> None:
     assert refusal(lifecycle, "start_review", "registered", review_kind=value) == {
-        "review_kind": ["Must be one of: regular, periodic."]}
+        "review_kind": ["Must be one of: regular, periodic."]
+    }
 
 
 def test_an_unknown_field_is_refused_naming_it(lifecycle) -> None:
     assert refusal(lifecycle, "start_review", "registered", colour="red") == {
-        "colour": ["Unknown field for this trigger."]}
+        "colour": ["Unknown field for this trigger."]
+    }
 
 
 def test_every_wrong_field_is_reported_at_once(lifecycle) -> None:
-    fields = refusal(lifecycle, "agree", "classified", agreement_pct=101,
-                     meeting_on="2099-01-01", note="x")
+    fields = refusal(
+        lifecycle, "agree", "classified", agreement_pct=101, meeting_on="2099-01-01", note="x"
+    )
 
     assert set(fields) == {"agreement_pct", "meeting_on", "note"}
 
 
 # -- deadlines --------------------------------------------------------------------------------
+
 
 def plans(lifecycle, dest: str, data: dict, entered_at: datetime | None = None):
     entered_at = entered_at or local(TODAY, 10)
@@ -260,13 +303,18 @@ def test_a_regular_review_is_due_for_decision_15_days_after_it_started(lifecycle
 
 
 def test_a_periodic_review_has_no_decision_deadline(lifecycle) -> None:
-    assert plans(lifecycle, "under_review",
-                 {"review_kind": "periodic", "started_on": date(2026, 3, 2)}) == {}
+    assert (
+        plans(
+            lifecycle, "under_review", {"review_kind": "periodic", "started_on": date(2026, 3, 2)}
+        )
+        == {}
+    )
 
 
 def test_posting_ends_three_working_days_after_posted_on(lifecycle) -> None:
-    planned = plans(lifecycle, "posted", {"posted_on": date(2025, 4, 4)},
-                    entered_at=local(date(2025, 4, 4), 15))
+    planned = plans(
+        lifecycle, "posted", {"posted_on": date(2025, 4, 4)}, entered_at=local(date(2025, 4, 4), 15)
+    )
 
     assert list(planned) == ["posting_end"]
     assert planned["posting_end"].kind == "remind"
@@ -287,9 +335,13 @@ def test_follow_up_graduates_36_months_after_decided_on(lifecycle) -> None:
 
     assert set(planned) == {"monitoring_visit", "graduation", "annual_review"}
     assert (planned["graduation"].kind, planned["graduation"].due_at) == (
-        "auto", local(date(2029, 3, 2)))
+        "auto",
+        local(date(2029, 3, 2)),
+    )
     assert (planned["monitoring_visit"].kind, planned["monitoring_visit"].due_at) == (
-        "repeat", local(date(2026, 9, 2)))
+        "repeat",
+        local(date(2026, 9, 2)),
+    )
 
 
 @pytest.mark.parametrize("state", ["registered", "classified", "graduated"])
@@ -324,6 +376,7 @@ def test_ends_deadline(dest: str, state: str, until: tuple, ends: bool) -> None:
 
 # -- one Machine per (workflow, version) ------------------------------------------------------
 
+
 def test_two_loads_of_the_same_definition_share_one_machine() -> None:
     first, second = load_lifecycle(), load_lifecycle()
 
@@ -354,14 +407,25 @@ def test_deadline_changes_end_what_the_new_state_ends_and_keep_what_spans_it() -
     from caseflow.domain.calendar import BusinessCalendar
     from caseflow.domain.engine import deadline_changes
 
-    live = [SimpleNamespace(id=1, key="review_decision", state="under_review",
-                            until_states="recognised,registered,follow_up"),
-            SimpleNamespace(id=2, key="posting_end", state="posted", until_states="")]
+    live = [
+        SimpleNamespace(
+            id=1,
+            key="review_decision",
+            state="under_review",
+            until_states="recognised,registered,follow_up",
+        ),
+        SimpleNamespace(id=2, key="posting_end", state="posted", until_states=""),
+    ]
     moment = datetime(2026, 10, 1, 2, tzinfo=UTC)
 
-    ended, created = deadline_changes(live, load_lifecycle(), "under_review",
-                                      {"review_kind": "regular", "started_on": moment.date()},
-                                      moment, BusinessCalendar())
+    ended, created = deadline_changes(
+        live,
+        load_lifecycle(),
+        "under_review",
+        {"review_kind": "regular", "started_on": moment.date()},
+        moment,
+        BusinessCalendar(),
+    )
 
     assert ended == [2]
     assert [plan.key for plan in created] == ["review_decision:remind"]

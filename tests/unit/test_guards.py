@@ -27,8 +27,9 @@ def run(name: str, case: CaseFacts, data=None, params=None):
 
 
 @pytest.mark.parametrize(
-    ("pct", "passes"), [(0, False), (40, False), (49, False), (49.9, False), (50, True),
-                        (100, True)])
+    ("pct", "passes"),
+    [(0, False), (40, False), (49, False), (49.9, False), (50, True), (100, True)],
+)
 def test_meeting_agreed_needs_half_of_those_present(pct: float, passes: bool) -> None:
     refusal = run("meeting_agreed", facts(), {"agreement_pct": pct})
 
@@ -37,7 +38,8 @@ def test_meeting_agreed_needs_half_of_those_present(pct: float, passes: bool) ->
         assert refusal.field == "agreement_pct"
         assert refusal.message % refusal.params == (
             "The village meeting must agree with at least 50% of those present; record a new "
-            "survey instead.")
+            "survey instead."
+        )
 
 
 def test_meeting_agreed_threshold_is_a_parameter_of_the_workflow() -> None:
@@ -49,8 +51,9 @@ def test_meeting_agreed_refuses_without_a_percentage() -> None:
     assert run("meeting_agreed", facts(), {}) is not None
 
 
-@pytest.mark.parametrize(("pct", "passes"), [(None, True), (0, True), (49, True), (50, False),
-                                             (80, False)])
+@pytest.mark.parametrize(
+    ("pct", "passes"), [(None, True), (0, True), (49, True), (50, False), (80, False)]
+)
 def test_meeting_disagreed_refuses_a_meeting_that_agreed(pct, passes: bool) -> None:
     data = {} if pct is None else {"agreement_pct": pct}
 
@@ -72,8 +75,9 @@ def test_posting_period_over_counts_working_days_skipping_a_vietnamese_holiday(
 ) -> None:
     case = facts(proposed="poor", posted_on=POSTED_BEFORE_HOLIDAY.isoformat())
 
-    refusal = run("posting_period_over", case, {"decided_on": decided_on},
-                  {"period": "3 working days"})
+    refusal = run(
+        "posting_period_over", case, {"decided_on": decided_on}, {"period": "3 working days"}
+    )
 
     assert (refusal is None) is passes
 
@@ -81,19 +85,20 @@ def test_posting_period_over_counts_working_days_skipping_a_vietnamese_holiday(
 def test_posting_period_refusal_says_when_it_ends() -> None:
     case = facts(posted_on=POSTED_BEFORE_HOLIDAY.isoformat())
 
-    refusal = run("posting_period_over", case, {"decided_on": date(2025, 4, 9)},
-                  {"period": "3 working days"})
+    refusal = run(
+        "posting_period_over", case, {"decided_on": date(2025, 4, 9)}, {"period": "3 working days"}
+    )
 
     assert refusal.field == "decided_on"
     assert refusal.message % refusal.params == (
         "The results were posted on 2025-04-04; the posting period of 3 working days ends on "
-        "2025-04-10, so the decision can be dated from then.")
+        "2025-04-10, so the decision can be dated from then."
+    )
 
 
 @pytest.mark.parametrize(
     ("state_data", "data"),
-    [({}, {"decided_on": date(2025, 4, 4)}),
-     ({"posted_on": "2025-04-04"}, {})],
+    [({}, {"decided_on": date(2025, 4, 4)}), ({"posted_on": "2025-04-04"}, {})],
     ids=["never-posted", "no-decision-date"],
 )
 def test_posting_period_has_nothing_to_check_without_both_dates(state_data, data) -> None:
@@ -136,9 +141,10 @@ def test_recognised_class_guards(name: str, recognised: str | None, passes: bool
     assert (run(name, facts(classification=recognised)) is None) is passes
 
 
-@pytest.mark.parametrize(("supports", "params", "passes"),
-                         [(0, {}, False), (1, {}, True), (1, {"min": 2}, False),
-                          (2, {"min": 2}, True)])
+@pytest.mark.parametrize(
+    ("supports", "params", "passes"),
+    [(0, {}, False), (1, {}, True), (1, {"min": 2}, False), (2, {"min": 2}, True)],
+)
 def test_has_proposed_support_counts_proposed_items(supports: int, params, passes: bool) -> None:
     assert (run("has_proposed_support", facts(supports=supports), {}, params) is None) is passes
 
@@ -147,14 +153,18 @@ def test_proposed_listed_refusal_names_what_the_survey_says() -> None:
     refusal = run("proposed_listed", facts(proposed="middle"))
 
     assert refusal.message % refusal.params == (
-        "The latest survey does not classify the household as poor or near-poor "
-        "(it says: middle).")
+        "The latest survey does not classify the household as poor or near-poor (it says: middle)."
+    )
 
 
 RECOGNISE = TransitionDef(
-    trigger="recognise", sources=("posted",), dest="recognised",
-    conditions=(GuardRef("proposed_listed"),
-                GuardRef("posting_period_over", {"period": "3 working days"})),
+    trigger="recognise",
+    sources=("posted",),
+    dest="recognised",
+    conditions=(
+        GuardRef("proposed_listed"),
+        GuardRef("posting_period_over", {"period": "3 working days"}),
+    ),
 )
 
 

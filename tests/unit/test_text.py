@@ -40,8 +40,15 @@ def test_folding_twice_changes_nothing() -> None:
     assert fold(once) == once
 
 
-@pytest.mark.parametrize(("value", "masked"), [
-    ("036090001234", "*********234"), ("0912", "*912"), ("12", "12"), (None, None), ("", ""),
-])
+@pytest.mark.parametrize(
+    ("value", "masked"),
+    [
+        ("036090001234", "*********234"),
+        ("0912", "*912"),
+        ("12", "12"),
+        (None, None),
+        ("", ""),
+    ],
+)
 def test_mask_keeps_only_the_last_three_characters(value, masked):
     assert mask(value) == masked

@@ -17,10 +17,29 @@ from caseflow.services.definitions import check_folder, load_workflow_file
 WORKFLOWS = Path(__file__).resolve().parents[2] / "workflows"
 SOURCE = "workflows/tiny.yaml"
 
-LIFECYCLE_STATES = ["registered", "under_review", "classified", "posted", "recognised",
-                    "supported", "follow_up", "graduated"]
-LIFECYCLE_TRIGGERS = ["start_review", "classify", "agree", "disagree", "complain", "recognise",
-                      "decline", "exit", "assign_support", "relapse", "graduate"]
+LIFECYCLE_STATES = [
+    "registered",
+    "under_review",
+    "classified",
+    "posted",
+    "recognised",
+    "supported",
+    "follow_up",
+    "graduated",
+]
+LIFECYCLE_TRIGGERS = [
+    "start_review",
+    "classify",
+    "agree",
+    "disagree",
+    "complain",
+    "recognise",
+    "decline",
+    "exit",
+    "assign_support",
+    "relapse",
+    "graduate",
+]
 
 
 def tiny() -> dict:
@@ -30,14 +49,23 @@ def tiny() -> dict:
         "version": 1,
         "initial": "open",
         "states": {
-            "open": {"timers": [{"key": "close_soon", "kind": "auto", "due": "15 days",
-                                 "trigger": "close"}]},
+            "open": {
+                "timers": [
+                    {"key": "close_soon", "kind": "auto", "due": "15 days", "trigger": "close"}
+                ]
+            },
             "closed": {"terminal": True},
         },
         "transitions": [
-            {"trigger": "close", "source": "open", "dest": "closed", "roles": ["case_worker"],
-             "conditions": ["meeting_agreed"], "actions": ["clear_recognised_class"],
-             "fields": {"decided_on": {"type": "date", "default": "today"}}},
+            {
+                "trigger": "close",
+                "source": "open",
+                "dest": "closed",
+                "roles": ["case_worker"],
+                "conditions": ["meeting_agreed"],
+                "actions": ["clear_recognised_class"],
+                "fields": {"decided_on": {"type": "date", "default": "today"}},
+            },
         ],
     }
 
@@ -75,6 +103,7 @@ def _set(path: str, value: object) -> Callable[[dict], None]:
             node[int(last)] = value
         else:
             node[last] = value
+
     return change
 
 
@@ -90,32 +119,54 @@ def _add_state(name: str, body: dict) -> Callable[[dict], None]:
     ("change", "problem"),
     [
         (_set("transitions.0.dest", "shut"), "transition 'close' names unknown state 'shut'"),
-        (_set("transitions.0.source", ["open", "ajar"]),
-         "transition 'close' names unknown state 'ajar'"),
-        (_set("transitions.0.conditions", ["moon_is_full"]),
-         "transition 'close' names unknown guard 'moon_is_full'"),
-        (_set("transitions.0.conditions", [{"moon_is_full": {"phase": 1}}]),
-         "transition 'close' names unknown guard 'moon_is_full'"),
-        (_set("transitions.0.actions", ["send_flowers"]),
-         "transition 'close' names unknown action 'send_flowers'"),
+        (
+            _set("transitions.0.source", ["open", "ajar"]),
+            "transition 'close' names unknown state 'ajar'",
+        ),
+        (
+            _set("transitions.0.conditions", ["moon_is_full"]),
+            "transition 'close' names unknown guard 'moon_is_full'",
+        ),
+        (
+            _set("transitions.0.conditions", [{"moon_is_full": {"phase": 1}}]),
+            "transition 'close' names unknown guard 'moon_is_full'",
+        ),
+        (
+            _set("transitions.0.actions", ["send_flowers"]),
+            "transition 'close' names unknown action 'send_flowers'",
+        ),
         (_add_state("limbo", {"terminal": True}), "states cannot be reached: limbo"),
         (_set("states.closed", {}), "non-terminal states with no way out: closed"),
-        (_set("states.open.timers.0.due", "15 dayz"),
-         "timer 'close_soon' of state 'open': bad duration '15 dayz'"),
-        (_set("states.open.timers.0.due", None),
-         "timer 'close_soon' of state 'open': bad duration None"),
-        (_set("states.open.timers.0.trigger", None),
-         "timer 'close_soon' of state 'open': an auto timer needs 'trigger'"),
-        (_set("states.open.timers.0.trigger", "reopen"),
-         "timer 'close_soon' fires 'reopen', which does not leave 'open'"),
-        (_set("states.open.timers.0.kind", "nag"),
-         "timer 'close_soon' of state 'open': kind must be one of remind, overdue, auto, repeat"),
+        (
+            _set("states.open.timers.0.due", "15 dayz"),
+            "timer 'close_soon' of state 'open': bad duration '15 dayz'",
+        ),
+        (
+            _set("states.open.timers.0.due", None),
+            "timer 'close_soon' of state 'open': bad duration None",
+        ),
+        (
+            _set("states.open.timers.0.trigger", None),
+            "timer 'close_soon' of state 'open': an auto timer needs 'trigger'",
+        ),
+        (
+            _set("states.open.timers.0.trigger", "reopen"),
+            "timer 'close_soon' fires 'reopen', which does not leave 'open'",
+        ),
+        (
+            _set("states.open.timers.0.kind", "nag"),
+            "timer 'close_soon' of state 'open': kind must be one of remind, overdue, auto, repeat",
+        ),
         (_set("states.open.timers.0.until", ["shut"]), "timer 'close_soon' names unknown state"),
-        (_set("states.open.timers.0.remind_before", "soon"),
-         "timer 'close_soon' of state 'open': bad duration 'soon'"),
+        (
+            _set("states.open.timers.0.remind_before", "soon"),
+            "timer 'close_soon' of state 'open': bad duration 'soon'",
+        ),
         (_set("initial", "ajar"), "initial state 'ajar' is not declared"),
-        (_set("transitions.0.fields.decided_on.type", "colour"),
-         "transition 'close' field 'decided_on' has unknown type 'colour'"),
+        (
+            _set("transitions.0.fields.decided_on.type", "colour"),
+            "transition 'close' field 'decided_on' has unknown type 'colour'",
+        ),
         (_set("transitions.0.trigger", None), "a transition has no 'trigger'"),
     ],
 )
@@ -170,11 +221,18 @@ def test_a_timer_key_declared_twice_in_a_state_is_refused() -> None:
         _set("transitions.0.conditions", [{}]),
         _set("transitions.0.fields", ["decided_on"]),
     ],
-    ids=["states-list", "state-list", "timer-text", "transitions-mapping", "transition-text",
-         "empty-guard", "fields-list"],
+    ids=[
+        "states-list",
+        "state-list",
+        "timer-text",
+        "transitions-mapping",
+        "transition-text",
+        "empty-guard",
+        "fields-list",
+    ],
 )
 def test_a_malformed_shape_is_a_workflow_error_naming_the_file(
-    change: Callable[[dict], None]
+    change: Callable[[dict], None],
 ) -> None:
     data = tiny()
     change(data)

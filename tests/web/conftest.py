@@ -26,8 +26,15 @@ class Pages:
         assert found, f"no CSRF token on {url}"
         return found.group(2)
 
-    def post(self, url: str, data: dict | None = None, *, page: str | None = None,
-             prefix: str = "", **kwargs):
+    def post(
+        self,
+        url: str,
+        data: dict | None = None,
+        *,
+        page: str | None = None,
+        prefix: str = "",
+        **kwargs,
+    ):
         """Post a form as a browser would: with the token of the page it was on."""
         field = f"{prefix}-csrf_token" if prefix else "csrf_token"
         body = {field: self.token(page or url), **(data or {})}

@@ -41,7 +41,10 @@ class _Fields(HTMLParser):
             if attrs.get("for"):
                 self.labelled.add(attrs["for"])
         elif tag in ("input", "select", "textarea") and attrs.get("type") not in (
-                "hidden", "submit", "button"):
+            "hidden",
+            "submit",
+            "button",
+        ):
             name = attrs.get("id") or attrs.get("name") or "?"
             self.fields.append(name)
             if self.open_labels:

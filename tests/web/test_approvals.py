@@ -11,8 +11,7 @@ def ticked(html: str) -> list[str]:
     return re.findall(r'name="ids" value="(\d+)"[^>]*checked', html)
 
 
-def test_a_supervisor_sees_each_request_with_its_survey_meeting_and_posting(pages,
-                                                                          api_as) -> None:
+def test_a_supervisor_sees_each_request_with_its_survey_meeting_and_posting(pages, api_as) -> None:
     requested(api_as, head_name="Hộ Chờ Duyệt")
     pages.login("chair")
 
@@ -49,9 +48,11 @@ def test_one_decision_approves_every_selected_request(pages, api_as) -> None:
     second, second_request = requested(api_as, head_name="Hộ Hai")
     pages.login("chair")
 
-    response = pages.post("/approvals/decide", {
-        "ids": [first_request, second_request], "decision": "approve", "comment": "QĐ 12"},
-        page="/approvals")
+    response = pages.post(
+        "/approvals/decide",
+        {"ids": [first_request, second_request], "decision": "approve", "comment": "QĐ 12"},
+        page="/approvals",
+    )
 
     assert response.headers["Location"] == "/approvals"
     assert "Đã phê duyệt 2 đề nghị." in pages.get("/approvals").text
@@ -63,22 +64,25 @@ def test_a_rejection_without_a_reason_is_refused_in_vietnamese(pages, api_as) ->
     household, request = requested(api_as)
     pages.login("chair")
 
-    response = pages.post("/approvals/decide", {"ids": [request], "decision": "reject"},
-                          page="/approvals")
+    response = pages.post(
+        "/approvals/decide", {"ids": [request], "decision": "reject"}, page="/approvals"
+    )
 
     assert response.status_code == 422
     assert "Từ chối phải nêu lý do." in response.text
     assert ticked(response.text) == [str(request)]
-    assert api_as.get(f"/households/{household}").json["pending_approval"]["status"] == \
-        "pending"
+    assert api_as.get(f"/households/{household}").json["pending_approval"]["status"] == "pending"
 
 
 def test_a_rejection_with_a_reason_leaves_the_household_where_it_was(pages, api_as) -> None:
     household, request = requested(api_as)
     pages.login("chair")
 
-    pages.post("/approvals/decide", {"ids": [request], "decision": "reject",
-                                     "comment": "Thiếu biên bản họp"}, page="/approvals")
+    pages.post(
+        "/approvals/decide",
+        {"ids": [request], "decision": "reject", "comment": "Thiếu biên bản họp"},
+        page="/approvals",
+    )
 
     found = api_as.get(f"/households/{household}").json
     assert (found["state"], found["pending_approval"]) == ("posted", None)
@@ -109,30 +113,34 @@ def test_requests_that_cannot_be_decided_are_reported_in_vietnamese(pages, api_a
     _, decided = requested(api_as)
     api_as.post(f"/approvals/{decided}/approve", {}, who="deputy")
     api_as.post(f"/households/{household}/supports", {"program": "housing"})  # no move
-    api_as.patch(f"/households/{household}", {
-        "version": api_as.get(f"/households/{household}").json["version"],
-        "village": "Thôn Mới"})
+    api_as.patch(
+        f"/households/{household}",
+        {"version": api_as.get(f"/households/{household}").json["version"], "village": "Thôn Mới"},
+    )
     pages.login("chair")
 
-    pages.post("/approvals/decide", {"ids": [request, decided], "decision": "approve"},
-               page="/approvals")
+    pages.post(
+        "/approvals/decide", {"ids": [request, decided], "decision": "approve"}, page="/approvals"
+    )
 
     page = pages.get("/approvals").text
-    assert (f"Đề nghị {request} chưa được quyết định: Hồ sơ hộ đã thay đổi sau khi đề nghị "
-            "được gửi") in page
-    assert (f"Đề nghị {decided} chưa được quyết định: Đề nghị này đã được quyết định "
-            "(đã phê duyệt).") in page
+    assert (
+        f"Đề nghị {request} chưa được quyết định: Hồ sơ hộ đã thay đổi sau khi đề nghị được gửi"
+    ) in page
+    assert (
+        f"Đề nghị {decided} chưa được quyết định: Đề nghị này đã được quyết định (đã phê duyệt)."
+    ) in page
 
 
 def test_a_case_worker_cannot_decide_by_posting_the_form(pages, api_as) -> None:
     household, request = requested(api_as)
     pages.login("worker2")
 
-    pages.post("/approvals/decide", {"ids": [request], "decision": "approve"},
-               page="/approvals")
+    pages.post("/approvals/decide", {"ids": [request], "decision": "approve"}, page="/approvals")
 
-    assert "Vai trò của bạn (cán bộ rà soát) không được làm việc này." in pages.get(
-        "/approvals").text
+    assert (
+        "Vai trò của bạn (cán bộ rà soát) không được làm việc này." in pages.get("/approvals").text
+    )
     assert api_as.get(f"/households/{household}").json["state"] == "posted"
 
 
@@ -140,8 +148,9 @@ def test_a_decision_without_its_token_is_refused(pages, api_as) -> None:
     household, request = requested(api_as)
     pages.login("chair")
 
-    response = pages.client.post("/approvals/decide", data={"ids": [request],
-                                                            "decision": "approve"})
+    response = pages.client.post(
+        "/approvals/decide", data={"ids": [request], "decision": "approve"}
+    )
 
     assert response.status_code == 400
     assert api_as.get(f"/households/{household}").json["state"] == "posted"
@@ -165,8 +174,9 @@ def test_approving_from_the_household_page_comes_back_to_it(pages, api_as) -> No
     pages.login("chair")
     url = f"/households/{household}"
 
-    response = pages.post("/approvals/decide", {"ids": [request], "decision": "approve",
-                                                "next": url}, page=url)
+    response = pages.post(
+        "/approvals/decide", {"ids": [request], "decision": "approve", "next": url}, page=url
+    )
 
     assert response.headers["Location"] == url
     assert "Đã công nhận" in pages.get(url).text

@@ -7,8 +7,7 @@ import pytest
 from caseflow.config import from_environment
 from tests.factories import PASSWORD
 
-PAGES = ["/", "/households", "/households/new", "/approvals", "/alerts", "/workflow",
-         "/dashboard"]
+PAGES = ["/", "/households", "/households/new", "/approvals", "/alerts", "/workflow", "/dashboard"]
 
 
 @pytest.mark.parametrize("path", PAGES)
@@ -61,17 +60,19 @@ def test_after_three_failures_even_the_right_password_waits(pages) -> None:
     assert response.headers["Retry-After"] == "1"
 
 
-@pytest.mark.parametrize(("target", "lands_on"), [
-    ("/households?q=hoa", "/households?q=hoa"),
-    ("https://evil.example/", "/"),
-    ("//evil.example/x", "/"),
-    ("/\\evil.example", "/"),
-    ("javascript:alert(1)", "/"),
-    ("", "/"),
-])
+@pytest.mark.parametrize(
+    ("target", "lands_on"),
+    [
+        ("/households?q=hoa", "/households?q=hoa"),
+        ("https://evil.example/", "/"),
+        ("//evil.example/x", "/"),
+        ("/\\evil.example", "/"),
+        ("javascript:alert(1)", "/"),
+        ("", "/"),
+    ],
+)
 def test_login_follows_next_only_to_a_page_of_this_site(pages, target, lands_on) -> None:
-    response = pages.post("/login", {"username": "worker", "password": PASSWORD,
-                                     "next": target})
+    response = pages.post("/login", {"username": "worker", "password": PASSWORD, "next": target})
 
     assert response.headers["Location"] == lands_on
 
@@ -110,12 +111,20 @@ def test_the_session_cookie_is_http_only_and_same_site(pages) -> None:
     assert "SameSite=Lax" in cookie
 
 
-@pytest.mark.parametrize(("environment", "value", "secure"), [
-    (None, None, True), ("production", None, True), ("development", None, False),
-    (None, "0", False), (None, "1", True), ("development", "1", True),
-])
+@pytest.mark.parametrize(
+    ("environment", "value", "secure"),
+    [
+        (None, None, True),
+        ("production", None, True),
+        ("development", None, False),
+        (None, "0", False),
+        (None, "1", True),
+        ("development", "1", True),
+    ],
+)
 def test_cookies_are_secure_unless_in_development_or_turned_off(
-        monkeypatch, tmp_path, environment, value, secure) -> None:
+    monkeypatch, tmp_path, environment, value, secure
+) -> None:
     for name, setting in (("CASEFLOW_ENV", environment), ("CASEFLOW_SECURE_COOKIES", value)):
         if setting is None:
             monkeypatch.delenv(name, raising=False)
@@ -131,8 +140,9 @@ def test_cookies_are_secure_unless_in_development_or_turned_off(
 def test_a_form_over_the_size_limit_gets_the_error_page_in_vietnamese(pages) -> None:
     pages.login("worker")
 
-    response = pages.post("/households/new", {"head_name": "x" * (11 * 1024 * 1024)},
-                          page="/households/new")
+    response = pages.post(
+        "/households/new", {"head_name": "x" * (11 * 1024 * 1024)}, page="/households/new"
+    )
 
     assert response.status_code == 413
     assert "quá lớn" in response.text

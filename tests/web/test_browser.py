@@ -21,8 +21,14 @@ from caseflow import clock
 from tests.factories import PASSWORD
 
 SHOTS = Path(__file__).parent / "screenshots"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 MAX_PAGE_BYTES = 200_000
 NARROW = {"width": 360, "height": 740}
 
@@ -33,8 +39,12 @@ def typed_days_ago(days: int) -> str:
 
 
 def chromium() -> str | None:
-    for candidate in (os.environ.get("CASEFLOW_CHROMIUM"), "/usr/bin/chromium",
-                      shutil.which("chromium"), shutil.which("chromium-browser")):
+    for candidate in (
+        os.environ.get("CASEFLOW_CHROMIUM"),
+        "/usr/bin/chromium",
+        shutil.which("chromium"),
+        shutil.which("chromium-browser"),
+    ):
         if candidate and os.path.exists(candidate):
             return candidate
     return None
@@ -55,15 +65,16 @@ def server(committed, clean, world) -> Iterator[str]:
 def browser():
     executable = chromium()
     if executable is None:
-        pytest.skip("no Chromium found (looked for $CASEFLOW_CHROMIUM, /usr/bin/chromium, "
-                    "chromium on PATH): install Debian's chromium to run the browser test")
+        pytest.skip(
+            "no Chromium found (looked for $CASEFLOW_CHROMIUM, /usr/bin/chromium, "
+            "chromium on PATH): install Debian's chromium to run the browser test"
+        )
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
         pytest.skip("Playwright's Python package is not installed (pip install -e .[test])")
     with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=executable, headless=True,
-                                              args=ARGS)
+        launched = playwright.chromium.launch(executable_path=executable, headless=True, args=ARGS)
         yield launched
         launched.close()
 
@@ -181,8 +192,12 @@ def test_a_household_goes_from_registration_to_recognition_in_a_real_browser(ser
     assert "chair phê duyệt" in history and "Đủ điều kiện theo kết quả rà soát" in history
     chair.shoot("08-household-recognised")
 
-    for name, path in (("09-households", "/households?q=nguyen"), ("10-alerts", "/alerts"),
-                       ("11-dashboard", "/dashboard"), ("12-workflow", "/workflow")):
+    for name, path in (
+        ("09-households", "/households?q=nguyen"),
+        ("10-alerts", "/alerts"),
+        ("11-dashboard", "/dashboard"),
+        ("12-workflow", "/workflow"),
+    ):
         chair.go(path)
         chair.shoot(name)
     chair.submit("button[lang=en]")
@@ -193,17 +208,21 @@ def test_a_household_goes_from_registration_to_recognition_in_a_real_browser(ser
     worker.login("worker")
     worker.page.set_viewport_size(NARROW)
     household_path = household_url.removeprefix(server)
-    for name, path in (("14-narrow-household", household_path), ("15-narrow-worklist", "/"),
-                       ("16-narrow-survey", f"{household_path}/survey"),
-                       ("17-narrow-register", "/households/new"),
-                       ("18-narrow-households", "/households"),
-                       ("19-narrow-approvals", "/approvals"),
-                       ("20-narrow-dashboard", "/dashboard"),
-                       ("21-narrow-workflow", "/workflow")):
+    for name, path in (
+        ("14-narrow-household", household_path),
+        ("15-narrow-worklist", "/"),
+        ("16-narrow-survey", f"{household_path}/survey"),
+        ("17-narrow-register", "/households/new"),
+        ("18-narrow-households", "/households"),
+        ("19-narrow-approvals", "/approvals"),
+        ("20-narrow-dashboard", "/dashboard"),
+        ("21-narrow-workflow", "/workflow"),
+    ):
         worker.go(path)
         assert worker.page.evaluate("document.documentElement.scrollWidth") <= NARROW["width"]
         worker.shoot(name)
 
     (SHOTS / "page-sizes.txt").write_text(
-        "".join(f"{name}.png\t{size} bytes\n" for name, size in sorted(sizes.items())))
+        "".join(f"{name}.png\t{size} bytes\n" for name, size in sorted(sizes.items()))
+    )
     assert max(sizes.values()) < MAX_PAGE_BYTES, sizes

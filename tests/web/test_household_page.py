@@ -13,8 +13,9 @@ from tests.web.support import posted, requested, shown_days_ago, today
 
 def action_block(html: str, trigger: str) -> str:
     """Return the part of the household page holding one action's form."""
-    found = re.search(rf'<details class="action" id="action-{trigger}".*?</details>', html,
-                      re.DOTALL)
+    found = re.search(
+        rf'<details class="action" id="action-{trigger}".*?</details>', html, re.DOTALL
+    )
     assert found, f"no form for {trigger}"
     return found.group(0)
 
@@ -34,8 +35,11 @@ def test_a_household_outside_the_users_units_is_not_found(pages, api_as) -> None
 
 
 def test_the_page_shows_facts_members_surveys_deadlines_and_the_timeline(pages, api_as) -> None:
-    household, approval = requested(api_as, national_id="036085001234", members=[
-        {"full_name": "Trần Văn Nam", "birth_date": "1979-02-01", "sex": "male"}])
+    household, approval = requested(
+        api_as,
+        national_id="036085001234",
+        members=[{"full_name": "Trần Văn Nam", "birth_date": "1979-02-01", "sex": "male"}],
+    )
     api_as.post(f"/approvals/{approval}/approve", {"comment": "QĐ 12"}, who="chair")
     pages.login("worker")
 
@@ -45,18 +49,22 @@ def test_the_page_shows_facts_members_surveys_deadlines_and_the_timeline(pages, 
     assert "Đã công nhận" in page and "Hộ nghèo" in page
     assert "thiếu hụt 3/12 chỉ số" in page
     assert "Cần lập kế hoạch hỗ trợ trong 30 ngày" in page
-    timeline = page[page.index('class="timeline"'):]
+    timeline = page[page.index('class="timeline"') :]
     assert "Công nhận hộ nghèo/cận nghèo" in timeline and "chair phê duyệt" in timeline
     assert f"Ngày họp: {shown_days_ago(21)}" in timeline
     assert f"Ngày niêm yết: {shown_days_ago(21)}" in timeline
 
 
-@pytest.mark.parametrize(("state_of", "triggers"), [
-    ("registered", ["start_review"]),
-    ("posted", ["complain", "recognise", "decline", "exit"]),
-])
-def test_a_case_worker_sees_a_form_for_each_trigger_open_now(pages, api_as, state_of,
-                                                            triggers) -> None:
+@pytest.mark.parametrize(
+    ("state_of", "triggers"),
+    [
+        ("registered", ["start_review"]),
+        ("posted", ["complain", "recognise", "decline", "exit"]),
+    ],
+)
+def test_a_case_worker_sees_a_form_for_each_trigger_open_now(
+    pages, api_as, state_of, triggers
+) -> None:
     household = posted(api_as) if state_of == "posted" else api_as.register()["id"]
     pages.login("worker")
 
@@ -72,8 +80,14 @@ def test_each_action_asks_for_exactly_the_fields_of_its_trigger(pages, api_as) -
     agree = action_block(pages.get(f"/households/{household}").text, "agree")
 
     names = re.findall(r'name="agree-(\w+)"', agree)
-    assert names == ["csrf_token", "version_seen", "meeting_on", "agreement_pct", "posted_on",
-                     "note"]
+    assert names == [
+        "csrf_token",
+        "version_seen",
+        "meeting_on",
+        "agreement_pct",
+        "posted_on",
+        "note",
+    ]
     assert "Ngày họp" in agree and "Tỷ lệ đồng ý (%)" in agree and "Ngày niêm yết" in agree
 
 
@@ -101,9 +115,12 @@ def test_a_trigger_form_moves_the_household(pages, api_as) -> None:
     pages.login("worker")
     url = f"/households/{household}"
 
-    response = pages.post(f"{url}/actions/start_review",
-                          {"start_review-review_kind": "regular",
-                           "start_review-started_on": today()}, page=url, prefix="start_review")
+    response = pages.post(
+        f"{url}/actions/start_review",
+        {"start_review-review_kind": "regular", "start_review-started_on": today()},
+        page=url,
+        prefix="start_review",
+    )
 
     assert response.headers["Location"] == url
     page = pages.get(url).text
@@ -118,9 +135,12 @@ def test_a_refused_action_shows_the_reason_beside_that_action(pages, api_as) -> 
     pages.login("worker")
     url = f"/households/{household}"
 
-    response = pages.post(f"{url}/actions/agree", {
-        "agree-meeting_on": today(), "agree-agreement_pct": "40", "agree-posted_on": today()},
-        page=url, prefix="agree")
+    response = pages.post(
+        f"{url}/actions/agree",
+        {"agree-meeting_on": today(), "agree-agreement_pct": "40", "agree-posted_on": today()},
+        page=url,
+        prefix="agree",
+    )
 
     assert response.status_code == 422
     agree = action_block(response.text, "agree")
@@ -130,25 +150,34 @@ def test_a_refused_action_shows_the_reason_beside_that_action(pages, api_as) -> 
     assert "Đã phân loại" in response.text
 
 
-@pytest.mark.parametrize(("field", "value", "message"), [
-    ("agreement_pct", "150", "Không được quá 100."),
-    ("agreement_pct", "nhiều", "Không phải là số hợp lệ."),
-    ("agreement_pct", "", "Mục này bắt buộc phải nhập."),
-    ("meeting_on", "31/02/2025", "Không có ngày 31/02/2025."),
-    ("meeting_on", "2025-31-02", "Năm không có tháng 31."),
-    ("meeting_on", "hôm qua", "Ngày không hợp lệ: hãy nhập theo dạng ngày/tháng/năm, "
-                              "ví dụ 05/09/2026."),
-    ("meeting_on", "01/01/2999", "Ngày không được ở tương lai."),
-])
-def test_wrong_action_fields_are_named_in_vietnamese(pages, api_as, field, value,
-                                                     message) -> None:
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("agreement_pct", "150", "Không được quá 100."),
+        ("agreement_pct", "nhiều", "Không phải là số hợp lệ."),
+        ("agreement_pct", "", "Mục này bắt buộc phải nhập."),
+        ("meeting_on", "31/02/2025", "Không có ngày 31/02/2025."),
+        ("meeting_on", "2025-31-02", "Năm không có tháng 31."),
+        (
+            "meeting_on",
+            "hôm qua",
+            "Ngày không hợp lệ: hãy nhập theo dạng ngày/tháng/năm, ví dụ 05/09/2026.",
+        ),
+        ("meeting_on", "01/01/2999", "Ngày không được ở tương lai."),
+    ],
+)
+def test_wrong_action_fields_are_named_in_vietnamese(pages, api_as, field, value, message) -> None:
     household = api_as.register()["id"]
     api_as.fire(household, "start_review")
     api_as.survey(household)
     pages.login("worker")
     url = f"/households/{household}"
-    data = {"agree-meeting_on": today(), "agree-agreement_pct": "80",
-            "agree-posted_on": today(), f"agree-{field}": value}
+    data = {
+        "agree-meeting_on": today(),
+        "agree-agreement_pct": "80",
+        "agree-posted_on": today(),
+        f"agree-{field}": value,
+    }
 
     response = pages.post(f"{url}/actions/agree", data, page=url, prefix="agree")
 
@@ -156,8 +185,7 @@ def test_wrong_action_fields_are_named_in_vietnamese(pages, api_as, field, value
     assert f'<p class="error" id="agree-{field}-error">{message}</p>' in response.text
 
 
-def test_an_action_on_a_page_seen_before_someone_else_moved_it_is_refused(pages,
-                                                                         api_as) -> None:
+def test_an_action_on_a_page_seen_before_someone_else_moved_it_is_refused(pages, api_as) -> None:
     household = api_as.register()["id"]
     pages.login("worker")
     url = f"/households/{household}"
@@ -165,9 +193,15 @@ def test_an_action_on_a_page_seen_before_someone_else_moved_it_is_refused(pages,
     moved = api_as.patch(f"/households/{household}", {"version": 1, "village": "Thôn Mới"})
     assert moved.json["version"] == 2
 
-    response = pages.client.post(f"{url}/actions/start_review", data={
-        "start_review-csrf_token": token, "start_review-version_seen": "1",
-        "start_review-review_kind": "regular", "start_review-started_on": today()})
+    response = pages.client.post(
+        f"{url}/actions/start_review",
+        data={
+            "start_review-csrf_token": token,
+            "start_review-version_seen": "1",
+            "start_review-review_kind": "regular",
+            "start_review-started_on": today(),
+        },
+    )
 
     assert response.status_code == 409
     assert "Hồ sơ hộ vừa thay đổi (phiên bản 2, bạn gửi phiên bản 1)" in response.text
@@ -177,8 +211,10 @@ def test_an_action_without_its_token_is_refused(pages, api_as) -> None:
     household = api_as.register()["id"]
     pages.login("worker")
 
-    response = pages.client.post(f"/households/{household}/actions/start_review",
-                                 data={"start_review-review_kind": "regular"})
+    response = pages.client.post(
+        f"/households/{household}/actions/start_review",
+        data={"start_review-review_kind": "regular"},
+    )
 
     assert response.status_code == 400
     assert api_as.get(f"/households/{household}").json["state"] == "registered"
@@ -200,8 +236,12 @@ def test_a_supervisor_cannot_fire_a_case_workers_trigger(pages, api_as) -> None:
     pages.login("chair")
     url = f"/households/{household}"
 
-    response = pages.post(f"{url}/actions/start_review", {"start_review-started_on": today()},
-                          page=url, prefix="start_review")
+    response = pages.post(
+        f"{url}/actions/start_review",
+        {"start_review-started_on": today()},
+        page=url,
+        prefix="start_review",
+    )
 
     assert response.status_code == 403
     assert "Vai trò của bạn (lãnh đạo xã) không được làm việc này." in response.text
@@ -213,8 +253,9 @@ def test_support_is_proposed_from_the_page_of_a_recognised_household(pages, api_
     pages.login("worker")
     url = f"/households/{household}"
 
-    response = pages.post(f"{url}/supports", {"program": "livelihood_model",
-                                              "note": "Nuôi bò"}, page=url)
+    response = pages.post(
+        f"{url}/supports", {"program": "livelihood_model", "note": "Nuôi bò"}, page=url
+    )
 
     assert response.headers["Location"] == url
     page = pages.get(url).text
@@ -231,8 +272,7 @@ def followed_up(api) -> int:
     api.post(f"/approvals/{request}/approve", {}, who="chair")
     api.fire(household, "start_review", review_kind="periodic", started_on=days_ago(40))
     api.survey(household, surveyed_on=days_ago(35), **ABOVE_LINE_SURVEY)
-    api.fire(household, "agree", meeting_on=days_ago(30), posted_on=days_ago(30),
-             agreement_pct=90)
+    api.fire(household, "agree", meeting_on=days_ago(30), posted_on=days_ago(30), agreement_pct=90)
     exit_request = api.fire(household, "exit").json["approval"]["id"]
     assert api.post(f"/approvals/{exit_request}/approve", {}, who="chair").status_code == 200
     return household
@@ -243,8 +283,9 @@ def test_a_visit_is_recorded_from_the_page_of_a_household_in_follow_up(pages, ap
     pages.login("worker")
     url = f"/households/{household}"
 
-    response = pages.post(f"{url}/visits", {"visited_on": today(), "notes": "Ổn định",
-                                            "hardship": "y"}, page=url)
+    response = pages.post(
+        f"{url}/visits", {"visited_on": today(), "notes": "Ổn định", "hardship": "y"}, page=url
+    )
 
     assert response.headers["Location"] == url
     page = pages.get(url).text

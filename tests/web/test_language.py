@@ -18,19 +18,27 @@ from caseflow.domain.errors import DomainError, Msg
 
 ROOT = Path(__file__).resolve().parents[2]
 CATALOGS = ROOT / "caseflow" / "translations"
-KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "counted": (1, 2),
-            "lazy_gettext": None, "N_": None}
+KEYWORDS = {
+    "_": None,
+    "gettext": None,
+    "ngettext": (1, 2),
+    "counted": (1, 2),
+    "lazy_gettext": None,
+    "N_": None,
+}
 UPDATE = "make messages, then translate the new entries of the Vietnamese catalog"
 
 
 @pytest.fixture
 def speaking(app):
     """A page request in a language, for the helpers that format what pages show."""
+
     @contextmanager
     def in_language(lang: str):
         with app.test_request_context("/"):
             session["lang"] = lang
             yield
+
     return in_language
 
 
@@ -41,8 +49,9 @@ def test_dates_are_day_month_year(speaking, lang, shown) -> None:
         assert i18n.show_date("2025-03-05") == shown
 
 
-@pytest.mark.parametrize(("lang", "shown"), [("vi", "1.500.000\u00a0đ"),
-                                             ("en", "1,500,000\u00a0VND")])
+@pytest.mark.parametrize(
+    ("lang", "shown"), [("vi", "1.500.000\u00a0đ"), ("en", "1,500,000\u00a0VND")]
+)
 def test_money_is_grouped_the_local_way(speaking, lang, shown) -> None:
     with speaking(lang):
         assert i18n.money(1_500_000) == shown
@@ -53,33 +62,58 @@ def test_a_moment_is_shown_in_business_time(speaking) -> None:
         assert i18n.show_datetime(datetime(2025, 3, 4, 18, 30, tzinfo=UTC)) == "05/03/2025 01:30"
 
 
-@pytest.mark.parametrize(("lang", "message"), [
-    ("vi", "Kết quả được niêm yết ngày 03/03/2025; thời gian niêm yết 3 ngày làm việc kết thúc "
-           "ngày 06/03/2025, nên quyết định chỉ được ghi từ ngày đó."),
-    ("en", "The results were posted on 3 Mar 2025; the posting period of 3 working days ends "
-           "on 6 Mar 2025, so the decision can be dated from then."),
-])
+@pytest.mark.parametrize(
+    ("lang", "message"),
+    [
+        (
+            "vi",
+            "Kết quả được niêm yết ngày 03/03/2025; thời gian niêm yết 3 ngày làm việc kết thúc "
+            "ngày 06/03/2025, nên quyết định chỉ được ghi từ ngày đó.",
+        ),
+        (
+            "en",
+            "The results were posted on 3 Mar 2025; the posting period of 3 working days ends "
+            "on 6 Mar 2025, so the decision can be dated from then.",
+        ),
+    ],
+)
 def test_a_refusal_is_translated_with_its_dates_and_durations_shown_the_local_way(
-        speaking, lang, message) -> None:
-    error = DomainError("The results were posted on %(posted)s; the posting period of "
-                        "%(period)s ends on %(ends)s, so the decision can be dated from then.",
-                        params={"posted": date(2025, 3, 3),
-                                "period": parse_duration("3 working days"),
-                                "ends": date(2025, 3, 6)})
+    speaking, lang, message
+) -> None:
+    error = DomainError(
+        "The results were posted on %(posted)s; the posting period of "
+        "%(period)s ends on %(ends)s, so the decision can be dated from then.",
+        params={
+            "posted": date(2025, 3, 3),
+            "period": parse_duration("3 working days"),
+            "ends": date(2025, 3, 6),
+        },
+    )
     with speaking(lang):
         assert i18n.error_message(error) == message
 
 
-@pytest.mark.parametrize(("message", "vietnamese"), [
-    (Msg("Must be at least %(minimum)s.", minimum=0), "Phải từ 0 trở lên."),
-    (Msg("%(field)s (%(day)s) cannot be before %(other)s (%(after)s).", field="posted_on",
-         day=date(2026, 9, 1), other="meeting_on", after=date(2026, 9, 5)),
-     "Ngày niêm yết (01/09/2026) không được trước Ngày họp (05/09/2026)."),
-    ("Missing data for required field.", "Mục này bắt buộc phải nhập."),
-    ("A message the catalog does not know.", "A message the catalog does not know."),
-])
-def test_field_messages_are_translated_by_their_id_with_their_parameters(speaking, message,
-                                                                         vietnamese) -> None:
+@pytest.mark.parametrize(
+    ("message", "vietnamese"),
+    [
+        (Msg("Must be at least %(minimum)s.", minimum=0), "Phải từ 0 trở lên."),
+        (
+            Msg(
+                "%(field)s (%(day)s) cannot be before %(other)s (%(after)s).",
+                field="posted_on",
+                day=date(2026, 9, 1),
+                other="meeting_on",
+                after=date(2026, 9, 5),
+            ),
+            "Ngày niêm yết (01/09/2026) không được trước Ngày họp (05/09/2026).",
+        ),
+        ("Missing data for required field.", "Mục này bắt buộc phải nhập."),
+        ("A message the catalog does not know.", "A message the catalog does not know."),
+    ],
+)
+def test_field_messages_are_translated_by_their_id_with_their_parameters(
+    speaking, message, vietnamese
+) -> None:
     with speaking("vi"):
         assert i18n.render(message) == vietnamese
 
@@ -104,8 +138,10 @@ def test_the_switch_goes_back_only_to_a_page_of_this_site(pages) -> None:
     assert response.headers["Location"] == "/"
 
 
-@pytest.mark.parametrize("path", ["/", "/households", "/households/new", "/approvals",
-                                  "/alerts", "/workflow", "/dashboard"])
+@pytest.mark.parametrize(
+    "path",
+    ["/", "/households", "/households/new", "/approvals", "/alerts", "/workflow", "/dashboard"],
+)
 def test_every_page_opens_in_english_too(pages, path) -> None:
     pages.login("worker")
     pages.english()
@@ -131,9 +167,11 @@ def _extracted() -> set[str]:
 def test_the_vietnamese_catalog_translates_every_message_of_the_code() -> None:
     with (CATALOGS / "vi" / "LC_MESSAGES" / "messages.po").open("rb") as handle:
         catalog = read_po(handle, locale="vi")
-    translated = {(m.id[0] if isinstance(m.id, tuple) else m.id) for m in catalog
-                  if m.id and not m.fuzzy and all(m.string if isinstance(m.string, tuple)
-                                                   else [m.string])}
+    translated = {
+        (m.id[0] if isinstance(m.id, tuple) else m.id)
+        for m in catalog
+        if m.id and not m.fuzzy and all(m.string if isinstance(m.string, tuple) else [m.string])
+    }
 
     missing = sorted(_extracted() - translated)
 

@@ -13,8 +13,18 @@ from tests.web.support import requested
 
 MAX_PAGE_BYTES = 200_000
 REPORT = Path(__file__).parent / "screenshots" / "page-sizes-full-lists.txt"
-PAGES = ["/", "/households", "/households?page=2", "/households/new", "/households/{id}",
-         "/households/{id}/survey", "/approvals", "/alerts", "/workflow", "/dashboard"]
+PAGES = [
+    "/",
+    "/households",
+    "/households?page=2",
+    "/households/new",
+    "/households/{id}",
+    "/households/{id}/survey",
+    "/approvals",
+    "/alerts",
+    "/workflow",
+    "/dashboard",
+]
 
 
 @pytest.fixture

@@ -6,12 +6,29 @@ import re
 
 import pytest
 
-STATES_VI = ["Đã đăng ký", "Đang rà soát", "Đã phân loại", "Đang niêm yết", "Đã công nhận",
-             "Đang được hỗ trợ", "Theo dõi sau thoát nghèo", "Hoàn thành theo dõi"]
-TRIGGERS_VI = ["Bắt đầu rà soát", "Phân loại", "Họp thôn thống nhất",
-               "Họp thôn không thống nhất", "Khiếu nại", "Công nhận hộ nghèo/cận nghèo",
-               "Không công nhận", "Công nhận thoát nghèo", "Phê duyệt kế hoạch hỗ trợ",
-               "Tái nghèo", "Hoàn thành 36 tháng theo dõi"]
+STATES_VI = [
+    "Đã đăng ký",
+    "Đang rà soát",
+    "Đã phân loại",
+    "Đang niêm yết",
+    "Đã công nhận",
+    "Đang được hỗ trợ",
+    "Theo dõi sau thoát nghèo",
+    "Hoàn thành theo dõi",
+]
+TRIGGERS_VI = [
+    "Bắt đầu rà soát",
+    "Phân loại",
+    "Họp thôn thống nhất",
+    "Họp thôn không thống nhất",
+    "Khiếu nại",
+    "Công nhận hộ nghèo/cận nghèo",
+    "Không công nhận",
+    "Công nhận thoát nghèo",
+    "Phê duyệt kế hoạch hỗ trợ",
+    "Tái nghèo",
+    "Hoàn thành 36 tháng theo dõi",
+]
 
 
 def picture(html: str) -> str:

@@ -11,12 +11,14 @@ from tests.web.support import requested
 
 
 def counts(html: str) -> dict[str, int]:
-    return {name: int(number) for name, number in
-            re.findall(r'<a href="#([\w-]+)"><strong>(\d+)</strong>', html)}
+    return {
+        name: int(number)
+        for name, number in re.findall(r'<a href="#([\w-]+)"><strong>(\d+)</strong>', html)
+    }
 
 
 def section(html: str, name: str) -> str:
-    return html[html.index(f'<section id="{name}"'):].split("</section>")[0]
+    return html[html.index(f'<section id="{name}"') :].split("</section>")[0]
 
 
 def test_the_counts_on_top_match_the_late_and_the_soon_work(pages, api_as) -> None:
@@ -34,8 +36,7 @@ def test_the_counts_on_top_match_the_late_and_the_soon_work(pages, api_as) -> No
     assert "Rà soát thường xuyên phải có quyết định trong 15 ngày" in section(page, "overdue")
 
 
-def test_late_work_stays_on_the_list_after_the_sweep_raised_its_alert(pages, api_as,
-                                                                      clean) -> None:
+def test_late_work_stays_on_the_list_after_the_sweep_raised_its_alert(pages, api_as, clean) -> None:
     late = api_as.register(head_name="Hộ Quá Hạn")["id"]
     api_as.fire(late, "start_review", started_on=days_ago(20))
     with clean.app_context():
