@@ -10,10 +10,10 @@ from __future__ import annotations
 import csv
 import io
 import tempfile
-from itertools import chain
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from itertools import chain
 from typing import IO
 
 from openpyxl import Workbook
