@@ -47,7 +47,7 @@ def xlsx(sheets: Iterable[Sheet]) -> IO[bytes]:
         page.append([_header(page, text) for text in sheet.headers])
         for row in sheet.rows:
             page.append([_cell(page, value) for value in row])
-    file = tempfile.TemporaryFile()
+    file = tempfile.TemporaryFile()  # noqa: SIM115 - the caller reads it, then closes it
     book.save(file)
     file.seek(0)
     return file
