@@ -82,6 +82,10 @@ LABELS: dict[str, dict[str, str]] = {
         "acknowledged": N_("Acknowledged"),
         "closed": N_("Closed"),
     },
+    "form": {
+        "01": N_("Form 01: asks to be listed as poor or near-poor"),
+        "04": N_("Form 04: asks to be recognised as out of poverty"),
+    },
     "review_kind": {
         "regular": N_("Regular review (monthly)"),
         "periodic": N_("Periodic review (yearly)"),

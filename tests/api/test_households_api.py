@@ -61,7 +61,7 @@ def test_registering_returns_the_household_of_the_contract(api) -> None:
     assert (household["unit_code"], household["area"]) == ("C1-V1", "rural")
     assert (household["state"], household["classification"]) == ("registered", None)
     assert household["proposed_classification"] is None
-    assert household["workflow"] == {"name": "household_lifecycle", "version": 1}
+    assert household["workflow"] == {"name": "household_lifecycle", "version": 2}
     assert household["available_triggers"] == ["start_review"]
     assert household["pending_approval"] is None
     assert household["members"][0]["full_name"] == "Trần Văn Nam"
@@ -253,7 +253,7 @@ def test_history_lists_events_oldest_first_with_the_contracts_fields(api) -> Non
         "workflow_version",
     }
     assert (event["from_state"], event["to_state"]) == ("registered", "under_review")
-    assert (event["reason"], event["workflow_version"]) == ("form 01 received", 1)
+    assert (event["reason"], event["workflow_version"]) == ("form 01 received", 2)
     assert event["data"] == {"review_kind": "periodic", "started_on": clock.today().isoformat()}
 
 

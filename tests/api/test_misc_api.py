@@ -323,7 +323,7 @@ def test_workflows_are_listed_with_states_and_transitions(api) -> None:
 
     assert {"household_lifecycle", "support_item"} <= set(workflows)
     lifecycle = workflows["household_lifecycle"]
-    assert lifecycle["version"] == 1
+    assert lifecycle["version"] == 2
     assert [s["name"] for s in lifecycle["states"]] == [
         "registered",
         "under_review",

@@ -80,7 +80,7 @@ def test_an_applied_transition_returns_the_household_and_its_event(api) -> None:
         "under_review",
     )
     assert (event["actor"], event["approved_by"], event["reason"]) == ("worker", None, "form 01/04")
-    assert event["workflow_version"] == 1
+    assert event["workflow_version"] == 2
 
 
 def test_a_transition_needing_approval_answers_202_and_leaves_the_state(api) -> None:

@@ -24,6 +24,9 @@ from caseflow.services.definitions import (
 )
 
 LIFECYCLE = "household_lifecycle.yaml"
+#: the version of the lifecycle file, and the one a changed copy of it takes
+CURRENT = yaml.safe_load((ROOT / "workflows" / LIFECYCLE).read_text(encoding="utf-8"))["version"]
+NEXT = CURRENT + 1
 
 
 @pytest.fixture(autouse=True)
@@ -89,10 +92,10 @@ def review_due(api, hid: int) -> str:
 def test_deploying_stores_each_workflow_with_its_hash_and_text(app, world) -> None:
     rows = deployed(app)
 
-    assert {("household_lifecycle", 1), ("support_item", 1)} <= set(rows)
+    assert {("household_lifecycle", CURRENT), ("support_item", 1)} <= set(rows)
     with app.app_context():
-        loaded = definitions().workflows[("household_lifecycle", 1)]
-    row = rows[("household_lifecycle", 1)]
+        loaded = definitions().workflows[("household_lifecycle", CURRENT)]
+    row = rows[("household_lifecycle", CURRENT)]
     assert row.digest == loaded.digest
     assert len(row.digest) == 64
     assert row.body == (ROOT / "workflows" / LIFECYCLE).read_text(encoding="utf-8")
@@ -114,7 +117,7 @@ def test_a_changed_body_under_a_deployed_version_is_refused(app, tmp_path, reads
         deploy()
 
     assert raised.value.status == 409
-    assert "household_lifecycle version 1" in raised.value.message
+    assert f"household_lifecycle version {CURRENT}" in raised.value.message
 
 
 def test_registering_under_a_changed_body_is_a_409_and_stores_nothing(
@@ -139,7 +142,7 @@ def test_a_changed_body_is_not_used_for_cases_of_that_version(app, api, tmp_path
     response = api.fire(hid, "start_review")
 
     assert response.status_code == 409, response.json
-    assert "household_lifecycle version 1" in response.json["error"]["message"]
+    assert f"household_lifecycle version {CURRENT}" in response.json["error"]["message"]
     with app.app_context():
         assert db.session.get(Household, hid).state == "registered"
         db.session.remove()
@@ -150,7 +153,7 @@ def test_comments_and_layout_are_not_a_change_of_body(app, tmp_path, reads) -> N
 
     with app.app_context():
         deploy()
-        assert current_workflow("household_lifecycle").version == 1
+        assert current_workflow("household_lifecycle").version == CURRENT
 
 
 # -- a new version ----------------------------------------------------------------------------
@@ -158,7 +161,7 @@ def test_comments_and_layout_are_not_a_change_of_body(app, tmp_path, reads) -> N
 
 def second_version(data: dict) -> None:
     longer_review(data)
-    data["version"] = 2
+    data["version"] = NEXT
 
 
 def test_a_new_version_is_deployed_beside_the_old(app, tmp_path, reads) -> None:
@@ -168,7 +171,7 @@ def test_a_new_version_is_deployed_beside_the_old(app, tmp_path, reads) -> None:
         deploy()
 
     lifecycles = {key for key in deployed(app) if key[0] == "household_lifecycle"}
-    assert lifecycles == {("household_lifecycle", 1), ("household_lifecycle", 2)}
+    assert lifecycles == {("household_lifecycle", CURRENT), ("household_lifecycle", NEXT)}
 
 
 def test_cases_keep_the_version_they_started_on(api, tmp_path, reads) -> None:
@@ -182,26 +185,26 @@ def test_cases_keep_the_version_they_started_on(api, tmp_path, reads) -> None:
 
     assert api.get(f"/households/{old}").json["workflow"] == {
         "name": "household_lifecycle",
-        "version": 1,
+        "version": CURRENT,
     }
     assert api.get(f"/households/{new}").json["workflow"] == {
         "name": "household_lifecycle",
-        "version": 2,
+        "version": NEXT,
     }
     assert review_due(api, old).startswith(
         (started + timedelta(days=15 - 1)).isoformat()
     )  # local midnight is 17:00 UTC before
     assert review_due(api, new).startswith((started + timedelta(days=20 - 1)).isoformat())
     history = api.get(f"/households/{old}/history").json
-    assert [e["workflow_version"] for e in history] == [1, 1]
+    assert [e["workflow_version"] for e in history] == [CURRENT, CURRENT]
 
 
 def test_an_old_version_is_read_back_from_the_database(app, tmp_path, reads) -> None:
-    original = app.extensions["caseflow.definitions"].workflows[("household_lifecycle", 1)]
+    original = app.extensions["caseflow.definitions"].workflows[("household_lifecycle", CURRENT)]
     reads(folder_with(tmp_path, second_version))
 
     with app.app_context():
-        old = workflow("household_lifecycle", 1)
+        old = workflow("household_lifecycle", CURRENT)
 
     assert old.digest == original.digest
     assert str(old.states["under_review"].timers[0].due) == "15 days"
@@ -213,7 +216,7 @@ def test_the_newest_version_is_current_whatever_the_file_names(app, tmp_path, re
     reads(folder)
 
     with app.app_context():
-        assert current_workflow("household_lifecycle").version == 2
+        assert current_workflow("household_lifecycle").version == NEXT
 
 
 def test_the_database_refuses_to_change_a_history_event(ctx, world) -> None:

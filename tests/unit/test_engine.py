@@ -386,7 +386,7 @@ def test_two_loads_of_the_same_definition_share_one_machine() -> None:
 
 def test_another_version_gets_its_own_machine() -> None:
     data = yaml.safe_load(LIFECYCLE_FILE.read_text(encoding="utf-8"))
-    data["version"] = 2
+    data["version"] += 1
     other = parse_workflow(data, "v2", GUARDS, ACTION_NAMES)
 
     assert machine_for(other) is not machine_for(load_lifecycle())

@@ -101,7 +101,7 @@ def case(state: str, **fields) -> CaseView:
         "proposed_classification": None,
         "version": VERSION,
         "workflow": "household_lifecycle",
-        "workflow_version": 1,
+        "workflow_version": 2,
     }
     return CaseView(**{**values, **CASES[state], **fields})
 
@@ -253,7 +253,7 @@ def test_the_history_event_says_who_did_what_from_which_state_to_which(lifecycle
         "reason": move.reason,
         "data": move.data,
         "workflow": "household_lifecycle",
-        "workflow_version": 1,
+        "workflow_version": 2,
     }
 
 

@@ -79,7 +79,7 @@ def test_the_real_workflows_load() -> None:
 
     assert {"household_lifecycle", "support_item"} <= set(loaded)
     lifecycle = loaded["household_lifecycle"]
-    assert (lifecycle.version, lifecycle.initial) == (1, "registered")
+    assert (lifecycle.version, lifecycle.initial) == (2, "registered")
     assert list(lifecycle.states) == LIFECYCLE_STATES
     assert list(lifecycle.triggers()) == LIFECYCLE_TRIGGERS
 
