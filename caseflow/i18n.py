@@ -22,8 +22,8 @@ from flask_babel import (
 )
 
 from caseflow.domain.calendar import Duration
-from caseflow.domain.classification import CLASSIFICATION_NAMES
-from caseflow.domain.errors import N_, DomainError, Msg
+from caseflow.domain.classification import CLASSIFICATION_NAMES, explain, recorded
+from caseflow.domain.errors import N_, Bilingual, DomainError, Money, Msg, Points
 from caseflow.domain.text import mask
 from caseflow.domain.workflow import FieldDef, WorkflowDef
 
@@ -321,7 +321,33 @@ def _filled(template: str, params: Mapping[str, object]) -> str:
 def _shown(name: str, value: object) -> object:
     if isinstance(value, Msg):
         return render(value)
+    if isinstance(value, Bilingual):
+        return value.vi if lang() == "vi" else str(value)
+    if isinstance(value, Money):
+        return money(int(value)).replace("\u00a0", " ")
+    if isinstance(value, Points):
+        return gettext("%(points)s points", points=number(int(value)))
     return show_param(name, value)
+
+
+def explanation(assessment) -> str:
+    """Say why a stored survey got its class, in the reader's language, from its numbers."""
+    from caseflow.services.definitions import standard_by_code
+
+    standard = standard_by_code(assessment.standard)
+    if standard is None:
+        return class_label(assessment.classification)
+    result = recorded(
+        standard,
+        assessment.classification,
+        assessment.deprivations,
+        assessment.income_per_capita_month,
+        assessment.income_score,
+        assessment.income_line,
+        assessment.middle_line,
+        assessment.area,
+    )
+    return render(explain(result, standard))
 
 
 def error_message(error: DomainError) -> str:
@@ -397,4 +423,5 @@ def register(app: Flask) -> None:
         show_value=show_value,
         mask=mask,
         support_state=support_state,
+        explanation=explanation,
     )

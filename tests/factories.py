@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from pathlib import Path
 
 from caseflow import clock
+from caseflow.domain.standards import INDICATOR_KEYS, StandardError, standard_in_force
+from caseflow.domain.standards_files import load_standards_dir
 from caseflow.extensions import db
 from caseflow.models import User
 from caseflow.services import supports, units, users
@@ -33,6 +36,24 @@ NO_DEPRIVATIONS = {
 
 def deprived(*keys: str) -> dict[str, bool]:
     return {**NO_DEPRIVATIONS, **dict.fromkeys(keys, True)}
+
+
+STANDARDS = load_standards_dir(Path(__file__).resolve().parents[1] / "workflows" / "standards")
+
+
+def of_its_standard(survey: dict, day: date | str) -> dict:
+    """The survey with the indicators of the standard in force on `day`: those it marks deprived
+    stay deprived, the others it lacks are not, and the ones that standard has not are dropped
+    (so that one survey of these tests fits 07/2021 and 2027-2030 alike)."""
+    day = date.fromisoformat(day) if isinstance(day, str) else day
+    try:
+        keys = standard_in_force(STANDARDS, day).indicator_keys
+    except StandardError:  # no standard that day: the test means the survey to be refused
+        return survey
+    given = survey.get("deprivations")
+    if not isinstance(given, dict) or set(given) - set(INDICATOR_KEYS):
+        return survey  # a test of wrong indicators sends them as they are
+    return {**survey, "deprivations": {key: bool(given.get(key, False)) for key in keys}}
 
 
 POOR_SURVEY = {
@@ -139,6 +160,12 @@ class Api:
 
     def survey(self, household_id: int, who: str = "worker", **fields):
         body = {"surveyed_on": days_ago(SURVEY_DAYS), **POOR_SURVEY, **fields}
+        if (
+            isinstance(body["surveyed_on"], str)
+            and len(body["surveyed_on"]) == 10
+            and "deprivations" not in fields
+        ):
+            body = of_its_standard(body, body["surveyed_on"])
         return self.post(f"/households/{household_id}/assessments", body, who)
 
 

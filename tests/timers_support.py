@@ -15,7 +15,7 @@ from caseflow.config import ROOT
 from caseflow.extensions import db
 from caseflow.models import Alert, Deadline, Event, Household
 from caseflow.services import approvals, assessments, cases, households
-from tests.factories import POOR_SURVEY, World, at, deprived
+from tests.factories import POOR_SURVEY, World, at, deprived, of_its_standard
 
 #: above every line of both standards, with no deprivation
 WELL_OFF_SURVEY = {"income_per_capita_month": 6_000_000, "deprivations": deprived()}
@@ -46,7 +46,8 @@ class Case:
 
     def survey(self, on: date, fields: dict = POOR_SURVEY) -> None:
         with clock.frozen_at(at(on)):
-            assessments.record(self.world.user("worker"), self.id, {"surveyed_on": on, **fields})
+            survey = of_its_standard({"surveyed_on": on, **fields}, on)
+            assessments.record(self.world.user("worker"), self.id, survey)
 
     def review(self, started_on: date, kind: str = "regular", survey: dict = POOR_SURVEY) -> None:
         self.fire(started_on, "start_review", review_kind=kind, started_on=started_on)

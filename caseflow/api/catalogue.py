@@ -7,6 +7,7 @@ from caseflow.api.auth import actor
 from caseflow.api.base import Blueprint
 from caseflow.schemas.others import (
     ProgramSchema,
+    StandardSchema,
     SummaryArgs,
     SummarySchema,
     UnitArgs,
@@ -14,7 +15,7 @@ from caseflow.schemas.others import (
     WorkflowSchema,
 )
 from caseflow.services import reports, supports, units
-from caseflow.services.definitions import definitions
+from caseflow.services.definitions import definitions, standards
 
 blp = Blueprint("catalogue", __name__, description="Units, programmes, workflows, reports")
 
@@ -43,6 +44,13 @@ def list_programs():
 @blp.response(200, WorkflowSchema(many=True))
 def list_workflows():
     return list(definitions().current.values())
+
+
+@blp.route("/standards", methods=["GET"])
+@blp.response(200, StandardSchema(many=True))
+def list_standards():
+    """The poverty standards, each with its decree, dates, lines and its own indicators."""
+    return standards()
 
 
 @blp.route("/reports/summary", methods=["GET"])

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from caseflow.domain.errors import DomainError
+from caseflow.domain.errors import N_, Bilingual, DomainError, Money, Msg, Points
 from caseflow.domain.standards import Standard
 
 POOR = "poor"
@@ -29,7 +29,11 @@ CLASSIFICATION_NAMES: dict[str, dict[str, str]] = {
         BETTER_OFF: "not poor (above the middle living standard)",
     },
 }
-_AREA_NAMES = {"vi": {"rural": "nông thôn", "urban": "thành thị"}}
+AREA_NAMES = {"vi": {"rural": "nông thôn", "urban": "thành thị"}}
+
+
+#: a survey gives its income one way or the other
+ONE_INCOME = N_("Give the income in VND per person per month or as a score: one of the two.")
 
 
 class ClassificationError(DomainError):
@@ -71,8 +75,7 @@ def classify(
     basis, income = _check_income(income_vnd, income_score, problems)
     _check_deprivations(standard, deprivations, problems)
     if problems:
-        details = "; ".join(f"{field}: {', '.join(msgs)}" for field, msgs in problems.items())
-        raise ClassificationError(f"The survey cannot be classified: {details}", fields=problems)
+        raise ClassificationError(N_("The survey cannot be classified."), fields=problems)
     lines = standard.areas[area]
     line, middle = (
         (lines.income_line, lines.middle_line)
@@ -93,6 +96,35 @@ def classify(
     )
 
 
+def recorded(
+    standard: Standard,
+    classification: str,
+    deprivations: Mapping[str, bool],
+    income_vnd: int | None,
+    income_score: int | None,
+    income_line: int,
+    middle_line: int | None,
+    area: str | None,
+) -> Classification:
+    """Return the classification a stored survey holds, to explain it again when shown."""
+    basis = "vnd" if income_vnd is not None else "score"
+    lines = standard.areas.get(area or "rural")
+    if middle_line is None and lines is not None:  # surveys recorded before it was stored
+        middle_line = lines.middle_line if basis == "vnd" else lines.middle_line_score
+    deprived = tuple(key for key, value in deprivations.items() if value)
+    return Classification(
+        classification,
+        len(deprived),
+        deprived,
+        income_line,
+        basis,
+        income_vnd if basis == "vnd" else income_score,
+        standard.code,
+        area or "",
+        middle_line or income_line,
+    )
+
+
 def _class_of(income: int, line: int, middle: int, deprived: int, standard: Standard) -> str:
     # Decree 07/2021: income and deprivations together; above the line is never poor.
     if income <= line:
@@ -102,16 +134,20 @@ def _class_of(income: int, line: int, middle: int, deprived: int, standard: Stan
 
 def _check_area(standard: Standard, area: str, problems: dict[str, list[str]]) -> None:
     if area not in standard.areas:
-        expected = " or ".join(standard.areas)
-        problems["area"] = [f"unknown area {area!r}; expected {expected}"]
+        problems["area"] = [
+            Msg(
+                N_("No such area: %(area)s (expected %(expected)s)."),
+                area=area,
+                expected=", ".join(standard.areas),
+            )
+        ]
 
 
 def _check_income(
     income_vnd: Any, income_score: Any, problems: dict[str, list[str]]
 ) -> tuple[str, int]:
     if (income_vnd is None) == (income_score is None):
-        message = "give exactly one of income_vnd and income_score"
-        problems["income_vnd"] = problems["income_score"] = [message]
+        problems["income_vnd"] = problems["income_score"] = [Msg(ONE_INCOME)]
         return "vnd", 0
     basis, field, value = (
         ("vnd", "income_vnd", income_vnd)
@@ -119,9 +155,9 @@ def _check_income(
         else ("score", "income_score", income_score)
     )
     if isinstance(value, bool) or not isinstance(value, int):
-        problems[field] = ["must be a whole number"]
+        problems[field] = [Msg(N_("Give a whole number."))]
     elif value < 0:
-        problems[field] = ["must not be negative"]
+        problems[field] = [Msg(N_("Must not be negative."))]
     return basis, value
 
 
@@ -129,96 +165,97 @@ def _check_deprivations(
     standard: Standard, deprivations: Any, problems: dict[str, list[str]]
 ) -> None:
     if not isinstance(deprivations, Mapping):
-        problems["deprivations"] = ["must map each indicator to true or false"]
+        problems["deprivations"] = [Msg(N_("Give each indicator as true or false."))]
         return
     keys = standard.indicator_keys
     missing = [key for key in keys if key not in deprivations]
     unknown = sorted(str(key) for key in deprivations if key not in keys)
     not_bool = [key for key in keys if not isinstance(deprivations.get(key, False), bool)]
-    found = {"missing": missing, "unknown": unknown, "not true or false": not_bool}
-    messages = [f"{label}: {', '.join(names)}" for label, names in found.items() if names]
+    found = {
+        N_("Missing indicators: %(keys)s."): missing,
+        N_("Indicators the standard %(standard)s does not have: %(keys)s."): unknown,
+        N_("Not true or false: %(keys)s."): not_bool,
+    }
+    messages = [
+        Msg(template, keys=", ".join(names), standard=standard.code)
+        for template, names in found.items()
+        if names
+    ]
     if messages:
         problems["deprivations"] = messages
 
 
-def explain(result: Classification, standard: Standard, lang: str = "vi") -> str:
-    """Say in words, in 'vi' or 'en', why the household got its classification."""
-    if lang not in CLASSIFICATION_NAMES:
-        raise ValueError(f"unsupported language {lang!r}")
-    names = ", ".join(standard.indicator(key).name(lang) for key in result.deprived)
-    listed = f" ({names})" if names else ""
-    total = len(standard.indicator_keys)
-    minimum = standard.poor_min_deprivations
-    verdict = CLASSIFICATION_NAMES[lang][result.classification]
-    if lang == "vi":
-        deprived = f"thiếu hụt {result.deprivation_count}/{total} chỉ số{listed}"
-        return (
-            f"{_income_vi(result)}, {_line_vi(result)}; {deprived}{_rule_vi(result, minimum)}: "
-            f"{verdict} theo chuẩn {result.standard_code}."
+def explain(result: Classification, standard: Standard) -> Msg:
+    """Say in words why the household got its classification: the income against the line,
+    the deprived indicators and the rule (a Msg, translated where it is shown)."""
+    names = [standard.indicator(key) for key in result.deprived if _has(standard, key)]
+    deprived = (
+        Msg(
+            N_("deprived in %(count)s of %(total)s indicators (%(names)s)"),
+            count=result.deprivation_count,
+            total=len(standard.indicator_keys),
+            names=Bilingual(
+                ", ".join(i.name_vi for i in names), ", ".join(i.name_en for i in names)
+            ),
         )
-    deprived = f"deprived in {result.deprivation_count} of {total} indicators{listed}"
-    return (
-        f"{_income_en(result)} {_line_en(result)}; {deprived}{_rule_en(result, minimum)}: "
-        f"{verdict} under standard {result.standard_code}."
+        if names
+        else Msg(
+            N_("deprived in %(count)s of %(total)s indicators"),
+            count=result.deprivation_count,
+            total=len(standard.indicator_keys),
+        )
+    )
+    return Msg(
+        N_("%(income)s %(line)s; %(deprived)s%(rule)s: %(verdict)s under standard %(standard)s."),
+        income=_income(result),
+        line=_line(result),
+        deprived=deprived,
+        rule=_rule(result, standard.poor_min_deprivations),
+        verdict=Bilingual(
+            CLASSIFICATION_NAMES["vi"][result.classification],
+            CLASSIFICATION_NAMES["en"][result.classification],
+        ),
+        standard=result.standard_code,
     )
 
 
-def _amount(value: int, basis: str, lang: str) -> str:
-    if basis == "score":
-        return f"{value} điểm" if lang == "vi" else f"{value} points"
-    if lang == "vi":
-        return f"{value:,}".replace(",", ".") + " đ"
-    return f"{value:,} VND"
+def _has(standard: Standard, key: str) -> bool:
+    return key in standard.indicator_keys
 
 
-def _income_vi(result: Classification) -> str:
-    amount = _amount(result.income, result.income_basis, "vi")
+def _amount(value: int, basis: str) -> int:
+    return Points(value) if basis == "score" else Money(value)
+
+
+def _income(result: Classification) -> Msg:
+    amount = _amount(result.income, result.income_basis)
     if result.income_basis == "score":
-        return f"Điểm thu nhập {amount}"
-    return f"Thu nhập bình quân {amount}/người/tháng"
+        return Msg(N_("Income score %(amount)s"), amount=amount)
+    return Msg(N_("Income %(amount)s per person per month"), amount=amount)
 
 
-def _line_vi(result: Classification) -> str:
-    line = _amount(result.income_line, result.income_basis, "vi")
-    middle = _amount(result.middle_line, result.income_basis, "vi")
-    area = _AREA_NAMES["vi"].get(result.area, result.area)
+def _line(result: Classification) -> Msg:
+    line = _amount(result.income_line, result.income_basis)
+    middle = _amount(result.middle_line, result.income_basis)
+    area = Bilingual(AREA_NAMES["vi"].get(result.area, result.area), result.area)
     if result.classification in (POOR, NEAR_POOR):
-        return f"không vượt chuẩn {line} ({area})"
+        return Msg(N_("is at or below the %(area)s line of %(line)s"), area=area, line=line)
     if result.classification == MIDDLE:
-        return f"vượt chuẩn {line} nhưng không vượt mức {middle} ({area})"
-    return f"vượt chuẩn mức sống trung bình {middle} ({area})"
-
-
-def _rule_vi(result: Classification, minimum: int) -> str:
-    if result.classification == POOR:
-        return f" ≥ {minimum}"
-    if result.classification == NEAR_POOR:
-        return f" < {minimum}"
-    return ", không xét vì thu nhập vượt chuẩn"
-
-
-def _income_en(result: Classification) -> str:
-    amount = _amount(result.income, result.income_basis, "en")
-    if result.income_basis == "score":
-        return f"Income score {amount}"
-    return f"Income {amount} per person per month"
-
-
-def _line_en(result: Classification) -> str:
-    line = _amount(result.income_line, result.income_basis, "en")
-    middle = _amount(result.middle_line, result.income_basis, "en")
-    if result.classification in (POOR, NEAR_POOR):
-        return f"is at or below the {result.area} line of {line}"
-    if result.classification == MIDDLE:
-        return (
-            f"is above the {result.area} line of {line} and at or below the middle line of {middle}"
+        return Msg(
+            N_(
+                "is above the %(area)s line of %(line)s and at or below the middle line "
+                "of %(middle)s"
+            ),
+            area=area,
+            line=line,
+            middle=middle,
         )
-    return f"is above the {result.area} middle line of {middle}"
+    return Msg(N_("is above the %(area)s middle line of %(middle)s"), area=area, middle=middle)
 
 
-def _rule_en(result: Classification, minimum: int) -> str:
+def _rule(result: Classification, minimum: int) -> Msg:
     if result.classification == POOR:
-        return f", {minimum} or more"
+        return Msg(N_(", %(minimum)s or more"), minimum=minimum)
     if result.classification == NEAR_POOR:
-        return f", fewer than {minimum}"
-    return ", not counted above the line"
+        return Msg(N_(", fewer than %(minimum)s"), minimum=minimum)
+    return Msg(N_(", not counted above the line"))

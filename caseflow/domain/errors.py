@@ -27,6 +27,35 @@ def _msg(template: str, params: dict) -> Msg:
     return Msg(template, **params)
 
 
+class Bilingual(str):
+    """A message parameter the data itself gives in both languages (an indicator's name from a
+    standard file); the edge picks the reader's. It is the English text elsewhere."""
+
+    vi: str
+
+    def __new__(cls, vi: str, en: str) -> Bilingual:
+        text = super().__new__(cls, en)
+        text.vi = vi
+        return text
+
+    def __reduce__(self):
+        return (Bilingual, (self.vi, str(self)))
+
+
+class Money(int):
+    """An amount of VND in a message: 1,500,000 VND in English, 1.500.000 đ in Vietnamese."""
+
+    def __str__(self) -> str:
+        return f"{int(self):,} VND"
+
+
+class Points(int):
+    """An income score in a message: 140 points, 140 điểm."""
+
+    def __str__(self) -> str:
+        return f"{int(self)} points"
+
+
 class DomainError(Exception):
     """A rule of the field was broken; the message is safe to show a user."""
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 from caseflow.domain.calendar import BusinessCalendar
-from caseflow.domain.classification import Classification, explain
+from caseflow.domain.classification import Classification
 from caseflow.domain.engine import PlannedDeadline, check_guards, deadline_changes
 from caseflow.domain.errors import N_, InvalidInput, Msg
 from caseflow.domain.guards import ACTIONS, EFFECTS, CaseFacts, pinned
@@ -269,8 +269,8 @@ def assessment_row(
         "deprivation_count": result.deprivation_count,
         "classification": result.classification,
         "income_line": result.income_line,
-        "explanation": explain(result, standard, "vi"),
-        "explanation_en": explain(result, standard, "en"),
+        "middle_line": result.middle_line,
+        "area": result.area,
         "recorded_by_id": actor.id,
         "created_at": now,
     }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -9,7 +10,8 @@ from typing import Any, NoReturn
 
 from caseflow.domain.errors import DomainError
 
-#: The twelve deprivation indicators, in the order of the standard; their keys are API contract.
+#: The twelve deprivation indicators of Decree 07/2021 (2022-2026), in its order; their keys are
+#: API contract. Each standard names its own set (Decree 351/2025 has another).
 INDICATOR_KEYS: tuple[str, ...] = (
     "employment",
     "dependants",
@@ -28,6 +30,7 @@ INDICATOR_KEYS: tuple[str, ...] = (
 #: A commune is rural; a ward or township is urban. Each standard sets lines for both.
 AREA_KEYS: tuple[str, ...] = ("rural", "urban")
 
+_KEY = re.compile(r"[a-z][a-z_]{0,39}")
 _LINE_FIELDS = ("income_line", "middle_line", "income_line_score", "middle_line_score")
 
 
@@ -79,6 +82,8 @@ class AreaLines:
 class Standard:
     code: str
     name: str
+    #: the decree that sets it, e.g. "351/2025/NĐ-CP"
+    decree: str
     effective_from: date
     effective_to: date | None
     poor_min_deprivations: int
@@ -102,6 +107,12 @@ class Standard:
             if ind.key == key:
                 return ind
         raise KeyError(key)
+
+    def is_unconfirmed(self, path: str) -> bool:
+        """Tell whether the value at `path` ("areas.rural.middle_line") is an estimate."""
+        return path in self.unconfirmed or any(
+            path.startswith(f"{marked}.") for marked in self.unconfirmed
+        )
 
     def covers(self, on: date) -> bool:
         """Tell whether this standard is in force on ``on``."""
@@ -145,11 +156,13 @@ def standard_from_dict(data: Mapping[str, Any], source: str) -> Standard:
     reader.note_unconfirmed(data, "")
     dimensions = reader.dimensions(data)
     poor_min = reader.positive_int(data, "poor_min_deprivations", "poor_min_deprivations")
-    if poor_min > len(INDICATOR_KEYS):
-        reader.fail(f"poor_min_deprivations is more than the {len(INDICATOR_KEYS)} indicators")
+    count = sum(len(d.indicators) for d in dimensions)
+    if poor_min > count:
+        reader.fail(f"poor_min_deprivations is more than the {count} indicators")
     return Standard(
         code=reader.text(data, "code", "code"),
         name=reader.text(data, "name", "name"),
+        decree=reader.text(data, "decree", "decree"),
         effective_from=effective_from,
         effective_to=effective_to,
         poor_min_deprivations=poor_min,
@@ -271,12 +284,6 @@ class _Reader:
 
     def check_indicator_keys(self, keys: list[str]) -> None:
         self.check_keys(keys, "indicator")
-        missing = [key for key in INDICATOR_KEYS if key not in keys]
-        unknown = [key for key in keys if key not in INDICATOR_KEYS]
-        problems = []
-        if missing:
-            problems.append(f"missing indicators: {', '.join(missing)}")
-        if unknown:
-            problems.append(f"unknown indicators: {', '.join(unknown)}")
-        if problems:
-            self.fail("; ".join(problems))
+        bad = [key for key in keys if not _KEY.fullmatch(key)]
+        if bad:
+            self.fail(f"indicator keys are lower-case words joined by _: {', '.join(bad)}")

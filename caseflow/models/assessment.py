@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, Date, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from caseflow.extensions import db
@@ -18,20 +18,17 @@ class Assessment(db.Model):
     standard: Mapped[str] = mapped_column(String(40))
     income_per_capita_month: Mapped[int | None]
     income_score: Mapped[int | None]
-    #: {"employment": true, ...}: all twelve indicators
+    #: {"employment": true, ...}: every indicator of the standard it was classified under
     deprivations: Mapped[dict] = mapped_column(JSON)
     deprivation_count: Mapped[int]
     #: poor, near_poor, middle or better_off
     classification: Mapped[str] = mapped_column(String(20))
+    #: the lines the survey was classified against, in its income's unit (VND or points), and
+    #: the household's area then: what the explanation, rendered when shown, is made of
     income_line: Mapped[int]
-    #: why, in words, in Vietnamese and in English, as the standard said when it was recorded
-    explanation: Mapped[str] = mapped_column(Text)
-    explanation_en: Mapped[str | None] = mapped_column(Text)
+    middle_line: Mapped[int | None]
+    area: Mapped[str | None] = mapped_column(String(10))
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-    def explanation_in(self, lang: str) -> str:
-        """Return the explanation in `lang` ('vi' or 'en')."""
-        return self.explanation_en if lang == "en" and self.explanation_en else self.explanation
 
     __table_args__ = (Index("ix_assessment_household_id", "household_id", "surveyed_on"),)

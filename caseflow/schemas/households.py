@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from flask_babel import get_locale
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validates_schema
 
+from caseflow.domain.classification import ONE_INCOME
 from caseflow.domain.errors import N_, Msg
 from caseflow.domain.facts import shown_data
-from caseflow.domain.standards import INDICATOR_KEYS
 from caseflow.domain.statuses import ApprovalStatus
 from caseflow.domain.text import mask
+from caseflow.i18n import explanation
 from caseflow.schemas.common import (
     Choice,
     Code,
@@ -26,6 +26,8 @@ CLASSES = ("poor", "near_poor")
 AREAS = ("rural", "urban")
 #: more members than any household has: a body that lists more is refused
 MAX_MEMBERS = 50
+#: more indicators than any standard has
+MAX_INDICATORS = 40
 
 
 def _between(low: int, high: int):
@@ -152,12 +154,6 @@ class ApprovalSchema(Schema):
     data = fields.Dict()
 
 
-def request_lang() -> str:
-    """The language the caller reads: 'vi' or 'en' (the API follows Accept-Language)."""
-    locale = get_locale()
-    return locale.language if locale is not None else "vi"
-
-
 def _identifier(household, name: str) -> str | None:
     value = getattr(household, name)
     return mask(value) if getattr(household, "identifiers_masked", True) else value
@@ -186,31 +182,21 @@ class HouseholdSchema(Schema):
 HouseholdPageSchema = page_of(HouseholdSchema, "HouseholdPage")
 
 
-ONE_INCOME = N_("Give the income in VND per person per month or as a score: one of the two.")
-
-
 class AssessmentArgs(StrictArgs):
     surveyed_on = Day(required=True)
     # strict: 1200000.5 or "1200000" is refused rather than silently made an integer
     income_per_capita_month = Whole(low=0, allow_none=True)
     income_score = Whole(low=0, allow_none=True)
-    deprivations = fields.Dict(keys=fields.String(), required=True, values=Flag())
+    #: every indicator of the standard in force on surveyed_on, deprived or not
+    deprivations = fields.Dict(
+        keys=Text(40), required=True, values=Flag(), validate=_at_most(MAX_INDICATORS)
+    )
 
     @validates_schema
     def check(self, data, **kwargs):
         if (data.get("income_per_capita_month") is None) == (data.get("income_score") is None):
             raise ValidationError({"income_per_capita_month": [Msg(ONE_INCOME)]})
-        given = set(data.get("deprivations", {}))
-        missing = [k for k in INDICATOR_KEYS if k not in given]
-        unknown = sorted(given - set(INDICATOR_KEYS))
-        problems = (
-            [Msg(N_("Missing indicators: %(keys)s."), keys=", ".join(missing))] if missing else []
-        )
-        problems += (
-            [Msg(N_("Unknown indicators: %(keys)s."), keys=", ".join(unknown))] if unknown else []
-        )
-        if problems:
-            raise ValidationError({"deprivations": problems})
+        # which indicators a survey holds is the standard's of its date: the service checks
 
 
 class AssessmentSchema(Schema):
@@ -224,7 +210,7 @@ class AssessmentSchema(Schema):
     income_per_capita_month = fields.Integer(allow_none=True)
     income_score = fields.Integer(allow_none=True)
     income_line = fields.Integer()
-    explanation = fields.Function(lambda a: a.explanation_in(request_lang()))
+    explanation = fields.Function(lambda a: explanation(a))
 
 
 class TransitionArgs(StrictArgs):

@@ -106,3 +106,43 @@ class WorkflowSchema(Schema):
             for t in w.transitions
         ]
     )
+
+
+def _lang() -> str:
+    from caseflow.i18n import lang
+
+    return lang()
+
+
+class IndicatorSchema(Schema):
+    key = fields.String()
+    dimension = fields.String()
+    label = fields.Function(lambda i: i.name(_lang()))
+    deprived_when = fields.Function(
+        lambda i: i.deprived_when_en if _lang() == "en" else i.deprived_when_vi
+    )
+
+
+class StandardSchema(Schema):
+    """A poverty standard as its file holds it; `unconfirmed` lists the values that are
+    estimates (paths such as areas.rural.middle_line or indicators.telecom.name)."""
+
+    code = fields.String()
+    name = fields.String()
+    decree = fields.String()
+    effective_from = fields.Date()
+    effective_to = fields.Date(allow_none=True)
+    poor_min_deprivations = fields.Integer()
+    income_lines = fields.Function(lambda s: {a: lines.income_line for a, lines in s.areas.items()})
+    middle_lines = fields.Function(lambda s: {a: lines.middle_line for a, lines in s.areas.items()})
+    score_lines = fields.Function(
+        lambda s: {a: lines.income_line_score for a, lines in s.areas.items()}
+    )
+    dimensions = fields.Function(
+        lambda s: [
+            {"key": d.key, "label": d.name_en if _lang() == "en" else d.name_vi}
+            for d in s.dimensions
+        ]
+    )
+    indicators = fields.List(fields.Nested(IndicatorSchema))
+    unconfirmed = fields.List(fields.String())

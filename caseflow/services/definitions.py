@@ -166,3 +166,8 @@ def business_calendar() -> BusinessCalendar:
 
 def standards() -> list[Standard]:
     return definitions().standards
+
+
+def standard_by_code(code: str) -> Standard | None:
+    """Return the standard a survey names (its code), or None if no file holds it any more."""
+    return next((s for s in definitions().standards if s.code == code), None)

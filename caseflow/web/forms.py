@@ -33,6 +33,8 @@ from caseflow.i18n import LABELS, field_label, label
 from caseflow.web.fields import AmountText, DayText, Form, NumberText, today_typed
 
 REQUIRED = lazy_gettext("Please fill in this field.")
+#: a form reads the request's data unless it is given other data (None: none)
+_POSTED = object()
 
 
 class SearchForm(Form):
@@ -196,10 +198,14 @@ class HouseholdForm(Form):
         return [i for i, row in enumerate(self.members) if not row.form.is_blank()]
 
 
-def survey_form(standard: Standard, lang: str) -> Form:
-    """Return the survey form: date, income in VND or as a score, and the twelve indicators."""
+def survey_form(standard: Standard, lang: str, formdata=_POSTED) -> Form:
+    """Return the survey form: date, income in VND or as a score, and the indicators of
+    `standard` (the one in force on the survey date), estimates marked *."""
+    standard_of = standard
 
     class SurveyForm(Form):
+        #: the standard whose indicators the form shows: a survey of another date is shown again
+        standard_code = HiddenField(default=standard_of.code)
         surveyed_on = DayText(lazy_gettext("Survey date"), default=today_typed)
         income_basis = RadioField(
             lazy_gettext("Income is given as"),
@@ -221,9 +227,13 @@ def survey_form(standard: Standard, lang: str) -> Form:
             }
 
     for indicator in standard.indicators:
+        where = f"indicators.{indicator.key}"
         hint = indicator.deprived_when_en if lang == "en" else indicator.deprived_when_vi
-        setattr(SurveyForm, indicator.key, BooleanField(indicator.name(lang), description=hint))
-    return SurveyForm()
+        if standard.is_unconfirmed(f"{where}.deprived_when"):
+            hint = f"{hint} *"
+        name = indicator.name(lang) + (" *" if standard.is_unconfirmed(f"{where}.name") else "")
+        setattr(SurveyForm, indicator.key, BooleanField(name, description=hint))
+    return SurveyForm() if formdata is _POSTED else SurveyForm(formdata=formdata)
 
 
 def action_form(transition: TransitionDef, version: int, formdata=None) -> Form:

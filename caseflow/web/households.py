@@ -9,6 +9,7 @@ from flask_login import current_user
 from caseflow import clock
 from caseflow.domain.duplicates import PossibleDuplicate
 from caseflow.domain.errors import DomainError, StaleVersion
+from caseflow.domain.inputs import Refused, read_typed_date
 from caseflow.domain.standards import standard_in_force
 from caseflow.i18n import (
     class_label,
@@ -40,7 +41,8 @@ from caseflow.services import (
     worklist,
 )
 from caseflow.services.access import WRITERS, require_role
-from caseflow.services.definitions import standards, workflow
+from caseflow.services.bulk import standard_on
+from caseflow.services.definitions import standard_by_code, standards, workflow
 from caseflow.web import casefile
 from caseflow.web.forms import (
     HouseholdFilterForm,
@@ -169,29 +171,57 @@ def edit(household_id: int):
 
 @bp.route("/<int:household_id>/survey", methods=["GET", "POST"])
 def survey(household_id: int):
-    """Record a survey: income and the twelve indicators of the standard in force."""
+    """Record a survey: income and the indicators of the standard in force on its date."""
     household = households.get(current_user, household_id)
     require_role(current_user, *WRITERS)
-    standard = standard_in_force(standards(), clock.today())
-    form = survey_form(standard, lang())
-    context = {
-        "household": household,
-        "standard": standard,
-        "reviewing": household.state == assessments.REVIEWING,
-    }
+    shown = _standard_shown()
+    form = survey_form(shown, lang())
+    context = {"household": household, "reviewing": household.state == assessments.REVIEWING}
     if not form.posted():
         return render_template(
-            "households/survey.html", form=form, **context
+            "households/survey.html", form=form, standard=shown, **context
         ), 422 if form.errors else 200
+    due = _standard_of(form.surveyed_on.data) or shown
+    if "refresh" in request.form or due.code != shown.code:
+        form = survey_form(due, lang())
+        moved = (
+            None
+            if "refresh" in request.form
+            else gettext(
+                "The standard in force on that date is %(name)s, with other indicators: tick them "
+                "again.",
+                name=due.name,
+            )
+        )
+        return render_template(
+            "households/survey.html", form=form, standard=due, error=moved, **context
+        ), 200 if moved is None else 422
     try:
         survey = load_typed(AssessmentArgs(), form.body())
         assessment = assessments.record(current_user, household_id, survey)
     except DomainError as error:
-        return _refused("households/survey.html", form, error, SURVEY_FIELDS, **context)
+        return _refused(
+            "households/survey.html", form, error, SURVEY_FIELDS, standard=shown, **context
+        )
     flash(
         gettext("Survey recorded: %(cls)s.", cls=class_label(assessment.classification)), "success"
     )
     return redirect(url_for(".show", household_id=household_id))
+
+
+def _standard_shown():
+    """The standard whose indicators the posted form showed, else the one in force today."""
+    return standard_by_code(request.form.get("standard_code", "")) or standard_in_force(
+        standards(), clock.today()
+    )
+
+
+def _standard_of(typed: str | None):
+    """The standard in force on a typed survey date, if the date is one that has a standard."""
+    try:
+        return standard_on(read_typed_date(typed or ""))
+    except (Refused, DomainError):
+        return None
 
 
 @bp.route("/<int:household_id>/actions/<trigger>", methods=["POST"])

@@ -9,7 +9,7 @@ import pytest
 from caseflow import clock
 from caseflow.extensions import db
 from caseflow.models import Assessment, Event, Household
-from tests.factories import ABOVE_LINE_SURVEY, POOR_SURVEY, assert_error, deprived
+from tests.factories import ABOVE_LINE_SURVEY, POOR_SURVEY, assert_error, deprived, of_its_standard
 
 ASSESSMENT_KEYS = {
     "id",
@@ -165,12 +165,27 @@ def test_a_survey_may_give_an_income_score_instead(api) -> None:
 
 def test_a_survey_is_classified_under_the_standard_of_its_date(api) -> None:
     hid = api.register()["id"]
+    body = of_its_standard({**POOR_SURVEY, "surveyed_on": "2027-02-01"}, "2027-02-01")
+
+    with clock.frozen_at(clock.now().replace(year=2027, month=3, day=1)):
+        response = survey(api, hid, **body)
+
+    assert response.status_code == 201, response.json
+    assert (response.json["standard"], response.json["income_line"]) == ("2027-2030", 2_200_000)
+    assert "domestic_waste" in response.json["deprivations"]
+
+
+def test_a_survey_of_2027_with_the_indicators_of_07_2021_is_refused_naming_them(api) -> None:
+    hid = api.register()["id"]
 
     with clock.frozen_at(clock.now().replace(year=2027, month=3, day=1)):
         response = survey(api, hid, surveyed_on="2027-02-01")
 
-    assert response.status_code == 201, response.json
-    assert response.json["standard"] != "07/2021"
+    error = assert_error(response, 422, "invalid_fields", {"deprivations"})
+    assert error["fields"]["deprivations"] == [
+        "Missing indicators: domestic_waste.",
+        "Indicators the standard 2027-2030 does not have: information_access.",
+    ]
 
 
 def test_surveys_are_listed_newest_first(api) -> None:

@@ -42,6 +42,7 @@ VIETNAMESE_NAMES = {
 _BASE: dict[str, Any] = {
     "code": "test",
     "name": "Chuẩn thử",
+    "decree": "00/2026/NĐ-CP",
     "effective_from": "2022-01-01",
     "effective_to": "2026-12-31",
     "poor_min_deprivations": 3,
@@ -114,13 +115,26 @@ def test_shipped_lines_match_the_decrees(
     assert shipped[code].areas[area] == lines
 
 
-@pytest.mark.parametrize("code", ["07/2021", "2027-2030"])
-def test_shipped_standard_has_twelve_indicators_with_vietnamese_names(
-    shipped: dict[str, Standard], code: str
+#: Decree 351/2025 drops the information device, adds domestic waste, rewords telecom
+DECREE_351_KEYS = (*INDICATOR_KEYS[:10], "domestic_waste", "telecom")
+
+
+@pytest.mark.parametrize(
+    ("code", "decree", "keys"),
+    [
+        ("07/2021", "07/2021/NĐ-CP", INDICATOR_KEYS),
+        ("2027-2030", "351/2025/NĐ-CP", DECREE_351_KEYS),
+    ],
+)
+def test_each_shipped_standard_has_its_decree_and_its_own_indicators(
+    shipped: dict[str, Standard], code: str, decree: str, keys: tuple[str, ...]
 ) -> None:
     loaded = shipped[code]
-    assert loaded.indicator_keys == INDICATOR_KEYS
-    assert {i.key: i.name_vi for i in loaded.indicators} == VIETNAMESE_NAMES
+    assert (loaded.decree, loaded.indicator_keys) == (decree, keys)
+    names = {i.key: i.name_vi for i in loaded.indicators}
+    assert {k: v for k, v in names.items() if k in VIETNAMESE_NAMES and k != "telecom"} == {
+        k: VIETNAMESE_NAMES[k] for k in keys if k in VIETNAMESE_NAMES and k != "telecom"
+    }
     assert [d.key for d in loaded.dimensions] == [
         "employment",
         "health",
@@ -130,6 +144,18 @@ def test_shipped_standard_has_twelve_indicators_with_vietnamese_names(
         "information",
     ]
     assert (loaded.poor_min_deprivations, loaded.deprivation_points) == (3, 10)
+
+
+def test_the_2027_standard_puts_domestic_waste_under_water_sanitation_and_environment(
+    shipped: dict[str, Standard],
+) -> None:
+    loaded = shipped["2027-2030"]
+    dimension = next(d for d in loaded.dimensions if d.key == "water_sanitation")
+    assert dimension.name_vi == "Nước sinh hoạt, vệ sinh và môi trường"
+    assert [i.key for i in dimension.indicators] == ["water", "sanitation", "domestic_waste"]
+    assert loaded.indicator("telecom").name_vi == "Sử dụng dịch vụ viễn thông và dịch vụ số"
+    assert loaded.is_unconfirmed("indicators.domestic_waste.name")
+    assert loaded.is_unconfirmed("indicators.telecom.deprived_when")
 
 
 @pytest.mark.parametrize(
@@ -176,6 +202,13 @@ def test_open_ended_standard_stays_in_force() -> None:
     assert standard_in_force([standard("open", date(2022, 1, 1), None)], date(2099, 1, 1))
 
 
+def test_a_standard_names_its_own_indicators() -> None:
+    data = valid_data()
+    _drop_indicator(data)
+    built = standard_from_dict(data, "test.yaml")
+    assert built.indicator_keys == INDICATOR_KEYS[:-1]
+
+
 def test_valid_dict_builds_a_standard_with_parsed_dates() -> None:
     built = standard_from_dict(valid_data(), "test.yaml")
     assert (built.effective_from, built.effective_to) == (date(2022, 1, 1), date(2026, 12, 31))
@@ -207,7 +240,7 @@ def _drop_indicator(data: dict[str, Any]) -> None:
 
 
 def _rename_indicator(data: dict[str, Any]) -> None:
-    data["dimensions"][0]["indicators"][0]["key"] = "jobs"
+    data["dimensions"][0]["indicators"][0]["key"] = "Jobs!"
 
 
 INDICATORS = ("dimensions", 0, "indicators")
@@ -218,8 +251,8 @@ INDICATORS = ("dimensions", 0, "indicators")
     [
         (_without("areas", "urban"), "area 'urban' is missing"),
         (_setting({"income_line": 1}, "areas", "mountain"), "unknown area: mountain"),
-        (_drop_indicator, "missing indicators: information_access"),
-        (_rename_indicator, "missing indicators: employment; unknown indicators: jobs"),
+        (_rename_indicator, "indicator keys are lower-case words joined by _: Jobs!"),
+        (_without("decree"), "decree is missing"),
         (_setting("water", *INDICATORS, 1, "key"), "indicator key repeated: water"),
         (_setting(0, "areas", "rural", "income_line"), "rural.income_line must be a positive"),
         (_setting(-1, "areas", "urban", "middle_line"), "urban.middle_line must be a positive"),
@@ -300,7 +333,7 @@ def test_bad_file_is_refused_naming_the_file(tmp_path: Path, text: str, problem:
 
 
 def test_overlapping_files_are_refused(tmp_path: Path) -> None:
-    for name in ("decree_07_2021.yaml", "lines_2027_2030.yaml"):
+    for name in ("decree_07_2021.yaml", "decree_351_2025.yaml"):
         text = (STANDARDS_DIR / name).read_text(encoding="utf-8")
         (tmp_path / name).write_text(text.replace("2027-01-01", "2026-06-01"), encoding="utf-8")
     with pytest.raises(StandardError, match="07/2021 and 2027-2030 overlap"):
