@@ -8,8 +8,7 @@ from datetime import date
 
 from caseflow.domain.calendar import BusinessCalendar, parse_duration
 from caseflow.domain.errors import N_
-
-LISTED = ("poor", "near_poor")
+from caseflow.domain.statuses import LISTED
 
 
 @dataclass(frozen=True)
@@ -37,17 +36,21 @@ Guard = Callable[
 GUARDS: dict[str, Guard] = {}
 
 
-def guard(name: str) -> Callable[[Guard], Guard]:
+def guard(name: str, *required: str) -> Callable[[Guard], Guard]:
+    """Register a guard under `name`; `required`: the parameters a workflow file must give it
+    (the rules of the field live in the file, never as a default here)."""
+
     def register(function: Guard) -> Guard:
+        function.required = required  # type: ignore[attr-defined]
         GUARDS[name] = function
         return function
 
     return register
 
 
-@guard("meeting_agreed")
+@guard("meeting_agreed", "min_pct")
 def meeting_agreed(facts, data, params, calendar):
-    threshold = params.get("min_pct", 50)
+    threshold = params["min_pct"]
     if data.get("agreement_pct") is None or data["agreement_pct"] < threshold:
         return Refusal(
             N_(
@@ -60,9 +63,9 @@ def meeting_agreed(facts, data, params, calendar):
     return None
 
 
-@guard("meeting_disagreed")
+@guard("meeting_disagreed", "min_pct")
 def meeting_disagreed(facts, data, params, calendar):
-    threshold = params.get("min_pct", 50)
+    threshold = params["min_pct"]
     pct = data.get("agreement_pct")
     if pct is not None and pct >= threshold:
         return Refusal(
@@ -73,12 +76,12 @@ def meeting_disagreed(facts, data, params, calendar):
     return None
 
 
-@guard("posting_period_over")
+@guard("posting_period_over", "period")
 def posting_period_over(facts, data, params, calendar):
     posted_on = facts.state_data.get("posted_on")
     if not posted_on:
         return None
-    period = parse_duration(str(params.get("period", "3 working days")))
+    period = parse_duration(str(params["period"]))
     posted = date.fromisoformat(str(posted_on))
     ends = calendar.local_date(period.apply(posted, calendar))
     decided_on = data.get("decided_on")
@@ -138,7 +141,7 @@ def was_not_listed(facts, data, params, calendar):
 
 @guard("has_proposed_support")
 def has_proposed_support(facts, data, params, calendar):
-    if len(facts.proposed_supports) < int(params.get("min", 1)):
+    if len(facts.proposed_supports) < int(params.get("min", 1)):  # at least one: not a rule
         return Refusal(N_("Propose at least one support item before asking for approval."))
     return None
 

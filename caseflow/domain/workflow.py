@@ -125,7 +125,7 @@ def parse_workflow(
     if not isinstance(data, Mapping):
         raise WorkflowError(source, "the file must hold a mapping")
     try:
-        return _Parser(source, set(guards), set(actions)).parse(data)
+        return _Parser(source, _named(guards), set(actions)).parse(data)
     except WorkflowError:
         raise
     except DomainError as error:
@@ -134,8 +134,14 @@ def parse_workflow(
         raise WorkflowError(source, f"malformed definition ({error})") from error
 
 
+def _named(guards: Iterable[str] | Mapping[str, object]) -> Mapping[str, object]:
+    """The guards by name: a mapping to the guard functions (which declare their required
+    parameters), or bare names (that need none)."""
+    return guards if isinstance(guards, Mapping) else dict.fromkeys(guards)
+
+
 class _Parser:
-    def __init__(self, source: str, guards: set[str], actions: set[str]):
+    def __init__(self, source: str, guards: Mapping[str, object], actions: set[str]):
         self.source = source
         self.guards = guards
         self.actions = actions
@@ -271,6 +277,9 @@ class _Parser:
         name, params = (body, {}) if isinstance(body, str) else next(iter(body.items()))
         if name not in self.guards:
             self.fail(f"transition '{trigger}' names unknown guard '{name}'")
+        missing = [p for p in getattr(self.guards[name], "required", ()) if p not in (params or {})]
+        if missing:
+            self.fail(f"transition '{trigger}': guard '{name}' needs {', '.join(missing)}")
         return GuardRef(name=name, params=dict(params or {}))
 
     def field(self, trigger: str, name: str, body: Mapping) -> FieldDef:

@@ -7,7 +7,7 @@ from marshmallow import EXCLUDE, Schema, ValidationError, fields, validates_sche
 from caseflow.domain.classification import ONE_INCOME
 from caseflow.domain.errors import N_, Msg
 from caseflow.domain.facts import shown_data
-from caseflow.domain.statuses import ApprovalStatus
+from caseflow.domain.statuses import LISTED, ApprovalStatus
 from caseflow.domain.text import mask
 from caseflow.i18n import explanation
 from caseflow.schemas.common import (
@@ -22,7 +22,7 @@ from caseflow.schemas.common import (
     page_of,
 )
 
-CLASSES = ("poor", "near_poor")
+CLASSES = LISTED
 AREAS = ("rural", "urban")
 #: more members than any household has: a body that lists more is refused
 MAX_MEMBERS = 50

@@ -11,6 +11,7 @@ from caseflow.domain.duplicates import PossibleDuplicate
 from caseflow.domain.errors import DomainError, StaleVersion
 from caseflow.domain.inputs import Refused, read_typed_date
 from caseflow.domain.standards import standard_in_force
+from caseflow.domain.statuses import LISTED
 from caseflow.i18n import (
     class_label,
     error_message,
@@ -55,7 +56,6 @@ from caseflow.web.household_forms import HouseholdEditForm, RegistrationForm
 
 bp = Blueprint("casework", __name__, url_prefix="/households")
 PER_PAGE = 25
-LISTED = ("poor", "near_poor")
 #: the API's names of survey fields, as the survey form names them
 SURVEY_FIELDS = {"income_per_capita_month": "income", "income_score": "income"}
 

@@ -22,8 +22,16 @@ def facts(classification=None, proposed=None, posted_on=None, supports=0) -> Cas
     return CaseFacts("posted", classification, proposed, state_data, tuple(range(supports)))
 
 
+#: what the lifecycle file gives the guards that need parameters
+FILE_PARAMS = {
+    "meeting_agreed": {"min_pct": 50},
+    "meeting_disagreed": {"min_pct": 50},
+    "posting_period_over": {"period": "3 working days"},
+}
+
+
 def run(name: str, case: CaseFacts, data=None, params=None):
-    return GUARDS[name](case, data or {}, params or {}, CALENDAR)
+    return GUARDS[name](case, data or {}, params or FILE_PARAMS.get(name, {}), CALENDAR)
 
 
 @pytest.mark.parametrize(

@@ -62,7 +62,7 @@ def tiny() -> dict:
                 "source": "open",
                 "dest": "closed",
                 "roles": ["case_worker"],
-                "conditions": ["meeting_agreed"],
+                "conditions": [{"meeting_agreed": {"min_pct": 50}}],
                 "actions": ["clear_recognised_class"],
                 "fields": {"decided_on": {"type": "date", "default": "today"}},
             },
@@ -282,3 +282,13 @@ def test_checking_a_folder_names_the_file_at_fault(tmp_path: Path) -> None:
 
     assert raised.value.source == str(tmp_path / "bad.yaml")
     assert "unknown state 'shut'" in raised.value.problem
+
+
+def test_a_guard_without_the_rule_it_needs_is_refused_naming_it() -> None:
+    data = tiny()
+    data["transitions"][0]["conditions"] = ["meeting_agreed"]
+
+    with pytest.raises(WorkflowError) as raised:
+        parse_workflow(data, "workflows/tiny.yaml", GUARDS, ACTION_NAMES)
+
+    assert "guard 'meeting_agreed' needs min_pct" in raised.value.message
