@@ -118,6 +118,12 @@ def _holds_bad_text(*values: object) -> bool:
     return False
 
 
+def _documented(kwargs: dict, **schema) -> dict:
+    """Put a field's bounds in the OpenAPI document too, so that clients see the rules."""
+    metadata = {**schema, **kwargs.get("metadata", {})}
+    return {**kwargs, "metadata": metadata}
+
+
 def _refusing(function, *args, **kwargs):
     try:
         return function(*args, **kwargs)
@@ -129,7 +135,7 @@ class Text(fields.String):
     """Text of bounded length, stripped; blank optional text is None, blank required refused."""
 
     def __init__(self, longest: int = inputs.MAX_TEXT, **kwargs):
-        super().__init__(**kwargs)
+        super().__init__(**_documented(kwargs, maxLength=longest))
         self.longest = longest
 
     def _deserialize(self, value, attr, data, **kwargs):
@@ -145,7 +151,7 @@ class Code(Text):
     """Text that must match a pattern (a phone number, a national ID, a unit code)."""
 
     def __init__(self, pattern: str, message: str, longest: int = 60, **kwargs):
-        super().__init__(longest, **kwargs)
+        super().__init__(longest, **_documented(kwargs, pattern=f"^{pattern}$"))
         self.pattern, self.message = re.compile(pattern), message
 
     def _deserialize(self, value, attr, data, **kwargs):
@@ -175,7 +181,8 @@ class Whole(fields.Integer):
     def __init__(
         self, low: int | None = None, high: int | None = MAX_INT, *, text: bool = False, **kwargs
     ):
-        super().__init__(strict=True, **kwargs)
+        bounds = {"minimum": -MAX_INT if low is None else low, "maximum": high}
+        super().__init__(strict=True, **_documented(kwargs, **bounds))
         self.low, self.high, self.text = low, high, text
 
     def _deserialize(self, value, attr, data, **kwargs):
@@ -198,7 +205,7 @@ class Choice(fields.String):
     """One of a few codes."""
 
     def __init__(self, choices, **kwargs):
-        super().__init__(**kwargs)
+        super().__init__(**_documented(kwargs, enum=[str(c) for c in choices]))
         self.choices = tuple(choices)
 
     def _deserialize(self, value, attr, data, **kwargs):

@@ -20,6 +20,7 @@ from caseflow.domain.errors import (
     DomainError,
     Forbidden,
     InvalidInput,
+    Msg,
     NotFound,
     StaleVersion,
 )
@@ -265,7 +266,11 @@ def standard_on(surveyed_on) -> Standard:
         raise InvalidInput(
             N_("No poverty standard is in force on %(day)s."),
             params={"day": surveyed_on},
-            fields={"surveyed_on": [error.message]},
+            fields={
+                "surveyed_on": [
+                    Msg(N_("No poverty standard is in force on %(day)s."), day=surveyed_on)
+                ]
+            },
         ) from error
 
 

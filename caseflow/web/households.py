@@ -74,9 +74,10 @@ def search():
         query["per_page"] = PER_PAGE
         page = households.search(current_user, **query)
     except DomainError as error:
-        casefile.attach(form, field_errors(error))
+        left = casefile.attach(form, field_errors(error))
+        message = " ".join([error_message(error), *left, *form.page.errors])  # page: no box
         return render_template(
-            "households/search.html", form=form, page=None, error=error_message(error)
+            "households/search.html", form=form, page=None, error=message
         ), error.status
     late = worklist.overdue_among(h.id for h in page.items)
     return render_template("households/search.html", form=form, page=page, late=late)
