@@ -15,23 +15,8 @@ from caseflow.services import supports, units, users
 from caseflow.services.definitions import deploy
 
 PASSWORD = "mật-khẩu-thử-1"
-NO_DEPRIVATIONS = {
-    k: False
-    for k in (
-        "employment",
-        "dependants",
-        "nutrition",
-        "health_insurance",
-        "adult_education",
-        "child_schooling",
-        "housing_quality",
-        "housing_area",
-        "water",
-        "sanitation",
-        "telecom",
-        "information_access",
-    )
-}
+#: the indicators of Decree 07/2021; of_its_standard() fits a survey to another standard's
+NO_DEPRIVATIONS = dict.fromkeys(INDICATOR_KEYS, False)
 
 
 def deprived(*keys: str) -> dict[str, bool]:
