@@ -107,3 +107,15 @@ def test_moving_a_list_closes_the_alerts_whose_work_ended_as_one_move_does(ctx, 
     bulk.fire_many(worker, [hid], "complain", reason="Khiếu nại của hộ bên cạnh")
 
     assert db.session.scalars(db.select(Alert.status)).all() == ["closed"]
+
+
+def test_a_household_listed_twice_moves_once_and_the_second_order_is_refused(ctx, world):
+    hid = _register(world, 1)[0]
+    orders = [bulk.Order(hid, "start_review"), bulk.Order(hid, "start_review")]
+
+    results = bulk.fire_all(world.user("worker"), orders, each=True)
+
+    assert [r.status for r in results] == ["applied", "refused"]
+    assert "listed twice" in results[1].error.message
+    events = db.session.scalars(db.select(Event.trigger).where(Event.household_id == hid)).all()
+    assert events == ["register", "start_review"]
