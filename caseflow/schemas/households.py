@@ -189,6 +189,12 @@ HouseholdPageSchema = page_of(HouseholdSchema, "HouseholdPage")
 ONE_INCOME = N_("Give the income in VND per person per month or as a score: one of the two.")
 
 
+def check_one_income(data) -> None:
+    """A survey gives its income in VND or as a score: one of the two."""
+    if (data.get("income_per_capita_month") is None) == (data.get("income_score") is None):
+        raise ValidationError({"income_per_capita_month": [Msg(ONE_INCOME)]})
+
+
 class AssessmentArgs(StrictArgs):
     surveyed_on = Day(required=True)
     # strict: 1200000.5 or "1200000" is refused rather than silently made an integer
@@ -198,8 +204,7 @@ class AssessmentArgs(StrictArgs):
 
     @validates_schema
     def check(self, data, **kwargs):
-        if (data.get("income_per_capita_month") is None) == (data.get("income_score") is None):
-            raise ValidationError({"income_per_capita_month": [Msg(ONE_INCOME)]})
+        check_one_income(data)
         given = set(data.get("deprivations", {}))
         missing = [k for k in INDICATOR_KEYS if k not in given]
         unknown = sorted(given - set(INDICATOR_KEYS))
