@@ -9,7 +9,17 @@ from flask import Flask, Response, flash, has_request_context, redirect, request
 from flask_babel import gettext
 from flask_login import current_user
 
-BLUEPRINTS = ("auth", "worklist", "households", "approvals", "alerts", "workflow", "dashboard")
+BLUEPRINTS = (
+    "auth",
+    "worklist",
+    "households",
+    "approvals",
+    "alerts",
+    "workflow",
+    "dashboard",
+    "rounds",
+    "round_work",
+)
 STATIC_MAX_AGE = 365 * 24 * 3600
 POLICY = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
