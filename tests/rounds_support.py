@@ -23,17 +23,22 @@ def on(day: date, hour: int = 9) -> Iterator[None]:
         yield
 
 
+#: who works each commune of the test world: (case worker, chair)
+STAFF = {"C2": ("outsider", "chair2")}
+
+
 def register(world: World, name: str, village: str = "Đông Hải", unit: str = "C1-V1") -> int:
+    worker, _ = STAFF.get(unit, ("worker", "chair"))
     with on(date(YEAR, 1, 5)):
         return households.register(
-            world.user("worker"), {"head_name": name, "unit_code": unit, "village": village}
+            world.user(worker), {"head_name": name, "unit_code": unit, "village": village}
         ).id
 
 
 def recognised(world: World, name: str, survey: dict = POOR_SURVEY, **where) -> int:
     """A household recognised by last spring's regular review (decided 20/03)."""
     household = register(world, name, **where)
-    worker, chair = world.user("worker"), world.user("chair")
+    worker, chair = (world.user(n) for n in STAFF.get(where.get("unit"), ("worker", "chair")))
     with on(date(YEAR, 3, 2)):
         cases.fire(worker, household, "start_review", {"started_on": date(YEAR, 3, 2)})
         assessments.record(worker, household, {"surveyed_on": date(YEAR, 3, 2), **survey})
@@ -99,3 +104,64 @@ class Commune:
     @staticmethod
     def _ok(response) -> None:
         assert response.status_code in (200, 201, 202), response.json
+
+
+#: the days the service walks take, one step after the other
+START, SURVEY, MEETING, REQUEST = (date(YEAR, 9, d) for d in (4, 7, 8, 15))
+
+
+def start(world: World, round_id: int, day: date = START, **narrow):
+    from caseflow.services import round_steps
+
+    with on(day):
+        return round_steps.run_step(
+            world.user("worker"), round_id, "start_review", data={"started_on": day}, **narrow
+        )
+
+
+def surveys(world: World, round_id: int, found: dict, day: date = SURVEY):
+    """Record `found` ({household: survey}) as one list."""
+    from caseflow.domain.rounds import SurveyRow
+    from caseflow.services import round_steps
+
+    rows = [SurveyRow(h, {"surveyed_on": day, **s}) for h, s in found.items()]
+    with on(day):
+        return round_steps.record_surveys(world.user("worker"), round_id, rows)
+
+
+def meeting(world: World, round_id: int, agreements: dict, village="C1-V1", day=MEETING, **more):
+    from caseflow.services import round_steps
+
+    results = [{"household_id": h, "agreement_pct": p} for h, p in agreements.items()]
+    with on(day):
+        return round_steps.hold_meeting(
+            world.user("worker"),
+            round_id,
+            {"village": village, "meeting_on": day, "posted_on": day, "results": results, **more},
+        )
+
+
+def request(world: World, round_id: int, day: date = REQUEST, **narrow):
+    from caseflow.services import round_steps
+
+    with on(day):
+        return round_steps.run_step(
+            world.user("worker"), round_id, "request_decision", data={"decided_on": day}, **narrow
+        )
+
+
+def decide(world: World, round_id: int, day: date = REQUEST, who="chair", **narrow):
+    from caseflow.services import round_steps
+
+    with on(day):
+        return round_steps.decide(world.user(who), round_id, "approve", "QĐ số 12", **narrow)
+
+
+def listed(world: World, round_id: int, ids, day: date = date(YEAR, 9, 3), **fields):
+    with on(day):
+        return rounds.add_households(world.user("worker"), round_id, household_ids=ids, **fields)
+
+
+def progress(world: World, round_id: int, who: str = "worker", day: date = REQUEST):
+    with on(day):
+        return rounds.show(world.user(who), round_id)
