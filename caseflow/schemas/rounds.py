@@ -153,7 +153,7 @@ class SurveyItemArgs(StrictArgs):
 
 class SurveysArgs(StrictArgs):
     #: each item is read on its own, so that one wrong row does not refuse the others
-    items = fields.List(fields.Dict(), required=True, validate=_between(1, MOST))
+    items = fields.List(fields.Raw(), required=True, validate=_between(1, MOST))
 
 
 def read_surveys(items: Sequence[Mapping]):
