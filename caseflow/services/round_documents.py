@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -155,8 +155,9 @@ def _joined(found: ReviewRound, ids: Sequence[int]) -> dict[int, RoundHousehold]
     return {row.household_id: row for row in rows}
 
 
-def _surveys(found: ReviewRound, lines: list[Line]) -> None:
-    """Each household's latest survey recorded since it joined the round."""
+def _surveys(found: ReviewRound, lines: list[Line], before: datetime | None = None) -> None:
+    """Each household's latest survey recorded since it joined the round (and before
+    `before`: the survey a meeting discussed)."""
     joined = _joined(found, [line.household.id for line in lines])
     if not joined:
         return
@@ -164,7 +165,9 @@ def _surveys(found: ReviewRound, lines: list[Line]) -> None:
     for survey in db.session.scalars(
         select(Assessment).where(Assessment.household_id.in_(list(joined))).order_by(Assessment.id)
     ):
-        if survey.created_at >= joined[survey.household_id].added_at:
+        if survey.created_at >= joined[survey.household_id].added_at and (
+            before is None or survey.created_at <= before
+        ):
             latest[survey.household_id] = survey
     for line in lines:
         line.survey = latest.get(line.household.id)
@@ -257,7 +260,7 @@ def meeting_minutes(actor: User, document: Document) -> None:
                 start=1,
             )
         ]
-        _surveys(document.round, lines)
+        _surveys(document.round, lines, before=meeting.recorded_at)
         shown.append((meeting, names.get(meeting.village, meeting.village), lines))
     document.context.update(meetings=shown)
     headers = [

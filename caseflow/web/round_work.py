@@ -21,6 +21,7 @@ from caseflow.services.access import WRITERS, require_role
 from caseflow.services.bulk import standard_on
 from caseflow.web import casefile
 from caseflow.web.casefile import decides, page_number
+from caseflow.web.fields import shown_day
 from caseflow.web.round_forms import GridForm, MeetingForm, RoundDecisionForm
 from caseflow.web.rounds import NOT_SENT, village_page
 
@@ -52,6 +53,8 @@ def survey(round_id: int):
     found = rounds.get_round(current_user, round_id)
     key = _village(found)
     form = GridForm(_bases(), formdata=request.form if request.method == "POST" else None)
+    if request.method == "GET":
+        form.surveyed_on.data = shown_day(_default_day(found))
     standard = standard_on(_grid_day(form))
     if request.method == "GET":
         return _grid_page(found, key, form, standard)
@@ -81,6 +84,11 @@ def survey(round_id: int):
         status = 200 if saved else 422
         return _grid_page(found, key, form, standard, refused=refused, status=status)
     return redirect(url_for(".survey", round_id=round_id, village=key))
+
+
+def _default_day(found):
+    """Today, or the round's nearest day when today is outside it (a past round typed late)."""
+    return min(max(clock.today(), found.opens_on), found.closes_on, clock.today())
 
 
 def _grid_day(form: GridForm):
@@ -128,7 +136,9 @@ def meeting(round_id: int):
     found = rounds.get_round(current_user, round_id)
     key = _village(found)
     if request.method == "GET":
-        return _meeting_page(found, key, MeetingForm(formdata=None, village=key))
+        day = shown_day(_default_day(found))
+        form = MeetingForm(formdata=None, village=key, meeting_on=day, posted_on=day)
+        return _meeting_page(found, key, form)
     form = MeetingForm()
     try:
         if not form.posted():
