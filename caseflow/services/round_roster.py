@@ -304,6 +304,17 @@ def _narrowed(base: Select, round_id: int, household_ids: Sequence[int] | None) 
     return base
 
 
+def all_decided(round_id: int) -> bool:
+    """Tell whether the round has households and every one of them is decided (two cheap
+    look-ups, not the round's whole progress)."""
+    listed = select(RoundHousehold.id).where(RoundHousehold.round_id == round_id)
+    undecided = listed.where(~_decided())
+    return bool(
+        db.session.scalar(select(listed.exists()))
+        and not db.session.scalar(select(undecided.exists()))
+    )
+
+
 def undecided_ids(round_id: int) -> list[int]:
     """Return the round's households not decided, whoever looks."""
     return [m.household_id for m in members(None, round_id)[0] if m.step != Step.DECIDED]

@@ -65,7 +65,6 @@ def run_step(
             for h in targets
         ]
     results = bulk.fire_all(actor, orders, each=True) if orders else []
-    _settle(actor, round_id)
     return _in_order(household_ids, results + refused)
 
 
@@ -167,6 +166,7 @@ def _in_order(named: Sequence[int] | None, results: list[Result]) -> list[Result
 
 
 def _settle(actor: User, round_id: int) -> None:
+    """Only a decision completes a round: after the chair's batch, see whether it did."""
     with transaction():
         rounds.settle(rounds.get_round(actor, round_id, lock=True))
 
@@ -196,7 +196,6 @@ def record_surveys(actor: User, round_id: int, rows: Sequence[SurveyRow]) -> lis
     recorded = bulk.record_surveys(actor, [s for _, s in surveys], each=True) if surveys else []
     for (index, _), result in zip(surveys, recorded, strict=True):
         results[index] = result
-    _settle(actor, round_id)
     return [results[i] for i in range(len(rows))]
 
 
@@ -338,7 +337,8 @@ def decide(
         if targets
         else {}
     )
-    decided = approvals.decide_many(actor, list(waiting.values()), decision, comment)
+    decide_all = approvals.approve_many if decision == "approve" else _reject_all
+    decided = decide_all(actor, list(waiting.values()), comment)
     by_request = {d["id"]: d for d in decided}
     results = [
         {"household_id": h, "approval_id": a, **_decided(by_request[a])} for h, a in waiting.items()
@@ -360,6 +360,10 @@ def decide(
     ]
     _settle(actor, round_id)
     return results
+
+
+def _reject_all(actor: User, ids: list[int], comment: str | None) -> list[dict]:
+    return approvals.decide_many(actor, ids, "reject", comment)
 
 
 def _decided(result: dict) -> dict:

@@ -380,10 +380,7 @@ def close(actor: User, round_id: int, note: str | None = None) -> Closed:
 
 def settle(found: ReviewRound) -> bool:
     """Close an open round once every household on its list is decided; the caller commits."""
-    if found.status != RoundStatus.OPEN:
-        return False
-    progress = round_roster.progress_of(None, [found.id])[found.id][0]
-    if progress.households == 0 or progress.undecided:
+    if found.status != RoundStatus.OPEN or not round_roster.all_decided(found.id):
         return False
     _close(found, SYSTEM, None, [])
     return True

@@ -8,8 +8,19 @@ from datetime import date
 from caseflow.extensions import db
 from caseflow.models import Alert, Deadline
 from caseflow.services import alerts, deadlines, rounds
-from tests.factories import at
-from tests.rounds_support import YEAR, listed, on, periodic, recognised
+from tests.factories import POOR_SURVEY, at
+from tests.rounds_support import (
+    REQUEST,
+    YEAR,
+    listed,
+    meeting,
+    on,
+    periodic,
+    recognised,
+    request,
+    start,
+    surveys,
+)
 
 
 def _alerts(round_id: int) -> list[Alert]:
@@ -87,20 +98,27 @@ def test_a_closed_rounds_closing_reminder_is_not_raised_but_its_reports_are(ctx,
     assert statuses["closing:supervisor"] == "cancelled"
 
 
-def test_a_round_whose_households_are_all_decided_closes_when_its_timer_fires(
-    ctx, world, monkeypatch
-) -> None:
-    from caseflow.services import round_roster
+def test_a_round_decided_from_the_approvals_queue_closes_when_its_timer_fires(ctx, world) -> None:
+    from caseflow.models import Approval
+    from caseflow.services import approvals
 
+    household = recognised(world, "Lê Văn A")
     round_id = periodic(world)
-    listed(world, round_id, [recognised(world, "Lê Văn A")])
-    monkeypatch.setattr(  # as if the chair had decided it from the approvals queue
-        round_roster.Progress, "undecided", property(lambda self: 0)
-    )
+    listed(world, round_id, [household])
+    start(world, round_id)
+    surveys(world, round_id, {household: POOR_SURVEY})
+    meeting(world, round_id, {household: 90})
+    request(world, round_id)
+    asked = db.session.scalar(db.select(Approval.id).where(Approval.status == "pending"))
+    with on(REQUEST):  # the chair decides on the approvals page, not the round's
+        approvals.approve(world.user("chair"), asked)
+    assert rounds.get_round(world.user("worker"), round_id).status == "open"
 
     deadlines.sweep(at(date(YEAR, 11, 10)))
 
-    assert rounds.get_round(world.user("worker"), round_id).status == "closed"
+    found = rounds.get_round(world.user("worker"), round_id)
+    db.session.refresh(found)
+    assert (found.status, found.closed_by) == ("closed", "system")
 
 
 def test_a_round_timer_that_fails_is_retried_then_raised_to_the_supervisors(
