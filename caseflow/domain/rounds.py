@@ -16,7 +16,7 @@ from typing import Any, NoReturn
 
 from caseflow.domain.calendar import BusinessCalendar, Duration, DurationError, parse_duration
 from caseflow.domain.engine import check_guards
-from caseflow.domain.errors import DomainError, GuardFailed, WorkflowError
+from caseflow.domain.errors import N_, DomainError, GuardFailed, WorkflowError
 from caseflow.domain.guards import CaseFacts
 from caseflow.domain.statuses import LISTED
 from caseflow.domain.workflow import WorkflowDef
@@ -56,6 +56,20 @@ class Step(StrEnum):
 
 
 STEPS: tuple[str, ...] = tuple(Step)
+#: how the pages name each step, and each reason to be late
+STEP_LABELS = {
+    "listed": N_("On the list"),
+    "under_review": N_("Under review"),
+    "classified": N_("Surveyed, meeting due"),
+    "posted": N_("Posted"),
+    "awaiting_decision": N_("Awaiting the chair's decision"),
+    "decided": N_("Decided"),
+}
+LATE_LABELS = {
+    "closing_day": N_("past the round's closing day"),
+    "decision_limit": N_("past the 15-day limit"),
+    "posting_over": N_("posting over, no decision asked"),
+}
 #: the household states that are steps of their own (any other state is before the review)
 STEP_OF_STATE: Mapping[str, Step] = {
     "under_review": Step.UNDER_REVIEW,

@@ -15,6 +15,7 @@ from sqlalchemy import Select, case, exists, func, or_, select
 
 from caseflow import clock
 from caseflow.domain.rounds import DECISIONS, STEP_OF_STATE, STEPS, RoundKind, Step
+from caseflow.domain.text import fold
 from caseflow.extensions import db
 from caseflow.models import (
     Approval,
@@ -208,10 +209,10 @@ def progress_of(actor: User | None, round_ids: Iterable[int]) -> dict[int, tuple
     return {
         round_id: (
             total,
-            [
-                VillageProgress(v, names.get(v, v), p)
-                for v, p in sorted(villages.items(), key=lambda item: names.get(item[0], item[0]))
-            ],
+            sorted(
+                (VillageProgress(v, names.get(v, v), p) for v, p in villages.items()),
+                key=lambda village: fold(village.name),  # Đông Hải beside Dương, not after Tây
+            ),
         )
         for round_id, (total, villages) in found.items()
     }

@@ -17,6 +17,7 @@ from caseflow.domain.rounds import (
     AGREE,
     DECISIONS,
     START,
+    STEP_LABELS,
     RoundKind,
     Step,
     SurveyRow,
@@ -172,14 +173,21 @@ def _settle(actor: User, round_id: int) -> None:
 
 
 def record_surveys(actor: User, round_id: int, rows: Sequence[SurveyRow]) -> list[Result]:
-    """Record the surveys of the round's households, each on its own: valid rows are saved,
-    each refusal stays on its row."""
+    """Record the surveys of the round's households under review, each on its own: valid rows
+    are saved, each refusal stays on its row. A household already surveyed is refused (a list
+    sent twice records nothing twice); the meeting sends back one that must be surveyed again."""
     require_role(actor, *WRITERS)
     found = rounds.get_round(actor, round_id)
     _open(found)
-    readable = [r for r in rows if r.error is None]
-    _, refused = _targets(actor, found, None, [r.household_id for r in readable], None)
+    readable = [r.household_id for r in rows if r.error is None]
+    _, refused = _targets(actor, found, None, readable, None)
     outside = {r.household_id: r for r in refused}
+    members, _ = round_roster.members(actor, found.id, household_ids=readable)
+    outside.update(
+        (m.household_id, Result(m.household_id, "refused", _not_surveying(m)))
+        for m in members
+        if m.step != Step.UNDER_REVIEW
+    )
     results: dict[int, Result] = {}
     surveys = []
     for index, row in enumerate(rows):
@@ -197,6 +205,13 @@ def record_surveys(actor: User, round_id: int, rows: Sequence[SurveyRow]) -> lis
     for (index, _), result in zip(surveys, recorded, strict=True):
         results[index] = result
     return [results[i] for i in range(len(rows))]
+
+
+def _not_surveying(member) -> Conflict:
+    return Conflict(
+        N_("Household %(id)s is not waiting for its survey (it is at the step: %(step)s)."),
+        params={"id": member.household_id, "step": Msg(STEP_LABELS[member.step])},
+    )
 
 
 def _check_indicators(survey: Mapping) -> None:

@@ -23,7 +23,7 @@ from caseflow.web import casefile
 from caseflow.web.casefile import decides, page_number
 from caseflow.web.fields import shown_day
 from caseflow.web.round_forms import GridForm, MeetingForm, RoundDecisionForm
-from caseflow.web.rounds import NOT_SENT, village_page
+from caseflow.web.rounds import NOT_SENT, flash_refusals
 
 bp = Blueprint("round_work", __name__, url_prefix="/rounds")
 GRID_PAGE = 50
@@ -107,8 +107,13 @@ def _grid_page(found, key, form, standard, *, refused=None, error=None, status=2
     items, total = rounds.households_page(
         current_user, found.id, village=key, step=Step.UNDER_REVIEW, page=page, per_page=GRID_PAGE
     )
+    shown = {h.id for h in items}
+    gone = [h for h in (refused or {}) if h not in shown]  # sent for a row no longer listed
+    names = rounds.household_rows([h for h in gone if h])
+    elsewhere = [(names.get(h), h, refused[h]) for h in gone]
     return render_template(
         "rounds/survey.html",
+        elsewhere=elsewhere,
         found=found,
         key=key,
         name=_name(key),
@@ -163,15 +168,10 @@ def meeting(round_id: int):
         ),
         "success",
     )
-    if any(r["outcome"] == "refused" for r in held.results):
-        return village_page(round_id, key, results=_refusals(held.results))
+    flash_refusals(
+        [(r["household_id"], error_message(r["error"])) for r in held.results if r["error"]]
+    )
     return redirect(url_for("review.village", round_id=round_id, village=key))
-
-
-def _refusals(results: list[dict]) -> list:
-    from caseflow.services.bulk import Result
-
-    return [Result(r["household_id"], "refused", r["error"]) for r in results if r["error"]]
 
 
 def _meeting_page(found, key, form, *, error=None, rows: Mapping | None = None, status=200):
@@ -255,11 +255,12 @@ def decide(round_id: int):
             "success",
         )
     failed = [r for r in decided if r["error"] is not None]
-    if failed:
+    if failed and not done:  # nothing decided: the queue lists each household's reason
         names = rounds.household_rows([r["household_id"] for r in failed])
         shown = [
             {"household": names.get(r["household_id"]), "reason": error_message(r["error"])}
             for r in failed
         ]
-        return _queue_page(round_id, RoundDecisionForm(formdata=None), results=shown)
+        return _queue_page(round_id, RoundDecisionForm(formdata=None), results=shown, status=409)
+    flash_refusals([(r["household_id"], error_message(r["error"])) for r in failed])
     return redirect(url_for(".queue", round_id=round_id, village=asked.get("village")))

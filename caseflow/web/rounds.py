@@ -8,7 +8,7 @@ from flask_babel import gettext
 from flask_login import current_user
 
 from caseflow.domain.errors import N_, DomainError, InvalidInput
-from caseflow.domain.rounds import STEPS, RoundKind
+from caseflow.domain.rounds import LATE_LABELS, STEP_LABELS, STEPS, RoundKind
 from caseflow.i18n import counted, error_message, field_errors, lang, number, render
 from caseflow.models import Unit
 from caseflow.printing import document_response
@@ -44,19 +44,6 @@ NOT_SENT = N_(
     "The form could not be accepted: it has expired or did not come from this site. "
     "Reload the page and send it again."
 )
-STEP_LABELS = {
-    "listed": N_("On the list"),
-    "under_review": N_("Under review"),
-    "classified": N_("Surveyed, meeting due"),
-    "posted": N_("Posted"),
-    "awaiting_decision": N_("Awaiting the chair's decision"),
-    "decided": N_("Decided"),
-}
-LATE_LABELS = {
-    "closing_day": N_("past the round's closing day"),
-    "decision_limit": N_("past the 15-day limit"),
-    "posting_over": N_("posting over, no decision asked"),
-}
 DOCUMENT_LABELS = {
     "survey_list": N_("Survey list"),
     "meeting_minutes": N_("Meeting minutes"),
@@ -198,9 +185,10 @@ def add(round_id: int):
     except DomainError as error:
         casefile.attach(form, field_errors(error), {"household_codes": "codes"})
         return _round_page(round_id, add_form=form, error=error_message(error), status=error.status)
+    if not added.added:  # nothing written: the page says why, for each
+        return _round_page(round_id, skipped=added.skipped, status=409 if added.skipped else 200)
     flash(counted("%(num)s household added.", "%(num)s households added.", added.added), "success")
-    if added.skipped:
-        return _round_page(round_id, skipped=added.skipped)
+    flash_refusals([(h, render(reason)) for h, reason in added.skipped])
     return redirect(url_for(".show", round_id=round_id))
 
 
@@ -306,10 +294,26 @@ def step(round_id: int, step: str):
             round_id, key, forms={step: form}, error=error_message(error), status=error.status
         )
     moved = sum(1 for r in done if r.status != "refused")
+    if not moved and done:  # nothing written: the page lists each household's reason
+        return village_page(round_id, key, results=done, status=409)
     flash(_step_done(step, moved), "success" if moved else "info")
-    if any(r.status == "refused" for r in done):
-        return village_page(round_id, key, results=done, status=200 if moved else 409)
+    flash_refusals([(r.household_id, error_message(r.error)) for r in done if r.error])
     return redirect(url_for(".village", round_id=round_id, village=key))
+
+
+#: refusals told on the next page (a session cookie holds them; the page shows the rest)
+SHOWN_REFUSALS = 5
+
+
+def flash_refusals(refused: list[tuple[int | None, str]]) -> None:
+    """Tell, after a step that moved some households, why the others did not move."""
+    names = rounds.household_rows([h for h, _ in refused[:SHOWN_REFUSALS] if h])
+    for household_id, reason in refused[:SHOWN_REFUSALS]:
+        household = names.get(household_id)
+        who = f"{household.head_name} ({household.code})" if household else f"#{household_id}"
+        flash(f"{who}: {reason}", "error")
+    if len(refused) > SHOWN_REFUSALS:
+        flash(gettext("…and %(num)s more.", num=number(len(refused) - SHOWN_REFUSALS)), "error")
 
 
 def _step_done(step: str, moved: int) -> str:

@@ -553,3 +553,20 @@ def test_steps_of_a_round_follow_the_same_rules_as_a_single_move(ctx, world) -> 
 
     assert rows(by_round) == rows(by_page)
     assert REQUEST > MEETING
+
+
+def test_a_list_of_surveys_sent_twice_records_each_survey_once(ctx, world) -> None:
+    from caseflow.models import Assessment
+
+    household = recognised(world, "Lê Văn A")
+    round_id = periodic(world)
+    listed(world, round_id, [household])
+    start(world, round_id)
+    before = db.session.scalar(db.select(db.func.count(Assessment.id)))
+
+    surveys(world, round_id, {household: POOR_SURVEY})
+    [again] = surveys(world, round_id, {household: NEAR_POOR_SURVEY})
+
+    assert again.status == "refused" and "Surveyed, meeting due" in again.error.message
+    assert db.session.scalar(db.select(db.func.count(Assessment.id))) == before + 1
+    assert db.session.get(Household, household).proposed_classification == "poor"

@@ -141,13 +141,18 @@ def test_households_are_added_by_the_codes_people_paste(pages, commune) -> None:
             {"codes": f" {code.lower()},\r\nHH-KHONGCO ", "form": ""},
             page=f"/rounds/{round_id}",
         )
+        shown = pages.get(added.headers["Location"]).text
         blank = pages.post(
             f"/rounds/{round_id}/households", {"codes": "  "}, page=f"/rounds/{round_id}"
         )
+        again = pages.post(
+            f"/rounds/{round_id}/households", {"codes": code}, page=f"/rounds/{round_id}"
+        )
 
-    assert added.status_code == 200
-    assert "Đã thêm 1 hộ" in added.text and "Không có hộ nào mang mã HH-KHONGCO" in added.text
+    assert added.status_code == 302  # written: the next page says what became of each code
+    assert "Đã thêm 1 hộ" in shown and "Không có hộ nào mang mã HH-KHONGCO" in shown
     assert blank.status_code == 422
+    assert again.status_code == 409 and "Đã có trong danh sách của kỳ rà soát này" in again.text
 
 
 def test_the_village_page_lists_its_households_and_opens_the_step_due(pages, commune) -> None:
@@ -401,3 +406,25 @@ def test_the_round_pages_read_in_english_on_the_switch(pages, commune) -> None:
 
     assert "Periodic review of 2026" in page and "Progress by village" in page
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in paper and "QUYẾT ĐỊNH" in paper.upper()
+
+
+def test_a_survey_grid_sent_twice_saves_its_rows_once(pages, commune) -> None:
+    round_id, (an, _) = _listed(commune)
+    pages.login("worker")
+    _started(commune, pages, round_id)
+    body = {
+        "surveyed_on": "07/09/2026",
+        "income_basis": "vnd",
+        "row": [str(an)],
+        f"income-{an}": "1.200.000",
+        f"water-{an}": "x",
+    }
+    grid = f"/rounds/{round_id}/survey?village=C1-V1"
+    with on(SEPT[7]):
+        first = pages.post(grid, body, page=grid)
+        second = pages.post(grid, body, page=grid)  # a double click, or the back button
+
+    assert first.status_code == 302
+    assert second.status_code == 422 and "không ở bước chờ khảo sát" in second.text
+    surveys = commune.api.get(f"/households/{an}/assessments").json
+    assert [s["surveyed_on"] for s in surveys].count("2026-09-07") == 1
