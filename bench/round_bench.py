@@ -32,7 +32,17 @@ from caseflow import clock, create_app  # noqa: E402
 from caseflow.domain.rounds import SurveyRow  # noqa: E402
 from caseflow.extensions import db  # noqa: E402
 from caseflow.models import Approval, Household, Unit, User  # noqa: E402
-from caseflow.services import approvals, bulk, round_steps, rounds, units, users  # noqa: E402
+from caseflow.services import (
+    approvals,
+    bulk,
+    round_decisions,
+    round_meetings,
+    round_members,
+    round_steps,
+    rounds,
+    units,
+    users,
+)  # noqa: E402
 from caseflow.services.definitions import current_workflow  # noqa: E402
 
 #: the step a village call makes, in order
@@ -172,9 +182,9 @@ class Bench:
                 self.worker, {"unit_code": "C", "kind": "periodic", "year": self.year}
             )
             self.round_id = made.round.id
-            rounds.add_households(self.worker, self.round_id, listed=True)
+            round_members.add_households(self.worker, self.round_id, listed=True)
             others = [h for ids in households.values() for h in ids]
-            rounds.add_households(self.worker, self.round_id, household_ids=others)
+            round_members.add_households(self.worker, self.round_id, household_ids=others)
 
     def survey(self, household_id: int, day: date) -> dict:
         standard = bulk.standard_on(day)
@@ -197,7 +207,7 @@ class Bench:
                     self.worker, self.round_id, [SurveyRow(h, self.survey(h, day)) for h in ids]
                 )
             elif step == "meeting":
-                held = round_steps.hold_meeting(
+                held = round_meetings.hold_meeting(
                     self.worker,
                     self.round_id,
                     {
@@ -213,7 +223,9 @@ class Bench:
                     self.worker, self.round_id, step, village=key, data={"decided_on": day}
                 )
             else:
-                done = round_steps.decide(self.chair, self.round_id, "approve", "QĐ", village=key)
+                done = round_decisions.decide(
+                    self.chair, self.round_id, "approve", "QĐ", village=key
+                )
         _all_moved(step, done, len(ids))
 
     def bulk_step(self, step: str, ids: list[int]) -> None:

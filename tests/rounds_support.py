@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from datetime import date
 
 from caseflow import clock
-from caseflow.services import approvals, assessments, cases, households, rounds
+from caseflow.services import approvals, assessments, cases, households, round_members, rounds
 from tests.factories import POOR_SURVEY, World, at, deprived
 
 #: the periodic round these tests walk: 2026 (standard 07/2021), its window 1/9 to 14/12
@@ -130,11 +130,11 @@ def surveys(world: World, round_id: int, found: dict, day: date = SURVEY):
 
 
 def meeting(world: World, round_id: int, agreements: dict, village="C1-V1", day=MEETING, **more):
-    from caseflow.services import round_steps
+    from caseflow.services import round_meetings
 
     results = [{"household_id": h, "agreement_pct": p} for h, p in agreements.items()]
     with on(day):
-        return round_steps.hold_meeting(
+        return round_meetings.hold_meeting(
             world.user("worker"),
             round_id,
             {"village": village, "meeting_on": day, "posted_on": day, "results": results, **more},
@@ -151,15 +151,17 @@ def request(world: World, round_id: int, day: date = REQUEST, **narrow):
 
 
 def decide(world: World, round_id: int, day: date = REQUEST, who="chair", **narrow):
-    from caseflow.services import round_steps
+    from caseflow.services import round_decisions
 
     with on(day):
-        return round_steps.decide(world.user(who), round_id, "approve", "QĐ số 12", **narrow)
+        return round_decisions.decide(world.user(who), round_id, "approve", "QĐ số 12", **narrow)
 
 
 def listed(world: World, round_id: int, ids, day: date = date(YEAR, 9, 3), **fields):
     with on(day):
-        return rounds.add_households(world.user("worker"), round_id, household_ids=ids, **fields)
+        return round_members.add_households(
+            world.user("worker"), round_id, household_ids=ids, **fields
+        )
 
 
 def progress(world: World, round_id: int, who: str = "worker", day: date = REQUEST):

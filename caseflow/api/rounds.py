@@ -25,7 +25,14 @@ from caseflow.schemas.rounds import (
     SurveysArgs,
     read_surveys,
 )
-from caseflow.services import round_documents, round_steps, rounds
+from caseflow.services import (
+    round_decisions,
+    round_documents,
+    round_meetings,
+    round_members,
+    round_steps,
+    rounds,
+)
 
 blp = Blueprint("rounds", __name__, description="Review rounds")
 
@@ -80,7 +87,7 @@ def show(round_id):
 @blp.response(200, AddedSchema)
 def add_households(args, round_id):
     """Put households on the list: by id (form 01 or 04), or every listed one of the unit."""
-    added = rounds.add_households(
+    added = round_members.add_households(
         actor(),
         round_id,
         household_ids=args.get("household_ids"),
@@ -135,7 +142,7 @@ def surveys(args, round_id):
 @blp.alt_response(409, description="no household of the meeting could be moved")
 def meeting(args, round_id):
     """Record a village meeting: each household agreed (posted) or sent back to survey."""
-    held = round_steps.hold_meeting(actor(), round_id, args)
+    held = round_meetings.hold_meeting(actor(), round_id, args)
     held.results = [
         {**r, "error": error_body(r["error"]) if r["error"] else None} for r in held.results
     ]
@@ -147,7 +154,7 @@ def meeting(args, round_id):
 @blp.response(200, ResultsSchema)
 def decide(args, round_id):
     """The chair decides what a village's households (or those named) wait for, in one batch."""
-    decided = round_steps.decide(
+    decided = round_decisions.decide(
         actor(),
         round_id,
         args["decision"],

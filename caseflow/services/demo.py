@@ -14,6 +14,7 @@ from caseflow.services import (
     assessments,
     cases,
     households,
+    round_members,
     rounds,
     supports,
     units,
@@ -133,7 +134,7 @@ def _round(worker: User) -> None:
     today = clock.today()
     year = today.year if today >= date(today.year, 9, 1) else today.year - 1
     made = rounds.create(worker, {"unit_code": "HD", "kind": "periodic", "year": year})
-    rounds.add_households(worker, made.round.id, listed=True)
+    round_members.add_households(worker, made.round.id, listed=True)
 
 
 def _slug(commune: str) -> str:

@@ -9,7 +9,6 @@ them; nothing here belongs to one province.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -21,7 +20,6 @@ from caseflow.domain.classification import CLASSIFICATION_NAMES
 from caseflow.domain.errors import N_, NotFound
 from caseflow.domain.rounds import DECISIONS, decision_for
 from caseflow.domain.standards import Standard
-from caseflow.domain.statuses import LISTED
 from caseflow.extensions import db
 from caseflow.models import (
     Assessment,
@@ -40,13 +38,6 @@ from caseflow.services.spreadsheets import Sheet
 
 KINDS = ("survey_list", "meeting_minutes", "posting_list", "decision", "certificates")
 CLASS_NAMES = CLASSIFICATION_NAMES["vi"]
-#: form 02's four annexed lists: (title, who is on it)
-ANNEXES = (
-    ("I", "DANH SÁCH HỘ NGHÈO", "recognise", "poor"),
-    ("II", "DANH SÁCH HỘ CẬN NGHÈO", "recognise", "near_poor"),
-    ("III", "DANH SÁCH HỘ THOÁT NGHÈO", "exit", "poor"),
-    ("IV", "DANH SÁCH HỘ THOÁT CẬN NGHÈO", "exit", "near_poor"),
-)
 #: what a posted household's result asks the chair for, as the posting list says it
 PROPOSALS = {
     ("recognise", "poor"): "Đề nghị công nhận hộ nghèo",
@@ -55,16 +46,6 @@ PROPOSALS = {
     ("exit", "near_poor"): "Đề nghị công nhận thoát cận nghèo",
 }
 NOT_LISTED = "Không thuộc diện hộ nghèo, hộ cận nghèo"
-CERTIFICATE_NUMBER = "{number}/GCN-HN.HCN"
-RELATIONS = {
-    "head": "Chủ hộ",
-    "spouse": "Vợ/chồng",
-    "child": "Con",
-    "parent": "Bố/mẹ",
-    "grandchild": "Cháu",
-    "sibling": "Anh/chị/em",
-    "other": "Khác",
-}
 
 
 @dataclass
@@ -126,11 +107,12 @@ def build(actor: User, round_id: int, kind: str, village: str | None) -> Documen
         key,
         names.get(key, key) if key else None,
     )
-    BUILDERS[kind](actor, document)
+    _builder(kind)(actor, document)
     return document
 
 
-def _lines(actor: User, document: Document, *, members: bool = False) -> list[Line]:
+def lines_of(actor: User, document: Document, *, members: bool = False) -> list[Line]:
+    """The households a document lists (the actor may see), numbered, by village and name."""
     listed, _ = round_roster.members(actor, document.round.id, village=document.village)
     ids = [m.household_id for m in listed]
     query = select(Household).where(Household.id.in_(ids))
@@ -174,7 +156,7 @@ def _surveys(found: ReviewRound, lines: list[Line], before: datetime | None = No
         line.before = joined[line.household.id].classification_before
 
 
-def _decisions(found: ReviewRound, lines: list[Line]) -> None:
+def add_decisions(found: ReviewRound, lines: list[Line]) -> None:
     """Each household's decision since it joined the round, and its class before."""
     joined = _joined(found, [line.household.id for line in lines])
     events = {}
@@ -197,7 +179,7 @@ def _standards_of(lines: Sequence[Line]) -> list[Standard]:
 
 
 def survey_list(actor: User, document: Document) -> None:
-    lines = _lines(actor, document)
+    lines = lines_of(actor, document)
     _surveys(document.round, lines)
     used = _standards_of(lines)
     indicators = list({i.key: i for s in used for i in s.indicators}.values())
@@ -239,7 +221,7 @@ def meeting_minutes(actor: User, document: Document) -> None:
     if document.village:
         query = query.where(RoundMeeting.village == document.village)
     meetings = list(db.session.scalars(query.order_by(RoundMeeting.meeting_on, RoundMeeting.id)))
-    visible = {line.household.id: line for line in _lines(actor, document)}
+    visible = {line.household.id: line for line in lines_of(actor, document)}
     names = round_roster.village_names({m.village for m in meetings})
     shown = []
     for meeting in meetings:
@@ -298,7 +280,7 @@ def posting_list(actor: User, document: Document) -> None:
         for result in meeting.results:
             if result["outcome"] == "agreed":
                 posted[result["household_id"]] = meeting
-    lines = [line for line in _lines(actor, document) if line.household.id in posted]
+    lines = [line for line in lines_of(actor, document) if line.household.id in posted]
     for number, line in enumerate(lines, start=1):
         line.number = number
     _surveys(document.round, lines)
@@ -358,119 +340,17 @@ def _posting_ends(posted_on: date | None) -> date | None:
     return None
 
 
-def _decided(actor: User, document: Document, *, members: bool = False) -> list[Line]:
-    lines = _lines(actor, document, members=members)
-    _decisions(document.round, lines)
-    return [line for line in lines if line.decision is not None]
+def _builder(kind: str) -> Callable[[User, Document], None]:
+    if kind in DECISION_DOCUMENTS:  # the chair's papers have a module of their own
+        from caseflow.services import round_decision_documents
 
-
-def _decision_facts(found: ReviewRound, lines: Sequence[Line]) -> dict:
-    """The decision's date and signer: the latest decision date, the chair who approved most."""
-    days = [line.decision.data.get("decided_on") for line in lines if line.decision]
-    signers = Counter(line.decision.approved_by for line in lines if line.decision.approved_by)
-    signer = signers.most_common(1)[0][0] if signers else None
-    user = db.session.scalar(select(User).where(User.username == signer)) if signer else None
-    return {
-        "decided_on": date.fromisoformat(max(days)) if days else None,
-        "chair": (user.full_name or user.username) if user else None,
-        "standard": _standard_on(found.closes_on),
-    }
-
-
-def _standard_on(day: date) -> Standard | None:
-    return next((s for s in standards() if s.covers(day)), None)
-
-
-def _annexes(lines: Sequence[Line]) -> list[tuple[str, str, list[Line]]]:
-    annexes = []
-    for number, title, trigger, cls in ANNEXES:
-        chosen = [
-            line
-            for line in lines
-            if line.decision.trigger == trigger
-            and (line.decision.classification if trigger == "recognise" else line.before) == cls
-        ]
-        for n, line in enumerate(chosen, start=1):
-            line.number = n
-        annexes.append((number, title, chosen))
-    return annexes
-
-
-def decision(actor: User, document: Document) -> None:
-    lines = _decided(actor, document)
-    annexes = _annexes(lines)
-    waiting = round_roster.members(
-        actor, document.round.id, village=document.village, step="awaiting_decision"
-    )[1]
-    document.context.update(
-        annexes=annexes, waiting=waiting, **_decision_facts(document.round, lines)
-    )
-    headers = ["Phụ lục", "STT", "Mã hộ", "Họ và tên chủ hộ", "Thôn", "Ngày quyết định"]
-
-    def rows():
-        for number, title, chosen in annexes:
-            for line in chosen:
-                yield [
-                    f"{number}. {title}",
-                    line.number,
-                    line.household.code,
-                    line.household.head_name,
-                    line.village,
-                    line.decided_on,
-                ]
-
-    document.sheets = lambda: [Sheet("Quyết định - danh sách", headers, rows())]
-
-
-def certificates(actor: User, document: Document) -> None:
-    everyone = _decided(actor, Document("certificates", document.round, "", None, None))
-    recognised = [
-        line
-        for line in everyone
-        if line.decision.trigger == "recognise" and line.decision.classification in LISTED
-    ]
-    # numbered in the order the chair decided them, for the whole round: a village's
-    # certificates keep their numbers whichever list is printed
-    recognised.sort(key=lambda line: line.decision.id)
-    numbers = {line.household.id: n for n, line in enumerate(recognised, start=1)}
-    lines = [
-        line for line in _decided(actor, document, members=True) if line.household.id in numbers
-    ]
-    lines.sort(key=lambda line: numbers[line.household.id])
-    for line in lines:
-        line.certificate = CERTIFICATE_NUMBER.format(number=numbers[line.household.id])
-    document.context.update(
-        lines=lines, relations=RELATIONS, **_decision_facts(document.round, lines)
-    )
-    headers = [
-        "Số giấy chứng nhận",
-        "Mã hộ",
-        "Họ và tên chủ hộ",
-        "Thôn",
-        "Loại hộ",
-        "Số thành viên",
-        "Ngày quyết định",
-    ]
-
-    def rows():
-        for line in lines:
-            yield [
-                line.certificate,
-                line.household.code,
-                line.household.head_name,
-                line.village,
-                CLASS_NAMES.get(line.decision.classification, ""),
-                len(line.household.members),
-                line.decided_on,
-            ]
-
-    document.sheets = lambda: [Sheet("Giấy chứng nhận", headers, rows())]
+        return getattr(round_decision_documents, kind)
+    return BUILDERS[kind]
 
 
 BUILDERS = {
     "survey_list": survey_list,
     "meeting_minutes": meeting_minutes,
     "posting_list": posting_list,
-    "decision": decision,
-    "certificates": certificates,
 }
+DECISION_DOCUMENTS = ("decision", "certificates")

@@ -8,7 +8,8 @@ import yaml
 from flask import current_app
 
 from caseflow.domain.errors import WorkflowError
-from caseflow.domain.rounds import KindDef, RoundsDef, parse_rounds
+from caseflow.domain.rounds import KindDef, RoundsDef
+from caseflow.domain.rounds_file import parse_rounds
 from caseflow.domain.workflow import WorkflowDef
 
 FILE = Path("rounds") / "rounds.yaml"

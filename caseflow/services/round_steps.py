@@ -9,12 +9,10 @@ the others go on.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 
 from caseflow import clock
 from caseflow.domain.errors import N_, Conflict, DomainError, InvalidInput, Msg, NotFound
 from caseflow.domain.rounds import (
-    AGREE,
     DECISIONS,
     START,
     STEP_LABELS,
@@ -22,18 +20,14 @@ from caseflow.domain.rounds import (
     Step,
     SurveyRow,
     decision_for,
-    meeting_trigger,
 )
 from caseflow.extensions import db
-from caseflow.models import Approval, ReviewRound, RoundHousehold, RoundMeeting, User
-from caseflow.services import approvals, bulk, moves, round_roster, rounds, transaction
+from caseflow.models import ReviewRound, RoundHousehold, User
+from caseflow.services import bulk, moves, round_roster, rounds, transaction
 from caseflow.services.access import WRITERS, require_role
 from caseflow.services.bulk import Order, Result
-from caseflow.services.definitions import business_calendar, workflow
 
 CASE_WORKER = "case_worker"
-#: who decides what the round's households wait for (the workflow's approver)
-SUPERVISOR = "supervisor"
 REQUEST = "request_decision"
 #: the step each of a round's steps takes households from, when none are named
 STARTS_AT = {START: Step.LISTED, REQUEST: Step.POSTED}
@@ -229,181 +223,3 @@ def _check_indicators(survey: Mapping) -> None:
         raise InvalidInput(
             N_("Some fields are missing or wrong."), fields={"deprivations": problems}
         )
-
-
-@dataclass
-class Meeting:
-    """A village meeting as recorded: its row, and each household's outcome."""
-
-    row: RoundMeeting
-    results: list[dict] = field(default_factory=list)
-
-
-def hold_meeting(actor: User, round_id: int, fields: Mapping) -> Meeting:
-    """Record one village meeting: `agree` or `disagree` per household as its agreement calls
-    for; the minutes are kept as a row. Refused when no household could be moved."""
-    require_role(actor, CASE_WORKER)
-    found = rounds.get_round(actor, round_id)
-    _open(found)
-    key = round_roster.resolve_village(found, fields["village"])
-    agreements = {r["household_id"]: r["agreement_pct"] for r in fields["results"]}
-    targets, refused = _targets(actor, found, fields["village"], list(agreements), None)
-    posted_on = fields.get("posted_on") or clock.today()
-    views = moves.views(targets, actor)
-    calendar = business_calendar()
-    orders = []
-    for household_id in targets:
-        view = views.get(household_id)
-        trigger = (
-            meeting_trigger(
-                workflow(view.workflow, view.workflow_version),
-                view.facts,
-                agreements[household_id],
-                calendar,
-            )
-            if view is not None
-            else AGREE
-        )
-        data = {"meeting_on": fields["meeting_on"], "agreement_pct": agreements[household_id]}
-        if trigger == AGREE:
-            data["posted_on"] = posted_on
-        orders.append(Order(household_id, trigger, data))
-    moved = bulk.fire_all(actor, orders, each=True) if orders else []
-    triggers = {o.household_id: o.trigger for o in orders}
-    results = _in_order(list(agreements), moved + refused)
-    outcomes = [_outcome(r, triggers.get(r.household_id), agreements) for r in results]
-    if not any(o["outcome"] != "refused" for o in outcomes):
-        raise _nothing_moved(results)
-    with transaction():
-        row = RoundMeeting(
-            round_id=found.id,
-            village=key,
-            meeting_on=fields["meeting_on"],
-            posted_on=posted_on,
-            attendees=fields.get("attendees"),
-            present=fields.get("present"),
-            chaired_by=fields.get("chaired_by"),
-            secretary=fields.get("secretary"),
-            results=[{k: v for k, v in o.items() if k != "error"} | _stored(o) for o in outcomes],
-            recorded_by=actor.username,
-            recorded_at=clock.now(),
-        )
-        db.session.add(row)
-    return Meeting(row, outcomes)
-
-
-def _outcome(result: Result, trigger: str | None, agreements: Mapping) -> dict:
-    if result.status == "applied":
-        outcome = "agreed" if trigger == AGREE else "disagreed"
-    else:
-        outcome = "refused"
-    return {
-        "household_id": result.household_id,
-        "agreement_pct": agreements.get(result.household_id),
-        "outcome": outcome,
-        "error": result.error,
-    }
-
-
-def _stored(outcome: dict) -> dict:
-    error = outcome["error"]
-    return {"error": None if error is None else {"code": error.code, "message": error.message}}
-
-
-def _nothing_moved(results: Sequence[Result]) -> Conflict:
-    error = Conflict(
-        N_(
-            "No household of this meeting could be moved, so no minutes were kept: "
-            "see each household's reason."
-        ),
-        fields={
-            str(r.household_id): [Msg(r.error.template, **r.error.params)]
-            for r in results
-            if r.error is not None
-        },
-    )
-    return error
-
-
-def decide(
-    actor: User,
-    round_id: int,
-    decision: str,
-    comment: str | None,
-    *,
-    village: str | None = None,
-    household_ids: Sequence[int] | None = None,
-) -> list[dict]:
-    """Decide every decision the round's households (a village's, or those named) wait for,
-    in one batch: each request on its own merits."""
-    require_role(actor, SUPERVISOR)
-    found = rounds.get_round(actor, round_id)
-    targets, refused = _targets(actor, found, village, household_ids, None)
-    waiting = (
-        dict(
-            db.session.execute(
-                db.select(Approval.household_id, Approval.id).where(
-                    Approval.household_id.in_(targets),
-                    Approval.status == "pending",
-                    Approval.trigger.in_(DECISIONS),
-                )
-            ).all()
-        )
-        if targets
-        else {}
-    )
-    decide_all = approvals.approve_many if decision == "approve" else _reject_all
-    decided = decide_all(actor, list(waiting.values()), comment)
-    by_request = {d["id"]: d for d in decided}
-    results = [
-        {"household_id": h, "approval_id": a, **_decided(by_request[a])} for h, a in waiting.items()
-    ]
-    if household_ids is not None:
-        results += [
-            {
-                "household_id": h,
-                "approval_id": None,
-                "status": "refused",
-                "error": Conflict(N_("No decision is waiting for this household.")),
-            }
-            for h in targets
-            if h not in waiting
-        ]
-    results += [
-        {"household_id": r.household_id, "approval_id": None, "status": "refused", "error": r.error}
-        for r in refused
-    ]
-    _settle(actor, round_id)
-    return results
-
-
-def _reject_all(actor: User, ids: list[int], comment: str | None) -> list[dict]:
-    return approvals.decide_many(actor, ids, "reject", comment)
-
-
-def _decided(result: dict) -> dict:
-    return {"status": result["status"], "error": result["error"]}
-
-
-def waiting(
-    actor: User, round_id: int, village: str | None = None, page: int = 1, per_page: int = 200
-) -> tuple[list[Approval], int]:
-    """Return a page of the decisions the round's households (a village's) wait for."""
-    found = rounds.get_round(actor, round_id)
-    key = round_roster.resolve_village(found, village)
-    members, _ = round_roster.members(actor, found.id, village=key, step=Step.AWAITING_DECISION)
-    ids = [m.household_id for m in members]
-    order = {h: i for i, h in enumerate(ids)}
-    shown = ids[(page - 1) * per_page : page * per_page]
-    requests = (
-        db.session.scalars(
-            db.select(Approval).where(
-                Approval.household_id.in_(shown),
-                Approval.status == "pending",
-                Approval.trigger.in_(DECISIONS),
-            )
-        ).all()
-        if shown
-        else []
-    )
-    return sorted(requests, key=lambda a: order[a.household_id]), len(ids)

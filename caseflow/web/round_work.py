@@ -16,7 +16,15 @@ from caseflow.domain.rounds import Step
 from caseflow.i18n import counted, error_message, field_errors, label, lang
 from caseflow.schemas.common import load_typed, typed_input
 from caseflow.schemas.rounds import DecideArgs, MeetingArgs, read_surveys
-from caseflow.services import round_roster, round_steps, rounds, supports, worklist
+from caseflow.services import (
+    round_decisions,
+    round_meetings,
+    round_roster,
+    round_steps,
+    rounds,
+    supports,
+    worklist,
+)
 from caseflow.services.access import WRITERS, require_role
 from caseflow.services.bulk import standard_on
 from caseflow.web import casefile
@@ -148,7 +156,7 @@ def meeting(round_id: int):
     try:
         if not form.posted():
             raise InvalidInput(NOT_SENT)
-        held = round_steps.hold_meeting(
+        held = round_meetings.hold_meeting(
             current_user, round_id, load_typed(MeetingArgs(), form.body(request.form, _rows()))
         )
     except DomainError as error:
@@ -203,7 +211,7 @@ def _queue_page(round_id: int, form: RoundDecisionForm, *, results=None, error=N
     found = rounds.get_round(current_user, round_id)
     key = _village(found)
     page = page_number()
-    items, total = round_steps.waiting(current_user, round_id, key, page, QUEUE_PAGE)
+    items, total = round_decisions.waiting(current_user, round_id, key, page, QUEUE_PAGE)
     decidable = {a.household_id for a in items if decides(current_user, a)}
     ticked = decidable if request.args.get("select") == "all" else set()
     return render_template(
@@ -235,7 +243,7 @@ def decide(round_id: int):
         if not form.posted():
             raise InvalidInput(NOT_SENT)
         asked = load_typed(DecideArgs(), form.body())
-        decided = round_steps.decide(
+        decided = round_decisions.decide(
             current_user,
             round_id,
             asked["decision"],

@@ -22,7 +22,14 @@ from caseflow.schemas.rounds import (
     RoundQueryArgs,
     StepArgs,
 )
-from caseflow.services import round_documents, round_roster, round_steps, rounds, units
+from caseflow.services import (
+    round_documents,
+    round_members,
+    round_roster,
+    round_steps,
+    rounds,
+    units,
+)
 from caseflow.services.access import WRITERS
 from caseflow.services.round_rules import kind as kind_of
 from caseflow.web import casefile
@@ -175,7 +182,7 @@ def add(round_id: int):
         _posted(form)
         body = {"select": "listed"} if listed else form.body()
         asked = load_typed(AddHouseholdsArgs(), body)
-        added = rounds.add_households(
+        added = round_members.add_households(
             current_user,
             round_id,
             household_codes=asked.get("household_codes"),

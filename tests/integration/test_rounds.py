@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from caseflow.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
 from caseflow.extensions import db
 from caseflow.models import Deadline, Event, Household, RoundHousehold, RoundMeeting
-from caseflow.services import rounds, users
+from caseflow.services import round_members, rounds, users
 from tests.factories import POOR_SURVEY
 from tests.rounds_support import (
     ABOVE_SURVEY,
@@ -118,7 +118,7 @@ def test_listed_adds_every_recognised_household_of_the_unit_and_nothing_else(ctx
     round_id = periodic(world)
 
     with on(date(YEAR, 9, 3)):
-        added = rounds.add_households(world.user("worker"), round_id, listed=True)
+        added = round_members.add_households(world.user("worker"), round_id, listed=True)
 
     members = db.session.scalars(
         db.select(RoundHousehold.household_id).where(RoundHousehold.round_id == round_id)

@@ -18,10 +18,10 @@ from caseflow.domain.rounds import (
     decision_for,
     fill,
     meeting_trigger,
-    parse_rounds,
     plan_reminders,
     request_form,
 )
+from caseflow.domain.rounds_file import parse_rounds
 from caseflow.services.definitions import load_workflow_file
 from caseflow.services.round_rules import load_rounds_file
 
