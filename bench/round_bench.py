@@ -25,13 +25,14 @@ from datetime import time as dtime
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 
-from sqlalchemy import insert, text  # noqa: E402
+from sqlalchemy import JSON, insert, literal, select, text  # noqa: E402
 
 from bench.common import empty_database  # noqa: E402
 from caseflow import clock, create_app  # noqa: E402
 from caseflow.domain.rounds import SurveyRow  # noqa: E402
 from caseflow.extensions import db  # noqa: E402
-from caseflow.models import Approval, Household, Unit, User  # noqa: E402
+from caseflow.models import Approval, Event, Household, Unit, User  # noqa: E402
+from caseflow.models.base import UTCDateTime  # noqa: E402
 from caseflow.services import (
     approvals,
     bulk,
@@ -80,6 +81,7 @@ def main() -> None:
                     bench.time(lambda s=step, v=village, i=mine: bench.round_step(s, v, i))
                 )
                 floor_times[step].append(bench.time(lambda s=step, i=theirs: bench.bulk_step(s, i)))
+            fresh_statistics()  # as autovacuum keeps them: a commune's villages take days
         read = bench.time(lambda: rounds.show(worker, bench.round_id))
         bench.check(args.households)
     report(url, args, listed, round_times, floor_times, read)
@@ -139,8 +141,8 @@ def seed(commune: str, households: int, villages: int, year: int) -> dict[int, l
     for start in range(0, len(rows), 5_000):
         db.session.execute(insert(Household.__table__), rows[start : start + 5_000])
     db.session.commit()
-    db.session.execute(text("ANALYZE"))
-    db.session.commit()
+    _registered(prefix, definition, now)
+    fresh_statistics()
     village_of = {unit_ids[f"{commune}-V{v:02d}"]: v for v in range(1, villages + 1)}
     found: dict[int, list[int]] = {}
     for household_id, unit_id in db.session.execute(
@@ -150,6 +152,41 @@ def seed(commune: str, households: int, villages: int, year: int) -> dict[int, l
     ):
         found.setdefault(village_of[unit_id], []).append(household_id)
     return found
+
+
+def _registered(prefix: str, definition, now) -> None:
+    """Each household's history starts with its registration, as a real one's does."""
+    columns = (
+        "household_id",
+        "at",
+        "trigger",
+        "to_state",
+        "classification",
+        "unit_id",
+        "actor",
+        "data",
+        "workflow",
+        "workflow_version",
+    )
+    values = select(
+        Household.id,
+        literal(now, UTCDateTime()),
+        literal("register"),
+        Household.state,
+        Household.classification,
+        Household.unit_id,
+        literal("bench"),
+        literal({}, JSON()),
+        literal(definition.name),
+        literal(definition.version),
+    ).where(Household.code.startswith(prefix))
+    db.session.execute(insert(Event).from_select(columns, values))
+    db.session.commit()
+
+
+def fresh_statistics() -> None:
+    db.session.execute(text("ANALYZE"))
+    db.session.commit()
 
 
 class Bench:
