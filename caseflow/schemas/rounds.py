@@ -21,21 +21,12 @@ from caseflow.schemas.common import (
     page_of,
 )
 from caseflow.schemas.households import HouseholdSchema, check_one_income
+from caseflow.schemas.households import _between as between
 
 STEP_NAMES = ("start_review", "request_decision")
 DOCUMENTS = ("survey_list", "meeting_minutes", "posting_list", "decision", "certificates")
 #: the most households one request may name (a village is a few hundred)
 MOST = 5000
-
-
-def _between(low: int, high: int):
-    def check(items) -> None:
-        if not low <= len(items) <= high:
-            raise ValidationError(
-                Msg(N_("List from %(low)s to %(high)s items."), low=low, high=high)
-            )
-
-    return check
 
 
 class Figure(fields.Field):
@@ -77,9 +68,9 @@ class RoundQueryArgs(PageArgs):
 
 
 class AddHouseholdsArgs(StrictArgs):
-    household_ids = fields.List(Whole(low=1), validate=_between(1, 20_000))
+    household_ids = fields.List(Whole(low=1), validate=between(1, 20_000))
     household_codes = fields.List(
-        Text(32), validate=_between(1, 20_000), metadata={"description": "or the households' codes"}
+        Text(32), validate=between(1, 20_000), metadata={"description": "or the households' codes"}
     )
     select = Choice(("listed",), metadata={"description": "every listed household of the unit"})
     form = Choice(
@@ -125,7 +116,7 @@ STEP_DATA = {"start_review": StartReviewData, "request_decision": DecisionData}
 class StepArgs(StrictArgs):
     step = Choice(STEP_NAMES, required=True)
     village = Text(200, allow_none=True)
-    household_ids = fields.List(Whole(low=1), allow_none=True, validate=_between(1, MOST))
+    household_ids = fields.List(Whole(low=1), allow_none=True, validate=between(1, MOST))
     data = fields.Dict(keys=fields.String(), load_default=dict)
 
     @validates_schema
@@ -153,7 +144,7 @@ class SurveyItemArgs(StrictArgs):
 
 class SurveysArgs(StrictArgs):
     #: each item is read on its own, so that one wrong row does not refuse the others
-    items = fields.List(fields.Raw(), required=True, validate=_between(1, MOST))
+    items = fields.List(fields.Raw(), required=True, validate=between(1, MOST))
 
 
 def read_surveys(items: Sequence[Mapping]):
@@ -217,7 +208,7 @@ class MeetingArgs(StrictArgs):
     chaired_by = Text(200, allow_none=True)
     secretary = Text(200, allow_none=True)
     results = ByHousehold(
-        fields.Nested(MeetingResultArgs), required=True, validate=_between(1, MOST)
+        fields.Nested(MeetingResultArgs), required=True, validate=between(1, MOST)
     )
 
     @validates_schema
@@ -235,7 +226,7 @@ class MeetingArgs(StrictArgs):
 
 class DecideArgs(StrictArgs):
     village = Text(200, allow_none=True)
-    household_ids = fields.List(Whole(low=1), allow_none=True, validate=_between(1, MOST))
+    household_ids = fields.List(Whole(low=1), allow_none=True, validate=between(1, MOST))
     decision = Choice(("approve", "reject"), required=True)
     comment = Text(allow_none=True)
 
