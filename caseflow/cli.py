@@ -247,6 +247,7 @@ def check_workflows(folder: Path | None) -> None:
             f"({len(definition.states)} states, {len(definition.transitions)} transitions)"
         )
     click.echo("ok standards")
+    click.echo("ok rounds")
 
 
 def _moment(context, param, value: str | None):

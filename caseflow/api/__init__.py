@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-BLUEPRINTS = ("auth", "households", "approvals", "catalogue", "alerts", "visits")
+BLUEPRINTS = ("auth", "households", "approvals", "catalogue", "alerts", "visits", "rounds")
 
 
 def register(app: Flask) -> None:

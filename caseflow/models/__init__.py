@@ -5,6 +5,7 @@ from caseflow.models.deadline import Alert, Deadline, Outbox
 from caseflow.models.history import Approval, Event
 from caseflow.models.household import Household, Member
 from caseflow.models.registration import RegistrationKey
+from caseflow.models.round import ReviewRound, RoundHousehold, RoundMeeting
 from caseflow.models.support import Program, SupportItem
 from caseflow.models.unit import Unit
 from caseflow.models.user import ApiToken, LoginAttempt, User, UserSession
@@ -25,6 +26,9 @@ __all__ = [
     "Outbox",
     "Program",
     "RegistrationKey",
+    "ReviewRound",
+    "RoundHousehold",
+    "RoundMeeting",
     "SupportItem",
     "Unit",
     "User",

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import (
     JSON,
     Boolean,
+    CheckConstraint,
     ForeignKey,
     Index,
     String,
@@ -27,7 +28,10 @@ if TYPE_CHECKING:
 
 class Deadline(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
-    household_id: Mapped[int] = mapped_column(ForeignKey("household.id"))
+    #: the household it is about; or, for a round's timer, none (and round_id says which)
+    household_id: Mapped[int | None] = mapped_column(ForeignKey("household.id"))
+    #: a review round's timer (caseflow.services.round_timers): a reminder to its unit
+    round_id: Mapped[int | None] = mapped_column(ForeignKey("review_round.id"))
     #: unique among a case's pending deadlines, e.g. "review_decision:remind"
     key: Mapped[str] = mapped_column(String(80))
     #: the timer of the workflow file this row comes from
@@ -67,6 +71,15 @@ class Deadline(db.Model):
         ),
         Index("ix_deadline_due", "status", "due_at"),
         Index("ix_deadline_household", "household_id", "status"),
+        Index(
+            "uq_deadline_round_pending",
+            "round_id",
+            "key",
+            unique=True,
+            sqlite_where=text("status = 'pending'"),
+            postgresql_where=text("status = 'pending'"),
+        ),
+        CheckConstraint("(household_id IS NULL) <> (round_id IS NULL)", name="one_owner"),
     )
 
 

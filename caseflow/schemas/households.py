@@ -182,6 +182,12 @@ class HouseholdSchema(Schema):
 HouseholdPageSchema = page_of(HouseholdSchema, "HouseholdPage")
 
 
+def check_one_income(data) -> None:
+    """A survey gives its income in VND or as a score: one of the two."""
+    if (data.get("income_per_capita_month") is None) == (data.get("income_score") is None):
+        raise ValidationError({"income_per_capita_month": [Msg(ONE_INCOME)]})
+
+
 class AssessmentArgs(StrictArgs):
     surveyed_on = Day(required=True)
     # strict: 1200000.5 or "1200000" is refused rather than silently made an integer
@@ -194,8 +200,7 @@ class AssessmentArgs(StrictArgs):
 
     @validates_schema
     def check(self, data, **kwargs):
-        if (data.get("income_per_capita_month") is None) == (data.get("income_score") is None):
-            raise ValidationError({"income_per_capita_month": [Msg(ONE_INCOME)]})
+        check_one_income(data)
         # which indicators a survey holds is the standard's of its date: the service checks
 
 

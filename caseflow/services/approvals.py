@@ -14,13 +14,14 @@ from caseflow.domain.errors import (
     InvalidInput,
     NotFound,
 )
+from caseflow.domain.planner import plan_move
 from caseflow.domain.statuses import ApprovalStatus
 from caseflow.extensions import db
 from caseflow.models import Approval, Household, Unit, User
 from caseflow.services import cases, moves, transaction
 from caseflow.services.access import household_for, in_scope, require_role, scoped, storable_id
 from caseflow.services.cases import from_json
-from caseflow.services.definitions import workflow
+from caseflow.services.definitions import business_calendar, workflow
 
 
 def list_approvals(
@@ -141,3 +142,100 @@ def _decide(approval: Approval, actor: User, status: str, comment: str | None) -
     approval.decided_by = actor.username
     approval.decided_at = clock.now()
     approval.comment = comment
+
+
+def approve_many(actor: User, ids: Iterable[int], comment: str | None = None) -> list[dict]:
+    """Approve a whole list in one transaction, each request on its own merits: the moves are
+    planned one by one (guards re-run, stale requests closed) and written together.
+
+    If the batch loses a race while writing (a household changed meanwhile), nothing of it is
+    kept and the list is decided one request at a time instead. Results as decide_many's.
+    """
+    ids = list(dict.fromkeys(ids))
+    results: dict[int, dict] = {}
+    try:
+        with transaction():
+            _approve_batch(actor, ids, comment, results)
+    except Conflict:
+        return decide_many(actor, ids, "approve", comment)
+    return [results[i] for i in ids]
+
+
+def _approve_batch(actor: User, ids: list[int], comment: str | None, results: dict) -> None:
+    usable = [i for i in ids if storable_id(i)]
+    found = {
+        a.id: a
+        for a in db.session.scalars(
+            scoped(db.select(Approval).join(Unit, Unit.id == Approval.unit_id), actor)
+            .where(Approval.id.in_(usable))
+            .with_for_update(of=Approval)
+            .execution_options(populate_existing=True)
+        )
+    }
+    household_ids = [a.household_id for a in found.values()]
+    households = {
+        h.id: h
+        for h in db.session.scalars(
+            db.select(Household)
+            .where(Household.id.in_(household_ids))
+            .with_for_update(of=Household)
+            .execution_options(populate_existing=True)
+        )
+    }
+    views = moves.views(household_ids)
+    requesters = {
+        u.id: u
+        for u in db.session.scalars(
+            db.select(User).where(User.id.in_({a.requested_by_id for a in found.values()}))
+        )
+    }
+    now, calendar, planned = clock.now(), business_calendar(), []
+    for approval_id in ids:
+        approval = found.get(approval_id)
+        try:
+            if approval is None:
+                raise NotFound(N_("Approval request %(id)s not found."), params={"id": approval_id})
+            planned += _approved(
+                actor, approval, households, views, requesters, comment, now, calendar
+            )
+            results[approval_id] = {"id": approval_id, "status": approval.status, "error": None}
+        except DomainError as error:
+            status = approval.status if approval is not None else "not_found"
+            results[approval_id] = {"id": approval_id, "status": status, "error": error}
+    moves.write(planned)
+
+
+def _approved(actor, approval, households, views, requesters, comment, now, calendar) -> list:
+    """Decide one request of a batch; return the move it makes (none when stale)."""
+    require_role(actor, approval.approver_role)
+    if approval.requested_by_id == actor.id:
+        raise Forbidden(N_("No one may decide their own request."))
+    if approval.status != ApprovalStatus.PENDING:
+        raise AlreadyDecided(
+            N_("This request was already decided (%(status)s)."), params={"status": approval.status}
+        )
+    household = households[approval.household_id]
+    definition = workflow(household.workflow, household.workflow_version)
+    transition = definition.transition(approval.trigger, household.state)
+    if household.version != approval.case_version or transition is None:
+        _decide(approval, actor, ApprovalStatus.STALE, comment)
+        raise Conflict(
+            N_(
+                "The household changed after this request was made; the request "
+                "is closed as stale. Ask again if it still holds."
+            )
+        )
+    move = plan_move(
+        views[household.id],
+        definition,
+        transition,
+        from_json(transition, approval.data),
+        approval.reason,
+        actor=cases.as_actor(requesters.get(approval.requested_by_id)),
+        now=now,
+        calendar=calendar,
+        approved_by=actor.username,
+        approval_id=approval.id,
+    )
+    _decide(approval, actor, ApprovalStatus.APPROVED, comment)
+    return [move]

@@ -48,7 +48,8 @@ class SweepResult:
 @dataclass(frozen=True)
 class Claim:
     id: int
-    household_id: int
+    #: None for a review round's timer
+    household_id: int | None
     due_at: datetime
     claimed_until: datetime
     attempts: int
@@ -126,6 +127,10 @@ def fire(due: Claim) -> str:
 
 
 def _fire(due: Claim) -> str:
+    if due.household_id is None:  # a review round's timer: its own module fires it
+        from caseflow.services import round_timers
+
+        return round_timers.fire(due)
     now = clock.now()
     # lock the case before the deadline, in the order transitions take them
     household = db.session.scalar(

@@ -33,10 +33,18 @@ def load_workflow_file(path: Path) -> tuple[WorkflowDef, str]:
 
 
 def check_folder(folder: str | Path) -> list[WorkflowDef]:
-    """Validate every workflow and standard in `folder`; raise on the first problem."""
+    """Validate every workflow, standard and the rounds file in `folder`; raise on the first
+    problem."""
+    from caseflow.services.round_rules import LIFECYCLE, load_rounds_file
+
     folder = Path(folder)
     definitions = [load_workflow_file(p)[0] for p in sorted(folder.glob("*.yaml"))]
     load_standards_dir(folder / "standards")
+    newest = {}
+    for definition in definitions:
+        if definition.version > getattr(newest.get(definition.name), "version", 0):
+            newest[definition.name] = definition
+    load_rounds_file(folder, newest.get(LIFECYCLE))
     return definitions
 
 

@@ -9,7 +9,17 @@ from datetime import date, datetime, time, timedelta
 from caseflow import clock
 from caseflow.extensions import db
 from caseflow.models import Unit, User
-from caseflow.services import approvals, assessments, cases, households, supports, units, users
+from caseflow.services import (
+    approvals,
+    assessments,
+    cases,
+    households,
+    round_members,
+    rounds,
+    supports,
+    units,
+    users,
+)
 from caseflow.services.definitions import deploy
 
 PASSWORD = "caseflow-demo"
@@ -85,6 +95,7 @@ def load() -> Iterator[str]:
     if db.session.scalar(db.select(Unit.id).filter_by(code="NDH")) is None:
         _create()
         yield "demo province created: Tỉnh Nam Định with 3 communes and their households"
+        yield "and Xã Hải Đông's periodic review round, its listed households on its list"
     else:
         yield "demo province already loaded"
     yield f"users (password for all: {PASSWORD}):"
@@ -115,6 +126,15 @@ def _create() -> None:
         for goal, count in PLAN:
             for _ in range(count):
                 _walk(rng, commune, worker, chair, goal)
+    _round(_user("canbo.haidong"))
+
+
+def _round(worker: User) -> None:
+    """Xã Hải Đông's latest periodic round, its listed households on its list, to try it."""
+    today = clock.today()
+    year = today.year if today >= date(today.year, 9, 1) else today.year - 1
+    made = rounds.create(worker, {"unit_code": "HD", "kind": "periodic", "year": year})
+    round_members.add_households(worker, made.round.id, listed=True)
 
 
 def _slug(commune: str) -> str:

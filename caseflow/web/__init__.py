@@ -18,6 +18,8 @@ BLUEPRINTS = (
     "workflow",
     "dashboard",
     "standards",
+    "rounds",
+    "round_work",
 )
 STATIC_MAX_AGE = 365 * 24 * 3600
 POLICY = (
