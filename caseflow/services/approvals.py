@@ -53,36 +53,10 @@ def get_approval(actor: User, approval_id: int, *, lock: bool = False) -> Approv
 
 def approve(actor: User, approval_id: int, comment: str | None = None) -> Approval:
     """Approve a pending request: re-check the guards and apply it with both names."""
-    stale = False
-    with transaction():
-        approval, household = _decidable(actor, approval_id)
-        definition = workflow(household.workflow, household.workflow_version)
-        transition = definition.transition(approval.trigger, household.state)
-        if household.version != approval.case_version or transition is None:
-            _decide(approval, actor, ApprovalStatus.STALE, comment)
-            stale = True
-        else:
-            view = moves.views([household.id])[household.id]
-            requester = db.session.get(User, approval.requested_by_id)
-            _decide(approval, actor, ApprovalStatus.APPROVED, comment)
-            cases.move(
-                view,
-                definition,
-                transition,
-                from_json(transition, approval.data),
-                approval.reason,
-                actor=cases.as_actor(requester),
-                approved_by=actor.username,
-                approval_id=approval.id,
-            )
-    if stale:
-        raise Conflict(
-            N_(
-                "The household changed after this request was made; the request "
-                "is closed as stale. Ask again if it still holds."
-            )
-        )
-    return approval
+    [result] = approve_many(actor, [approval_id], comment, one_by_one=False)
+    if result["error"] is not None:
+        raise result["error"]
+    return db.session.get(Approval, approval_id)
 
 
 def reject(actor: User, approval_id: int, reason: str | None) -> Approval:
@@ -103,14 +77,12 @@ def decide_many(actor: User, ids: Iterable[int], decision: str, comment: str | N
 
     Each result holds the request's id, its status after, and the DomainError that refused it.
     """
+    if decision == "approve":
+        return approve_many(actor, ids, comment)
     results = []
     for approval_id in dict.fromkeys(ids):
         try:
-            approval = (
-                approve(actor, approval_id, comment)
-                if decision == "approve"
-                else reject(actor, approval_id, comment)
-            )
+            approval = reject(actor, approval_id, comment)
             results.append({"id": approval_id, "status": approval.status, "error": None})
         except DomainError as error:
             # outside the actor's units a request is not found, whatever its status is
@@ -144,12 +116,15 @@ def _decide(approval: Approval, actor: User, status: str, comment: str | None) -
     approval.comment = comment
 
 
-def approve_many(actor: User, ids: Iterable[int], comment: str | None = None) -> list[dict]:
+def approve_many(
+    actor: User, ids: Iterable[int], comment: str | None = None, *, one_by_one: bool = True
+) -> list[dict]:
     """Approve a whole list in one transaction, each request on its own merits: the moves are
     planned one by one (guards re-run, stale requests closed) and written together.
 
     If the batch loses a race while writing (a household changed meanwhile), nothing of it is
-    kept and the list is decided one request at a time instead. Results as decide_many's.
+    kept and, with `one_by_one`, the list is decided one request at a time instead (a request
+    alone that loses its race is a 409). Results as decide_many's.
     """
     ids = list(dict.fromkeys(ids))
     results: dict[int, dict] = {}
@@ -157,7 +132,9 @@ def approve_many(actor: User, ids: Iterable[int], comment: str | None = None) ->
         with transaction():
             _approve_batch(actor, ids, comment, results)
     except Conflict:
-        return decide_many(actor, ids, "approve", comment)
+        if not one_by_one or len(ids) == 1:
+            raise
+        return [approve_many(actor, [i], comment)[0] for i in ids]
     return [results[i] for i in ids]
 
 
