@@ -1,0 +1,48 @@
+"""Imports: the template, and a workbook or CSV file checked (dry run) or imported."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from flask import jsonify, request, send_file
+
+from caseflow.api.auth import actor
+from caseflow.api.base import Blueprint
+from caseflow.limits import accepts_upload
+from caseflow.schemas.imports import ImportArgs, ImportReportSchema, no_file
+from caseflow.services import import_template, imports
+from caseflow.services.spreadsheets import XLSX_TYPE
+
+blp = Blueprint("imports", __name__, description="Import households and surveys from Excel")
+
+
+@blp.route("/imports/template.xlsx", methods=["GET"])
+@blp.response(200, description="the template workbook")
+def template():
+    """The import template: the sheets and headers, an example row each, a guide sheet."""
+    actor()
+    return send_file(
+        import_template.template(),
+        mimetype=XLSX_TYPE,
+        as_attachment=True,
+        download_name="mau-nhap-ho.xlsx",
+    )
+
+
+@blp.route("/imports", methods=["POST"])
+@accepts_upload
+@blp.arguments(ImportArgs, location="form")
+@blp.response(200, ImportReportSchema)
+@blp.alt_response(422, schema=ImportReportSchema, description="errors: nothing was written")
+def create(args):
+    """Check a file (`dry_run`, the default) or import it, all or nothing."""
+    upload = request.files.get("file") or no_file()
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "upload"
+        upload.save(path)
+        report = imports.run(
+            actor(), path, upload.filename or "", args["unit_code"], dry_run=args["dry_run"]
+        )
+    body = ImportReportSchema().dump(report)
+    return (jsonify(body), 422) if report.errors and not report.dry_run else body

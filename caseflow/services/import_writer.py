@@ -1,0 +1,444 @@
+"""The writes of an import, a chunk of rows at a time, inside the import's one transaction.
+
+New households are inserted in the workflow's initial state and brought to the standing the
+file gives by the planner's entry plan, written by the one writer (caseflow.services.moves).
+A row that is a household already registered (by its code, else its head's national ID, else
+its head's folded name, birth date and village) updates that household's facts instead, as a
+change of facts with its history event (the same rules as PATCH).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from datetime import date
+
+from sqlalchemy import insert
+from sqlalchemy.orm import selectinload
+
+from caseflow import clock
+from caseflow.domain import facts
+from caseflow.domain.duplicates import HEAD, identity
+from caseflow.domain.errors import N_, DomainError, Msg
+from caseflow.domain.inputs import Refused, read_typed_date
+from caseflow.domain.planner import Actor, CaseView, plan_edit, plan_entry, plan_survey
+from caseflow.domain.sheet_format import (
+    CODE,
+    HOUSEHOLD_SHEET,
+    HOUSEHOLDS,
+    MEMBER_SHEET,
+    MEMBERS,
+    SURVEYS,
+)
+from caseflow.domain.text import fold
+from caseflow.extensions import db
+from caseflow.models import Assessment, Event, Household, Member, Unit, User
+from caseflow.services import moves
+from caseflow.services.bulk import classified
+from caseflow.services.definitions import business_calendar, workflow
+from caseflow.services.households import _apply, _member_values
+from caseflow.services.import_rows import RowError
+
+#: how many households a report links to
+LINKS = 200
+
+
+@dataclass
+class Entry:
+    """A household of the file: its row on `Hộ`, its id, and whether the import made it."""
+
+    row: int
+    household_id: int
+    new: bool
+
+
+@dataclass
+class Matched:
+    """An existing household a row names: the row's facts and members, compared at the end."""
+
+    row: int
+    fields: dict
+    members: list[dict] = field(default_factory=list)
+
+
+class Writer:
+    def __init__(self, actor: User, unit: Unit, definition, filename: str, report):
+        self.actor, self.unit, self.definition = actor, unit, definition
+        self.filename, self.report = filename, report
+        self.who = Actor(actor.id, actor.username)
+        self.now, self.calendar = clock.now(), business_calendar()
+        self.index: dict[str, Entry] = {}
+        self.refused: set[str] = set()
+        self.heads: dict[str, date | None] = {}
+        self.seen: dict[tuple, int] = {}
+        self.matched: dict[int, Matched] = {}
+        self.units: dict[str, Unit | None] = {}
+
+    def error(self, sheet: str, row: int, column: str, message: Msg) -> None:
+        self.report.errors.append(RowError(sheet, row, column, message))
+
+    # -- the members sheet, first read: each household's head and birth date
+    def read_heads(self, rows: Iterable[tuple[int, dict]]) -> None:
+        for _, given in rows:
+            code = given.get(CODE)
+            word = given.get("relation")
+            is_head = word is not None and MEMBER_SHEET.column("relation").code(str(word)) == HEAD
+            if code is None or (code in self.heads and not is_head):
+                continue
+            self.heads[str(code)] = _birth(given.get("birth_date"))
+
+    # -- the households sheet
+    def households(self, rows: list, heads: dict) -> None:
+        checked = [(number, row) for number, row in rows if self._check(number, row)]
+        found = self._existing(checked)
+        new = []
+        for number, row in checked:
+            household_id = found.get(row.code)
+            if household_id is None:
+                new.append((number, row))
+            elif self._claim(number, row, household_id):
+                self.matched[household_id] = Matched(number, row.fields)
+                self.index[row.code] = Entry(number, household_id, False)
+        self._create(new)
+        for _, row in rows:
+            if row.code not in self.index:
+                self.refused.add(row.code)
+
+    def _check(self, number: int, row) -> bool:
+        ok = True
+        if row.code in self.index or row.code in self.refused:
+            first = self.index[row.code].row if row.code in self.index else "?"
+            self._twice(HOUSEHOLDS, number, HOUSEHOLD_SHEET.column(CODE).title, first)
+            return False
+        unit = self._unit(row.fields["unit_code"])
+        if unit is None:
+            self.error(
+                HOUSEHOLDS,
+                number,
+                HOUSEHOLD_SHEET.column("unit_code").title,
+                Msg(
+                    N_("The unit '%(code)s' is not a commune, ward or village of %(unit)s."),
+                    code=row.fields["unit_code"],
+                    unit=self.unit.code,
+                ),
+            )
+            return False
+        row.unit = unit
+        row.area = row.fields.get("area") or unit.area
+        if row.area is None:
+            self.error(
+                HOUSEHOLDS,
+                number,
+                HOUSEHOLD_SHEET.column("area").title,
+                Msg(N_("The unit has no area; give one.")),
+            )
+            ok = False
+        keys = [("national_id", row.fields.get("national_id"))]
+        born = self.heads.get(row.code)
+        if born is not None:
+            mine = identity(unit.id, row.fields["head_name"], row.fields.get("village"), [])
+            keys.append(("name", (mine.unit_id, mine.head_name, born, mine.village)))
+        for kind, key in keys:
+            if key is None:
+                continue
+            if (kind, key) in self.seen:
+                column = "national_id" if kind == "national_id" else "head_name"
+                self._twice(
+                    HOUSEHOLDS, number, HOUSEHOLD_SHEET.column(column).title, self.seen[(kind, key)]
+                )
+                ok = False
+            else:
+                self.seen[(kind, key)] = number
+        row.identity = keys[1][1] if len(keys) > 1 else None
+        return ok
+
+    def _twice(self, sheet: str, number: int, column: str, first: object) -> None:
+        self.error(
+            sheet,
+            number,
+            column,
+            Msg(N_("Rows %(first)s and %(row)s are the same household."), first=first, row=number),
+        )
+
+    def _unit(self, code: str) -> Unit | None:
+        if code not in self.units:
+            unit = db.session.scalar(db.select(Unit).where(Unit.code == code))
+            fits = (
+                unit is not None
+                and unit.level in Unit.COMMUNE_LEVELS
+                and unit.path.startswith(self.unit.path)
+            )
+            self.units[code] = unit if fits else None
+        return self.units[code]
+
+    def _existing(self, rows: list) -> dict[str, int]:
+        """Find the registered household each row is: by code, national ID, then name."""
+        found: dict[str, int] = {}
+        codes = [row.code for _, row in rows]
+        ids = [row.fields["national_id"] for _, row in rows if row.fields.get("national_id")]
+        names = [fold(row.fields["head_name"]) for _, row in rows]
+        query = db.select(Household).options(selectinload(Household.members))
+        by_code = {h.code: h for h in db.session.scalars(query.where(Household.code.in_(codes)))}
+        by_id = {
+            h.national_id: h
+            for h in db.session.scalars(query.where(Household.national_id.in_(ids)))
+        }
+        by_name: dict[tuple, Household] = {}
+        unit_ids = list({row.unit.id for _, row in rows})
+        candidates = query.where(Household.search_name.in_(names), Household.unit_id.in_(unit_ids))
+        for other in db.session.scalars(candidates):
+            members = [_member_values(m) for m in other.members]
+            them = identity(other.unit_id, other.head_name, other.village, members)
+            if them.head_born is not None:
+                by_name.setdefault(
+                    (them.unit_id, them.head_name, them.head_born, them.village), other
+                )
+        for number, row in rows:
+            household, by = by_code.get(row.code), None
+            if household is None and row.fields.get("national_id") in by_id:
+                household, by = by_id[row.fields["national_id"]], "national_id"
+            if household is None and row.identity in by_name:
+                household, by = by_name[row.identity], "name"
+            if household is None:
+                continue
+            if not household.unit.path.startswith(self.unit.path):
+                self.error(
+                    HOUSEHOLDS,
+                    number,
+                    HOUSEHOLD_SHEET.column(CODE).title,
+                    Msg(
+                        N_("The household %(code)s is registered outside this unit."),
+                        code=household.code,
+                    ),
+                )
+                self.refused.add(row.code)
+                continue
+            holder = by_id.get(row.fields.get("national_id"))
+            if holder is not None and holder.id != household.id:
+                self.error(
+                    HOUSEHOLDS,
+                    number,
+                    HOUSEHOLD_SHEET.column("national_id").title,
+                    Msg(
+                        N_("Household %(name)s (%(code)s) already has this national ID number."),
+                        name=holder.head_name,
+                        code=holder.code,
+                    ),
+                )
+                self.refused.add(row.code)
+                continue
+            if by is not None:
+                self.report.duplicates.append(
+                    {"sheet": HOUSEHOLDS, "row": number, "household_id": household.id, "by": by}
+                )
+            found[row.code] = household.id
+        return found
+
+    def _claim(self, number: int, row, household_id: int) -> bool:
+        if household_id in self.matched:
+            self._twice(
+                HOUSEHOLDS,
+                number,
+                HOUSEHOLD_SHEET.column(CODE).title,
+                self.matched[household_id].row,
+            )
+            return False
+        return True
+
+    def _create(self, rows: list) -> None:
+        if not rows:
+            return
+        initial, now = self.definition.initial, self.now
+        values = [
+            {
+                "code": row.code,
+                "head_name": row.fields["head_name"],
+                "search_name": fold(row.fields["head_name"]),
+                "unit_id": row.unit.id,
+                "village": row.fields.get("village"),
+                "address": row.fields.get("address"),
+                "phone": row.fields.get("phone"),
+                "national_id": row.fields.get("national_id"),
+                "area": row.area,
+                "state": initial,
+                "workflow": self.definition.name,
+                "workflow_version": self.definition.version,
+                "version": 1,
+                "created_at": now,
+                "updated_at": now,
+            }
+            for _, row in rows
+        ]
+        table = Household.__table__
+        ids = db.session.scalars(
+            insert(table).returning(table.c.id, sort_by_parameter_order=True), values
+        ).all()
+        planned = []
+        for (number, row), household_id in zip(rows, ids, strict=True):
+            case = CaseView(
+                household_id,
+                row.unit.id,
+                row.area,
+                initial,
+                None,
+                None,
+                1,
+                self.definition.name,
+                self.definition.version,
+            )
+            dest, klass = row.standing or (initial, None)
+            payload = {"file": self.filename, "row": number}
+            if row.decided_on is not None:
+                payload["decided_on"] = row.decided_on
+            planned.append(
+                plan_entry(
+                    case,
+                    self.definition,
+                    dest,
+                    klass,
+                    payload,
+                    actor=self.who,
+                    now=now,
+                    calendar=self.calendar,
+                )
+            )
+            self.index[row.code] = Entry(number, household_id, True)
+            self._link(household_id, row.code, row.fields["head_name"])
+        moves.write(planned)
+        self.report.created += len(rows)
+
+    def _link(self, household_id: int, code: str, name: str) -> None:
+        if len(self.report.households) < LINKS:
+            self.report.households.append({"id": household_id, "code": code, "head_name": name})
+
+    # -- the members sheet
+    def members(self, rows: list) -> None:
+        new = []
+        for number, code, member in rows:
+            entry = self._entry(MEMBERS, number, code)
+            if entry is None:
+                continue
+            if entry.new:
+                new.append({**member, "household_id": entry.household_id})
+                self.report.members += 1
+            else:
+                self.matched[entry.household_id].members.append(member)
+        if new:
+            db.session.execute(insert(Member.__table__), new)
+
+    def _entry(self, sheet: str, number: int, code: str) -> Entry | None:
+        entry = self.index.get(code)
+        if entry is None and code not in self.refused:
+            self.error(
+                sheet,
+                number,
+                MEMBER_SHEET.column(CODE).title,
+                Msg(
+                    N_("No household with the code %(code)s on the sheet %(sheet)s."),
+                    code=code,
+                    sheet=HOUSEHOLDS,
+                ),
+            )
+        return entry
+
+    def update_matched(self) -> None:
+        """Compare each matched household with its rows; record what changed, as PATCH does."""
+        ids = list(self.matched)
+        for start in range(0, len(ids), 1000):
+            chunk = ids[start : start + 1000]
+            query = db.select(Household).where(Household.id.in_(chunk))
+            for household in db.session.scalars(query.options(selectinload(Household.members))):
+                self._update(household, self.matched[household.id])
+        db.session.flush()
+
+    def _update(self, household: Household, matched: Matched) -> None:
+        given = {n: matched.fields.get(n) for n in facts.FACTS if n != "area"}
+        if matched.fields.get("area"):
+            given["area"] = matched.fields["area"]
+        if matched.members:
+            given["members"] = matched.members
+        self.report.members += len(matched.members)
+        found = facts.changes(
+            {name: getattr(household, name) for name in facts.FACTS},
+            [_member_values(m) for m in household.members],
+            given,
+        )
+        self._link(household.id, household.code, household.head_name)
+        if not found.record:
+            self.report.unchanged += 1
+            return
+        self.report.updated += 1
+        record = {**found.record, "file": self.filename, "row": matched.row}
+        event = plan_edit(
+            CaseView(*(getattr(household, c) for c in moves.COLUMNS)),
+            workflow(household.workflow, household.workflow_version),
+            record,
+            actor=self.who,
+            now=self.now,
+        )
+        _apply(household, found)
+        db.session.add(Event(**event))
+
+    # -- the surveys sheet
+    def surveys(self, rows: list) -> None:
+        entries = [(n, self._entry(SURVEYS, n, code), s, st) for n, code, s, st in rows]
+        entries = [row for row in entries if row[1] is not None]
+        ids = [entry.household_id for _, entry, _, _ in entries]
+        held = {
+            (row.household_id, row.surveyed_on)
+            for row in db.session.execute(
+                db.select(Assessment.household_id, Assessment.surveyed_on).where(
+                    Assessment.household_id.in_(ids)
+                )
+            )
+        }
+        views, planned = moves.views(ids), []
+        for number, entry, survey, standard in entries:
+            key = (entry.household_id, survey["surveyed_on"])
+            if key in held:  # recorded before (an export imported back): left as it is
+                continue
+            held.add(key)
+            if views.get(entry.household_id) is None:  # a second survey of it in this chunk
+                moves.write(planned)
+                planned, views = [], moves.views(ids)
+            try:
+                planned.append(self._survey(views[entry.household_id], entry, survey, standard))
+            except DomainError as error:
+                self.error(SURVEYS, number, "", Msg(error.template, **error.params))
+                for messages in error.fields.values():
+                    for message in messages:
+                        self.error(SURVEYS, number, "", message)
+                continue
+            views[entry.household_id] = None
+            self.report.assessments += 1
+        moves.write(planned)
+
+    def _survey(self, view: CaseView, entry: Entry, survey: dict, standard):
+        floor = (view.recorded_field, view.recorded_on)
+        if entry.new:  # a survey of a household's past, before its imported decision
+            view = replace(view, recorded_on=None, recorded_field=None)
+        move = plan_survey(
+            view,
+            workflow(view.workflow, view.workflow_version),
+            classified(standard, view.area, survey),
+            survey,
+            standard,
+            actor=self.who,
+            now=self.now,
+            calendar=self.calendar,
+        )
+        if floor[1] is not None and move.recorded_on < floor[1]:
+            move = replace(move, recorded_field=floor[0], recorded_on=floor[1])
+        return move
+
+    def finish(self) -> None:
+        db.session.flush()
+
+
+def _birth(value: object) -> date | None:
+    if isinstance(value, str) and len(value) == 4 and value.isdigit():
+        return date(int(value), 1, 1)
+    try:
+        return read_typed_date(value) if value is not None else None
+    except Refused:
+        return None
