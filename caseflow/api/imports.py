@@ -9,9 +9,16 @@ from flask import jsonify, request, send_file
 
 from caseflow.api.auth import actor
 from caseflow.api.base import Blueprint
+from caseflow.downloads import spreadsheet_response
 from caseflow.limits import accepts_upload
-from caseflow.schemas.imports import ImportArgs, ImportReportSchema, no_file
-from caseflow.services import import_template, imports
+from caseflow.schemas.imports import (
+    ExportArgs,
+    HouseholdExportArgs,
+    ImportArgs,
+    ImportReportSchema,
+    no_file,
+)
+from caseflow.services import exports, import_template, imports
 from caseflow.services.spreadsheets import XLSX_TYPE
 
 blp = Blueprint("imports", __name__, description="Import households and surveys from Excel")
@@ -46,3 +53,22 @@ def create(args):
         )
     body = ImportReportSchema().dump(report)
     return (jsonify(body), 422) if report.errors and not report.dry_run else body
+
+
+@blp.route("/households/export", methods=["GET"])
+@blp.arguments(HouseholdExportArgs, location="query")
+@blp.response(200, description="the households as xlsx (three sheets) or CSV (sheet Hộ)")
+def export_households(args):
+    """The households of the list's filters, in the import's format (an export imports back)."""
+    fmt = args.pop("format")
+    args.pop("page"), args.pop("per_page")
+    return spreadsheet_response(exports.household_sheets(actor(), **args), fmt, "ho")
+
+
+@blp.route("/exports/<any(assessments, history):kind>", methods=["GET"])
+@blp.arguments(ExportArgs, location="query")
+@blp.response(200, description="a unit's surveys or history as xlsx or CSV")
+def export_list(args, kind):
+    """A unit's surveys or history, as xlsx or CSV."""
+    sheets = exports.sheets_of(actor(), kind, unit=args["unit"])
+    return spreadsheet_response(sheets, args["format"], kind)

@@ -6,7 +6,8 @@ from marshmallow import EXCLUDE, Schema, fields
 
 from caseflow.domain.errors import N_, InvalidInput, Msg
 from caseflow.i18n import render
-from caseflow.schemas.common import Flag, Text
+from caseflow.schemas.common import Choice, Flag, StrictArgs, Text
+from caseflow.schemas.households import HouseholdQueryArgs
 
 
 class ImportArgs(Schema):
@@ -48,3 +49,12 @@ class ImportReportSchema(Schema):
     assessments = fields.Integer()
     duplicates = fields.List(fields.Nested(DuplicateSchema))
     errors = fields.List(fields.Nested(RowErrorSchema))
+
+
+class HouseholdExportArgs(HouseholdQueryArgs):
+    format = Choice(("xlsx", "csv"), load_default="xlsx")
+
+
+class ExportArgs(StrictArgs):
+    unit = Text(32, required=True)
+    format = Choice(("xlsx", "csv"), load_default="xlsx")
