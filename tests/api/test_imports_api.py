@@ -104,7 +104,7 @@ def test_errors_refuse_the_whole_import_with_422(api, tmp_path):
     assert response.status_code == 422
     [error] = response.json["errors"]
     assert (error["sheet"], error["row"], error["column"]) == ("Hộ", 3, "Mã đơn vị*")
-    assert "đơn vị" in error["message"]
+    assert "không phải xã" in error["message"]
     assert api.get("/households?q=an").json["total"] == 0
 
 
