@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from datetime import date, datetime
 
 from caseflow.domain.text import fold
@@ -60,8 +61,11 @@ class Column:
 
     def code(self, word: str) -> str | None:
         """Return the code of a typed word, ignoring accents and case; None if none fits."""
-        folded = fold(word)
-        return next((c for w, c in self.choices if fold(w) == folded or c == word), None)
+        return self._codes.get(word) or self._codes.get(fold(word))
+
+    @cached_property
+    def _codes(self) -> dict[str, str]:
+        return {**{c: c for _, c in self.choices}, **{fold(w): c for w, c in self.choices}}
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,8 @@ from caseflow.domain.standards import Standard
 from caseflow.schemas.common import load_typed
 from caseflow.schemas.households import AssessmentArgs, HouseholdArgs, MemberArgs
 
+#: the API's schemas, made once (a schema is not cheap to make, and holds no state)
+HOUSEHOLD_ARGS, MEMBER_ARGS, ASSESSMENT_ARGS = HouseholdArgs(), MemberArgs(), AssessmentArgs()
 #: the longest household code (caseflow.models.Household.code)
 CODE_LENGTH = 32
 
@@ -145,7 +147,7 @@ def household_row(sheet: SheetFormat, row: int, given: dict) -> HouseholdRow:
     body = {name: str(given[name]) for name in names if name in given}
     if area is not None:
         body["area"] = area
-    fields = reader.load(HouseholdArgs(), body)
+    fields = reader.load(HOUSEHOLD_ARGS, body)
     reader.done()
     fields.pop("members", None)
     fields.pop("confirm_duplicate", None)
@@ -169,7 +171,7 @@ def member_row(sheet: SheetFormat, row: int, given: dict) -> tuple[str, dict]:
         if code_of is not None:
             body[name] = code_of
     body["disability"] = is_yes(given.get("disability"))
-    member = reader.load(MemberArgs(), body)
+    member = reader.load(MEMBER_ARGS, body)
     reader.done()
     return code, member
 
@@ -219,7 +221,7 @@ def survey_row(
         for name in ("income_per_capita_month", "income_score"):
             if name in given:
                 body[name] = given[name]
-    survey = reader.load(AssessmentArgs(), body) if standard is not None else None
+    survey = reader.load(ASSESSMENT_ARGS, body) if standard is not None else None
     reader.done()
     return code, survey, standard
 

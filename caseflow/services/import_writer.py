@@ -50,6 +50,9 @@ class Entry:
     row: int
     household_id: int
     new: bool
+    #: a hash of the unit, folded head name and village: with the head's birth date, the
+    #: household's identity (caseflow.domain.duplicates), kept small for long files
+    key: int = 0
 
 
 @dataclass
@@ -70,12 +73,18 @@ class Writer:
         self.index: dict[str, Entry] = {}
         self.refused: set[str] = set()
         self.heads: dict[str, date | None] = {}
-        self.seen: dict[tuple, int] = {}
+        self.national_ids: dict[str, int] = {}
         self.matched: dict[int, Matched] = {}
         self.units: dict[str, Unit | None] = {}
 
     def error(self, sheet: str, row: int, column: str, message: Msg) -> None:
         self.report.errors.append(RowError(sheet, row, column, message))
+
+    def unit_has_households(self) -> bool:
+        """Tell whether a household of the file could already be registered in the unit."""
+        found = db.select(Household.id).join(Unit, Unit.id == Household.unit_id)
+        found = found.where(Unit.path.startswith(self.unit.path, autoescape=True)).limit(1)
+        return db.session.scalar(found) is not None
 
     # -- the members sheet, first read: each household's head and birth date
     def read_heads(self, rows: Iterable[tuple[int, dict]]) -> None:
@@ -86,6 +95,19 @@ class Writer:
             if code is None or (code in self.heads and not is_head):
                 continue
             self.heads[str(code)] = _birth(given.get("birth_date"))
+
+    def check_heads(self) -> None:
+        """Two new households of the file with the same head and village are one household."""
+        seen: dict[tuple[int, date], int] = {}
+        for code, entry in self.index.items():
+            born = self.heads.get(code)
+            if not entry.new or born is None:
+                continue
+            if (entry.key, born) in seen:
+                column = HOUSEHOLD_SHEET.column("head_name").title
+                self._twice(HOUSEHOLDS, entry.row, column, seen[(entry.key, born)])
+            else:
+                seen[(entry.key, born)] = entry.row
 
     # -- the households sheet
     def households(self, rows: list, heads: dict) -> None:
@@ -133,23 +155,17 @@ class Writer:
                 Msg(N_("The unit has no area; give one.")),
             )
             ok = False
-        keys = [("national_id", row.fields.get("national_id"))]
+        national_id = row.fields.get("national_id")
+        if national_id is not None and national_id in self.national_ids:
+            column = HOUSEHOLD_SHEET.column("national_id").title
+            self._twice(HOUSEHOLDS, number, column, self.national_ids[national_id])
+            ok = False
+        elif national_id is not None:
+            self.national_ids[national_id] = number
+        mine = identity(unit.id, row.fields["head_name"], row.fields.get("village"), [])
+        row.key = hash((mine.unit_id, mine.head_name, mine.village))
         born = self.heads.get(row.code)
-        if born is not None:
-            mine = identity(unit.id, row.fields["head_name"], row.fields.get("village"), [])
-            keys.append(("name", (mine.unit_id, mine.head_name, born, mine.village)))
-        for kind, key in keys:
-            if key is None:
-                continue
-            if (kind, key) in self.seen:
-                column = "national_id" if kind == "national_id" else "head_name"
-                self._twice(
-                    HOUSEHOLDS, number, HOUSEHOLD_SHEET.column(column).title, self.seen[(kind, key)]
-                )
-                ok = False
-            else:
-                self.seen[(kind, key)] = number
-        row.identity = keys[1][1] if len(keys) > 1 else None
+        row.identity = (mine.unit_id, mine.head_name, born, mine.village) if born else None
         return ok
 
     def _twice(self, sheet: str, number: int, column: str, first: object) -> None:
@@ -302,7 +318,7 @@ class Writer:
                     calendar=self.calendar,
                 )
             )
-            self.index[row.code] = Entry(number, household_id, True)
+            self.index[row.code] = Entry(number, household_id, True, row.key)
             self._link(household_id, row.code, row.fields["head_name"])
         moves.write(planned)
         self.report.created += len(rows)
@@ -321,6 +337,8 @@ class Writer:
             if entry.new:
                 new.append({**member, "household_id": entry.household_id})
                 self.report.members += 1
+                if code not in self.heads or member.get("relation") == HEAD:
+                    self.heads[code] = member.get("birth_date")
             else:
                 self.matched[entry.household_id].members.append(member)
         if new:

@@ -86,20 +86,26 @@ def run(actor: User, path: Path, filename: str, unit_code: str, *, dry_run: bool
         raise FileRefused(
             N_("The file is larger than the limit of %(mb)s MB."), params={"mb": limit >> 20}
         )
-    source = Source(path, filename)
+    with Source(path, filename) as source:
+        _read(actor, unit, source, filename, report)
+    return report
+
+
+def _read(actor: User, unit: Unit, source: Source, filename: str, report: ImportReport) -> None:
     survey_format, aliases = surveys_format(standards())
     formats = [(HOUSEHOLD_SHEET, {}), (MEMBER_SHEET, {}), (survey_format, aliases)]
     if source.kind == "csv":
         formats = formats[:1]
     columns = _headers(source, formats, report)
     if report.errors:
-        return report
+        return
     definition = current_workflow(LIFECYCLE)  # it may commit its deployment: before writing
     writer = import_writer.Writer(actor, unit, definition, filename, report)
     try:
         _households(source, columns[HOUSEHOLDS], writer, report)
         if MEMBERS in columns:
             _members(source, columns[MEMBERS], writer, report)
+        writer.check_heads()
         writer.update_matched()
         if SURVEYS in columns:
             _surveys(source, columns[SURVEYS], writer, report)
@@ -111,7 +117,6 @@ def run(actor: User, path: Path, filename: str, unit_code: str, *, dry_run: bool
         db.session.commit()
     else:
         db.session.rollback()
-    return report
 
 
 def _headers(source: Source, formats, report: ImportReport) -> dict[str, tuple]:
@@ -174,8 +179,8 @@ def _chunked(rows: Iterator, size: int = CHUNK) -> Iterator[list]:
 
 def _households(source: Source, sheet_columns, writer, report: ImportReport) -> None:
     sheet, columns = sheet_columns
-    heads = writer.heads  # filled by the members sheet's first read
-    if MEMBERS in source.sheets() and source.kind == "xlsx":
+    heads = writer.heads  # the heads' birth dates, to find a household registered before
+    if MEMBERS in source.sheets() and writer.unit_has_households():
         writer.read_heads(_data_rows(source, MEMBER_SHEET, _member_columns(source)))
     for chunk in _chunked(_data_rows(source, sheet, columns)):
         parsed = []

@@ -12,7 +12,6 @@ import csv
 import io
 import zipfile
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 from xml.etree.ElementTree import ParseError
@@ -41,6 +40,7 @@ class Source:
 
     def __init__(self, path: Path, name: str):
         self.path, self.name = path, name
+        self._book = None
         with path.open("rb") as file:
             head = file.read(8)
         if head.startswith(ZIP_MAGIC):
@@ -57,45 +57,47 @@ class Source:
             self.kind = "csv"
             self._check_text()
 
+    def __enter__(self) -> Source:
+        if self.kind == "xlsx":
+            self._file = self.path.open("rb")  # a file, not a name: no check of its extension
+            try:
+                self._book = _load(self._file)
+            except BROKEN as error:
+                self._file.close()
+                raise _damaged() from error
+            except BaseException:
+                self._file.close()
+                raise
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._book is not None:
+            self._book.close()
+            self._file.close()
+            self._book = None
+
     def sheets(self) -> list[str]:
         """Return the titles of the file's sheets (a CSV file holds the sheet `Hộ`)."""
         if self.kind == "csv":
             return [HOUSEHOLDS]
-        with self._workbook() as book:
-            return list(book.sheetnames)
+        return list(self._book.sheetnames)
 
     def rows(self, title: str) -> Iterator[tuple[int, tuple]]:
-        """Yield (row number, cell values) of a sheet, from row 1."""
+        """Yield (row number, cell values) of a sheet, from row 1 (inside `with source:`)."""
         if self.kind == "csv":
             yield from self._csv_rows()
             return
-        with self._workbook() as book:
-            sheet = book[title]
-            sheet.reset_dimensions()  # LibreOffice and others may write a wrong dimension
-            yield from enumerate(sheet.iter_rows(values_only=True), start=1)
-
-    @contextmanager
-    def _workbook(self):
-        from openpyxl import load_workbook
-
-        with self.path.open("rb") as file:  # a file, not a name: no check of its extension
-            book = load_workbook(file, read_only=True, data_only=True)
-            try:
-                yield book
-            finally:
-                book.close()
+        sheet = self._book[title]
+        sheet.reset_dimensions()  # LibreOffice and others may write a wrong dimension
+        yield from enumerate(sheet.iter_rows(values_only=True), start=1)
 
     def _check_workbook(self) -> None:
         try:
             with zipfile.ZipFile(self.path) as archive:
                 if "xl/workbook.xml" not in archive.namelist():
                     raise zipfile.BadZipFile("no workbook")
-            with self._workbook():
-                pass
         except BROKEN as error:
-            raise FileRefused(
-                N_("The workbook is damaged or is not an .xlsx file; save it again and retry.")
-            ) from error
+            raise _damaged() from error
 
     def _check_text(self) -> None:
         decoder = codecs.getincrementaldecoder("utf-8-sig")()
@@ -119,6 +121,18 @@ class Source:
             reader = csv.reader(_chain(first, text), delimiter=delimiter)
             for number, values in enumerate(reader, start=1):
                 yield number, tuple(values)
+
+
+def _damaged() -> FileRefused:
+    return FileRefused(
+        N_("The workbook is damaged or is not an .xlsx file; save it again and retry.")
+    )
+
+
+def _load(file):
+    from openpyxl import load_workbook
+
+    return load_workbook(file, read_only=True, data_only=True)
 
 
 def _chain(first: str, rest: IO[str]) -> Iterator[str]:
