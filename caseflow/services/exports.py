@@ -53,15 +53,14 @@ HISTORY_HEADERS = (
 _STANDING_WORDS = {value: word for word, value in STANDINGS.items()}
 
 
-def _chunks(query) -> Iterator[list[Household]]:
-    """Yield the query's households a chunk at a time, by id, with their members."""
+def _chunks(query, *, members: bool = False) -> Iterator[list[Household]]:
+    """Yield the query's households a chunk at a time, by id (with their members if asked)."""
     after = 0
+    if members:
+        query = query.options(selectinload(Household.members))
     while True:
         chunk = db.session.scalars(
-            query.where(Household.id > after)
-            .options(selectinload(Household.members))
-            .order_by(Household.id)
-            .limit(CHUNK)
+            query.where(Household.id > after).order_by(Household.id).limit(CHUNK)
         ).all()
         if not chunk:
             return
@@ -133,7 +132,7 @@ def _decided_on(ids: list[int]):
 
 def _members(query) -> Iterator[list]:
     sheet = MEMBER_SHEET
-    for chunk in _chunks(query):
+    for chunk in _chunks(query, members=True):
         for h in chunk:
             for m in h.members:
                 yield [
