@@ -166,10 +166,15 @@ def plain_inserts(households: int) -> None:
         ).all()
         db.session.execute(
             insert(Member.__table__),
-            [_member(hid, i, k) for hid, i in zip(ids, numbers) for k in range(members_of(i))],
+            [
+                _member(hid, i, k)
+                for hid, i in zip(ids, numbers, strict=True)
+                for k in range(members_of(i))
+            ],
         )
         db.session.execute(
-            insert(Event.__table__), [_event(hid, unit_id, i, now) for hid, i in zip(ids, numbers)]
+            insert(Event.__table__),
+            [_event(hid, unit_id, i, now) for hid, i in zip(ids, numbers, strict=True)],
         )
         db.session.execute(
             insert(Assessment.__table__), [_assessment(hid, deprivations, now) for hid in ids]

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cached_property
 from datetime import date, datetime
+from functools import cached_property
 
 from caseflow.domain.text import fold
 
