@@ -50,7 +50,7 @@ def _report(form, token: str, name: str, unit: str, *, dry_run: bool):
         return render_template(
             "imports/page.html", form=page, report=None, error=error_message(error)
         ), error.status
-    if report.written or (not dry_run and report.errors):
+    if report.written or report.errors:  # a file with errors is corrected and sent again
         uploads.drop(token, current_user.id)
     confirm_form = ConfirmForm(formdata=None, token=token, filename=name, unit=unit)
     return render_template(

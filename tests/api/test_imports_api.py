@@ -201,6 +201,9 @@ def test_a_workbook_saved_by_libreoffice_imports(api, tmp_path):
     )
     response = _post(api, out / "source.xlsx", dry_run="false")
     assert response.status_code == 200, response.json
+    [found] = api.get("/households?q=an").json["items"]
+    [made] = api.get(f"/households/{found['id']}/assessments").json
+    assert (made["income_per_capita_month"], made["classification"]) == (1_200_000, "poor")
     assert (response.json["created"], response.json["members"], response.json["assessments"]) == (
         2,
         3,
