@@ -10,34 +10,31 @@ change of facts with its history event (the same rules as PATCH).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import insert
-from sqlalchemy.orm import selectinload
 
 from caseflow import clock
-from caseflow.domain import facts
 from caseflow.domain.duplicates import HEAD, identity
-from caseflow.domain.errors import N_, DomainError, Msg
+from caseflow.domain.errors import N_, Msg
 from caseflow.domain.inputs import Refused, read_typed_date
-from caseflow.domain.planner import Actor, CaseView, plan_edit, plan_entry, plan_survey
+from caseflow.domain.planner import Actor, CaseView, plan_entry
 from caseflow.domain.sheet_format import (
     CODE,
     HOUSEHOLD_SHEET,
     HOUSEHOLDS,
     MEMBER_SHEET,
     MEMBERS,
-    SURVEYS,
 )
 from caseflow.domain.text import fold
 from caseflow.extensions import db
-from caseflow.models import Assessment, Event, Household, Member, Unit, User
+from caseflow.models import Household, Member, Unit, User
 from caseflow.services import moves
-from caseflow.services.bulk import classified
-from caseflow.services.definitions import business_calendar, workflow
-from caseflow.services.households import _apply, _member_values
+from caseflow.services.definitions import business_calendar
 from caseflow.services.import_rows import RowError
+from caseflow.services.import_surveys import ImportedSurveys
+from caseflow.services.import_updates import MatchedUpdates
 
 #: how many households a report links to
 LINKS = 200
@@ -64,7 +61,9 @@ class Matched:
     members: list[dict] = field(default_factory=list)
 
 
-class Writer:
+class Writer(ImportedSurveys, MatchedUpdates):
+    """The import's writes, sheet by sheet; the updates and surveys are its mixins'."""
+
     def __init__(self, actor: User, unit: Unit, definition, filename: str, report):
         self.actor, self.unit, self.definition = actor, unit, definition
         self.filename, self.report = filename, report
@@ -110,7 +109,7 @@ class Writer:
                 seen[(entry.key, born)] = entry.row
 
     # -- the households sheet
-    def households(self, rows: list, heads: dict) -> None:
+    def households(self, rows: list) -> None:
         checked = [(number, row) for number, row in rows if self._check(number, row)]
         found = self._existing(checked)
         new = []
@@ -186,80 +185,6 @@ class Writer:
             )
             self.units[code] = unit if fits else None
         return self.units[code]
-
-    def _existing(self, rows: list) -> dict[str, int]:
-        """Find the registered household each row is: by code, national ID, then name."""
-        found: dict[str, int] = {}
-        codes = [row.code for _, row in rows]
-        ids = [row.fields["national_id"] for _, row in rows if row.fields.get("national_id")]
-        names = [fold(row.fields["head_name"]) for _, row in rows]
-        query = db.select(Household).options(selectinload(Household.members))
-        by_code = {h.code: h for h in db.session.scalars(query.where(Household.code.in_(codes)))}
-        by_id = {
-            h.national_id: h
-            for h in db.session.scalars(query.where(Household.national_id.in_(ids)))
-        }
-        by_name: dict[tuple, Household] = {}
-        unit_ids = list({row.unit.id for _, row in rows})
-        candidates = query.where(Household.search_name.in_(names), Household.unit_id.in_(unit_ids))
-        for other in db.session.scalars(candidates):
-            members = [_member_values(m) for m in other.members]
-            them = identity(other.unit_id, other.head_name, other.village, members)
-            if them.head_born is not None:
-                by_name.setdefault(
-                    (them.unit_id, them.head_name, them.head_born, them.village), other
-                )
-        for number, row in rows:
-            household, by = by_code.get(row.code), None
-            if household is None and row.fields.get("national_id") in by_id:
-                household, by = by_id[row.fields["national_id"]], "national_id"
-            if household is None and row.identity in by_name:
-                household, by = by_name[row.identity], "name"
-            if household is None:
-                continue
-            if not household.unit.path.startswith(self.unit.path):
-                self.error(
-                    HOUSEHOLDS,
-                    number,
-                    HOUSEHOLD_SHEET.column(CODE).title,
-                    Msg(
-                        N_("The household %(code)s is registered outside this unit."),
-                        code=household.code,
-                    ),
-                )
-                self.refused.add(row.code)
-                continue
-            holder = by_id.get(row.fields.get("national_id"))
-            if holder is not None and holder.id != household.id:
-                self.error(
-                    HOUSEHOLDS,
-                    number,
-                    HOUSEHOLD_SHEET.column("national_id").title,
-                    Msg(
-                        N_("Household %(name)s (%(code)s) already has this national ID number."),
-                        name=holder.head_name,
-                        code=holder.code,
-                    ),
-                )
-                self.refused.add(row.code)
-                continue
-            if by is not None:
-                self.report.duplicates.append(
-                    {"sheet": HOUSEHOLDS, "row": number, "household_id": household.id, "by": by}
-                )
-            found[row.code] = household.id
-        return found
-
-    def _claim(self, number: int, row, household_id: int) -> bool:
-        if household_id in self.matched:
-            self._twice(
-                HOUSEHOLDS,
-                number,
-                HOUSEHOLD_SHEET.column(CODE).title,
-                self.matched[household_id].row,
-            )
-            return False
-        return True
 
     def _create(self, rows: list) -> None:
         if not rows:
@@ -358,96 +283,6 @@ class Writer:
                 ),
             )
         return entry
-
-    def update_matched(self) -> None:
-        """Compare each matched household with its rows; record what changed, as PATCH does."""
-        ids = list(self.matched)
-        for start in range(0, len(ids), 1000):
-            chunk = ids[start : start + 1000]
-            query = db.select(Household).where(Household.id.in_(chunk))
-            for household in db.session.scalars(query.options(selectinload(Household.members))):
-                self._update(household, self.matched[household.id])
-        db.session.flush()
-
-    def _update(self, household: Household, matched: Matched) -> None:
-        given = {n: matched.fields.get(n) for n in facts.FACTS if n != "area"}
-        if matched.fields.get("area"):
-            given["area"] = matched.fields["area"]
-        if matched.members:
-            given["members"] = matched.members
-        self.report.members += len(matched.members)
-        found = facts.changes(
-            {name: getattr(household, name) for name in facts.FACTS},
-            [_member_values(m) for m in household.members],
-            given,
-        )
-        self._link(household.id, household.code, household.head_name)
-        if not found.record:
-            self.report.unchanged += 1
-            return
-        self.report.updated += 1
-        record = {**found.record, "file": self.filename, "row": matched.row}
-        event = plan_edit(
-            CaseView(*(getattr(household, c) for c in moves.COLUMNS)),
-            workflow(household.workflow, household.workflow_version),
-            record,
-            actor=self.who,
-            now=self.now,
-        )
-        _apply(household, found)
-        db.session.add(Event(**event))
-
-    # -- the surveys sheet
-    def surveys(self, rows: list) -> None:
-        entries = [(n, self._entry(SURVEYS, n, code), s, st) for n, code, s, st in rows]
-        entries = [row for row in entries if row[1] is not None]
-        ids = [entry.household_id for _, entry, _, _ in entries]
-        held = {
-            (row.household_id, row.surveyed_on)
-            for row in db.session.execute(
-                db.select(Assessment.household_id, Assessment.surveyed_on).where(
-                    Assessment.household_id.in_(ids)
-                )
-            )
-        }
-        views, planned = moves.views(ids), []
-        for number, entry, survey, standard in entries:
-            key = (entry.household_id, survey["surveyed_on"])
-            if key in held:  # recorded before (an export imported back): left as it is
-                continue
-            held.add(key)
-            if views.get(entry.household_id) is None:  # a second survey of it in this chunk
-                moves.write(planned)
-                planned, views = [], moves.views(ids)
-            try:
-                planned.append(self._survey(views[entry.household_id], entry, survey, standard))
-            except DomainError as error:
-                self.error(SURVEYS, number, "", Msg(error.template, **error.params))
-                for messages in error.fields.values():
-                    for message in messages:
-                        self.error(SURVEYS, number, "", message)
-                continue
-            views[entry.household_id] = None
-            self.report.assessments += 1
-        moves.write(planned)
-
-    def _survey(self, view: CaseView, entry: Entry, survey: dict, standard):
-        floor = (view.recorded_field, view.recorded_on)
-        if entry.new:  # a survey of a household's past, before its imported decision
-            view = replace(view, recorded_on=None, recorded_field=None)
-        move = plan_survey(
-            view,
-            workflow(view.workflow, view.workflow_version),
-            classified(standard, view.area, survey),
-            survey,
-            standard,
-            actor=self.who,
-            now=self.now,
-            calendar=self.calendar,
-        )
-        if floor[1] is not None and move.recorded_on < floor[1]:
-            move = replace(move, recorded_field=floor[0], recorded_on=floor[1])
-        return move
 
     def finish(self) -> None:
         db.session.flush()

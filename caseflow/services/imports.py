@@ -179,8 +179,7 @@ def _chunked(rows: Iterator, size: int = CHUNK) -> Iterator[list]:
 
 def _households(source: Source, sheet_columns, writer, report: ImportReport) -> None:
     sheet, columns = sheet_columns
-    heads = writer.heads  # the heads' birth dates, to find a household registered before
-    if MEMBERS in source.sheets() and writer.unit_has_households():
+    if MEMBERS in source.sheets() and writer.unit_has_households():  # heads' birth dates
         writer.read_heads(_data_rows(source, MEMBER_SHEET, _member_columns(source)))
     for chunk in _chunked(_data_rows(source, sheet, columns)):
         parsed = []
@@ -191,7 +190,7 @@ def _households(source: Source, sheet_columns, writer, report: ImportReport) -> 
             except RowRefused as refused:
                 report.errors.extend(refused.errors)
                 writer.refused.add(str(given.get(CODE)))
-        writer.households(parsed, heads)
+        writer.households(parsed)
 
 
 def _member_columns(source: Source) -> dict:
