@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from typing import IO
 
-from flask import Response, send_file, stream_with_context
+from flask import Response, stream_with_context
 
 from caseflow.services.spreadsheets import CSV_TYPE, XLSX_TYPE, Sheet, csv_lines, xlsx
 
@@ -17,6 +18,19 @@ def spreadsheet_response(sheets: Sequence[Sheet], fmt: str, name: str) -> Respon
             mimetype=CSV_TYPE,
             headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
         )
-    return send_file(
-        xlsx(sheets), mimetype=XLSX_TYPE, as_attachment=True, download_name=f"{name}.xlsx"
+    return xlsx_response(xlsx(sheets), name)
+
+
+def xlsx_response(file: IO[bytes], name: str) -> Response:
+    """Return an open xlsx file as a download, closed once sent (or once the answer is gone)."""
+    return Response(
+        _chunks(file),
+        mimetype=XLSX_TYPE,
+        headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'},
     )
+
+
+def _chunks(file: IO[bytes]) -> Iterator[bytes]:
+    with file:
+        while chunk := file.read(1 << 16):
+            yield chunk

@@ -5,11 +5,11 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from flask import jsonify, request, send_file
+from flask import jsonify, request
 
 from caseflow.api.auth import actor
 from caseflow.api.base import Blueprint
-from caseflow.downloads import spreadsheet_response
+from caseflow.downloads import spreadsheet_response, xlsx_response
 from caseflow.limits import accepts_upload
 from caseflow.schemas.imports import (
     ExportArgs,
@@ -19,7 +19,6 @@ from caseflow.schemas.imports import (
     no_file,
 )
 from caseflow.services import exports, import_template, imports
-from caseflow.services.spreadsheets import XLSX_TYPE
 
 blp = Blueprint("imports", __name__, description="Import households and surveys from Excel")
 
@@ -29,19 +28,18 @@ blp = Blueprint("imports", __name__, description="Import households and surveys 
 def template():
     """The import template: the sheets and headers, an example row each, a guide sheet."""
     actor()
-    return send_file(
-        import_template.template(),
-        mimetype=XLSX_TYPE,
-        as_attachment=True,
-        download_name="mau-nhap-ho.xlsx",
-    )
+    return xlsx_response(import_template.template(), "mau-nhap-ho")
 
 
 @blp.route("/imports", methods=["POST"])
 @accepts_upload
 @blp.arguments(ImportArgs, location="form")
 @blp.response(200, ImportReportSchema)
-@blp.alt_response(422, schema=ImportReportSchema, description="errors: nothing was written")
+@blp.alt_response(
+    422,
+    description="the ImportReport, when rows have errors (nothing was written); the error "
+    "envelope for a refused file or form",
+)
 def create(args):
     """Check a file (`dry_run`, the default) or import it, all or nothing."""
     upload = request.files.get("file") or no_file()

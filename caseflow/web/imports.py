@@ -6,13 +6,12 @@ from flask import Blueprint, abort, render_template, request
 from flask_login import current_user
 
 from caseflow.domain.errors import DomainError
-from caseflow.downloads import spreadsheet_response
+from caseflow.downloads import spreadsheet_response, xlsx_response
 from caseflow.i18n import error_message, render
 from caseflow.limits import accepts_upload
 from caseflow.schemas.common import load_typed
 from caseflow.schemas.imports import HouseholdExportArgs
 from caseflow.services import exports, import_template, imports, units, uploads
-from caseflow.services.spreadsheets import XLSX_TYPE
 from caseflow.web.import_forms import ConfirmForm, UploadForm
 
 bp = Blueprint("excel", __name__)
@@ -65,14 +64,7 @@ def _report(form, token: str, name: str, unit: str, *, dry_run: bool):
 @bp.route("/imports/template.xlsx")
 def template():
     """The import template."""
-    from flask import send_file
-
-    return send_file(
-        import_template.template(),
-        mimetype=XLSX_TYPE,
-        as_attachment=True,
-        download_name="mau-nhap-ho.xlsx",
-    )
+    return xlsx_response(import_template.template(), "mau-nhap-ho")
 
 
 @bp.route("/exports/households")
