@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, request
+from flask_babel import gettext
 from flask_login import current_user
 
 from caseflow.domain.errors import DomainError
@@ -23,7 +24,8 @@ def upload():
     """Upload a file and see what importing it would do (a dry run)."""
     form = UploadForm(units.list_units(current_user))
     if not form.posted() or not form.file.data:
-        return render_template("imports/page.html", form=form, report=None)
+        missing = gettext("Send the file to import.") if request.method == "POST" else None
+        return render_template("imports/page.html", form=form, report=None, error=missing)
     token = uploads.keep(form.file.data.stream, current_user.id)
     name = form.file.data.filename or ""
     return _report(form, token, name, form.unit.data, dry_run=True)
