@@ -112,12 +112,18 @@ LABELS: dict[str, dict[str, str]] = {
     },
 }
 #: history rows that are not transitions of the workflow file
-EXTRA_TRIGGERS = {"register": N_("Registered"), "edit": N_("Facts changed")}
+EXTRA_TRIGGERS = {
+    "register": N_("Registered"),
+    "edit": N_("Facts changed"),
+    "import": N_("Imported from a file"),
+}
 #: payload fields written by the system rather than asked for by a trigger's form
 EXTRA_FIELDS = {
     "assessment_classification": N_("Class found by the survey"),
     "surveyed_on": N_("Survey date"),
     "support_items": N_("Support items of the plan"),
+    "file": N_("File"),
+    "row": N_("Row"),
 }
 #: which translated label a message parameter holds, by the parameter's name
 PARAM_KINDS = {"role": "role", "status": "approval"}

@@ -24,6 +24,8 @@ SYSTEM = "system"
 CLASSIFY = "classify"
 #: history rows of a household's facts changing: no state is entered
 EDIT = "edit"
+#: the first history row of a household brought in from a file, in the standing it had
+IMPORT = "import"
 
 
 @dataclass(frozen=True)
@@ -204,6 +206,38 @@ def plan_survey(
         assessment=row,
         recorded_on=recorded_on,
         recorded_field=recorded_field,
+    )
+
+
+def plan_entry(
+    case: CaseView,
+    definition: WorkflowDef,
+    dest: str,
+    classification: str | None,
+    payload: Mapping[str, object],
+    *,
+    actor: Actor,
+    now: datetime,
+    calendar: BusinessCalendar,
+) -> Move:
+    """Return the move that brings a new household (in the initial state) in from a file, in
+    the standing it had: `dest` with its class, and the timers of `dest` counted from the
+    payload's dates (a decision's `decided_on`), as if it had entered `dest` by its decision."""
+    if dest not in definition.states:
+        raise InvalidInput(N_("No state '%(state)s'."), params={"state": dest})
+    decided_on = payload.get("decided_on")
+    _, created = deadline_changes((), definition, dest, payload, now, calendar)
+    event = event_row(case, definition, IMPORT, dest, classification, payload, None, actor, now)
+    event["from_state"] = None
+    return Move(
+        case,
+        dest,
+        classification,
+        case.proposed_classification,
+        decided_on if isinstance(decided_on, date) else case.recorded_on,
+        "decided_on" if isinstance(decided_on, date) else case.recorded_field,
+        event,
+        new_deadlines=tuple(created),
     )
 
 

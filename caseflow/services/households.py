@@ -266,6 +266,29 @@ def search(
     per_page: int = 50,
 ) -> Page:
     """Return a page of households in the actor's units matching the filters."""
+    query = filtered(
+        actor, unit=unit, state=state, classification=classification, q=q, overdue=overdue
+    )
+    total = db.session.scalar(query.with_only_columns(db.func.count(Household.id)))
+    items = db.session.scalars(
+        query.options(selectinload(Household.members))
+        .order_by(Household.id)
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    ).all()
+    return Page(list(items), total or 0, page, per_page)
+
+
+def filtered(
+    actor: User,
+    *,
+    unit: str | None = None,
+    state: str | None = None,
+    classification: str | None = None,
+    q: str | None = None,
+    overdue: bool | None = None,
+):
+    """Return the query of the households in the actor's units matching the list's filters."""
     query = scoped(db.select(Household).join(Unit, Unit.id == Household.unit_id), actor)
     if state and state not in current_workflow(LIFECYCLE).states:
         raise InvalidInput(
@@ -288,14 +311,7 @@ def search(
             .exists()
         )
         query = query.where(found if overdue else ~found)
-    total = db.session.scalar(query.with_only_columns(db.func.count(Household.id)))
-    items = db.session.scalars(
-        query.options(selectinload(Household.members))
-        .order_by(Household.id)
-        .limit(per_page)
-        .offset((page - 1) * per_page)
-    ).all()
-    return Page(list(items), total or 0, page, per_page)
+    return query
 
 
 def update(actor: User, household_id: int, fields: Mapping, version: int) -> Household:

@@ -1,0 +1,297 @@
+"""The writes of an import, a chunk of rows at a time, inside the import's one transaction.
+
+New households are inserted in the workflow's initial state and brought to the standing the
+file gives by the planner's entry plan, written by the one writer (caseflow.services.moves).
+A row that is a household already registered (by its code, else its head's national ID, else
+its head's folded name, birth date and village) updates that household's facts instead, as a
+change of facts with its history event (the same rules as PATCH).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import insert
+
+from caseflow import clock
+from caseflow.domain.duplicates import HEAD, identity
+from caseflow.domain.errors import N_, Msg
+from caseflow.domain.inputs import Refused, read_typed_date
+from caseflow.domain.planner import Actor, CaseView, plan_entry
+from caseflow.domain.sheet_format import (
+    CODE,
+    HOUSEHOLD_SHEET,
+    HOUSEHOLDS,
+    MEMBER_SHEET,
+    MEMBERS,
+)
+from caseflow.domain.text import fold
+from caseflow.extensions import db
+from caseflow.models import Household, Member, Unit, User
+from caseflow.services import moves
+from caseflow.services.definitions import business_calendar
+from caseflow.services.import_rows import RowError
+from caseflow.services.import_surveys import ImportedSurveys
+from caseflow.services.import_updates import MatchedUpdates
+
+#: how many households a report links to
+LINKS = 200
+
+
+@dataclass
+class Entry:
+    """A household of the file: its row on `Hộ`, its id, and whether the import made it."""
+
+    row: int
+    household_id: int
+    new: bool
+    #: a hash of the unit, folded head name and village: with the head's birth date, the
+    #: household's identity (caseflow.domain.duplicates), kept small for long files
+    key: int = 0
+
+
+@dataclass
+class Matched:
+    """An existing household a row names: the row's facts and members, compared at the end."""
+
+    row: int
+    fields: dict
+    members: list[dict] = field(default_factory=list)
+
+
+class Writer(ImportedSurveys, MatchedUpdates):
+    """The import's writes, sheet by sheet; the updates and surveys are its mixins'."""
+
+    def __init__(self, actor: User, unit: Unit, definition, filename: str, report):
+        self.actor, self.unit, self.definition = actor, unit, definition
+        self.filename, self.report = filename, report
+        self.who = Actor(actor.id, actor.username)
+        self.now, self.calendar = clock.now(), business_calendar()
+        self.index: dict[str, Entry] = {}
+        self.refused: set[str] = set()
+        self.heads: dict[str, date | None] = {}
+        self.national_ids: dict[str, int] = {}
+        self.matched: dict[int, Matched] = {}
+        self.units: dict[str, Unit | None] = {}
+
+    def error(self, sheet: str, row: int, column: str, message: Msg) -> None:
+        self.report.errors.append(RowError(sheet, row, column, message))
+
+    def unit_has_households(self) -> bool:
+        """Tell whether a household of the file could already be registered in the unit."""
+        found = db.select(Household.id).join(Unit, Unit.id == Household.unit_id)
+        found = found.where(Unit.path.startswith(self.unit.path, autoescape=True)).limit(1)
+        return db.session.scalar(found) is not None
+
+    # -- the members sheet, first read: each household's head and birth date
+    def read_heads(self, rows: Iterable[tuple[int, dict]]) -> None:
+        for _, given in rows:
+            code = given.get(CODE)
+            word = given.get("relation")
+            is_head = word is not None and MEMBER_SHEET.column("relation").code(str(word)) == HEAD
+            if code is None or (code in self.heads and not is_head):
+                continue
+            self.heads[str(code)] = _birth(given.get("birth_date"))
+
+    def check_heads(self) -> None:
+        """Two new households of the file with the same head and village are one household."""
+        seen: dict[tuple[int, date], int] = {}
+        for code, entry in self.index.items():
+            born = self.heads.get(code)
+            if not entry.new or born is None:
+                continue
+            if (entry.key, born) in seen:
+                column = HOUSEHOLD_SHEET.column("head_name").title
+                self._twice(HOUSEHOLDS, entry.row, column, seen[(entry.key, born)])
+            else:
+                seen[(entry.key, born)] = entry.row
+
+    # -- the households sheet
+    def households(self, rows: list) -> None:
+        checked = [(number, row) for number, row in rows if self._check(number, row)]
+        found = self._existing(checked)
+        new = []
+        for number, row in checked:
+            household_id = found.get(row.code)
+            if household_id is None:
+                new.append((number, row))
+            elif self._claim(number, row, household_id):
+                self.matched[household_id] = Matched(number, row.fields)
+                self.index[row.code] = Entry(number, household_id, False)
+        self._create(new)
+        for _, row in rows:
+            if row.code not in self.index:
+                self.refused.add(row.code)
+
+    def _check(self, number: int, row) -> bool:
+        ok = True
+        if row.code in self.index or row.code in self.refused:
+            first = self.index[row.code].row if row.code in self.index else "?"
+            self._twice(HOUSEHOLDS, number, HOUSEHOLD_SHEET.column(CODE).title, first)
+            return False
+        unit = self._unit(row.fields["unit_code"])
+        if unit is None:
+            self.error(
+                HOUSEHOLDS,
+                number,
+                HOUSEHOLD_SHEET.column("unit_code").title,
+                Msg(
+                    N_("The unit '%(code)s' is not a commune, ward or village of %(unit)s."),
+                    code=row.fields["unit_code"],
+                    unit=self.unit.code,
+                ),
+            )
+            return False
+        row.unit = unit
+        row.area = row.fields.get("area") or unit.area
+        if row.area is None:
+            self.error(
+                HOUSEHOLDS,
+                number,
+                HOUSEHOLD_SHEET.column("area").title,
+                Msg(N_("The unit has no area; give one.")),
+            )
+            ok = False
+        national_id = row.fields.get("national_id")
+        if national_id is not None and national_id in self.national_ids:
+            column = HOUSEHOLD_SHEET.column("national_id").title
+            self._twice(HOUSEHOLDS, number, column, self.national_ids[national_id])
+            ok = False
+        elif national_id is not None:
+            self.national_ids[national_id] = number
+        mine = identity(unit.id, row.fields["head_name"], row.fields.get("village"), [])
+        row.key = hash((mine.unit_id, mine.head_name, mine.village))
+        born = self.heads.get(row.code)
+        row.identity = (mine.unit_id, mine.head_name, born, mine.village) if born else None
+        return ok
+
+    def _twice(self, sheet: str, number: int, column: str, first: object) -> None:
+        self.error(
+            sheet,
+            number,
+            column,
+            Msg(N_("Rows %(first)s and %(row)s are the same household."), first=first, row=number),
+        )
+
+    def _unit(self, code: str) -> Unit | None:
+        if code not in self.units:
+            unit = db.session.scalar(db.select(Unit).where(Unit.code == code))
+            fits = (
+                unit is not None
+                and unit.level in Unit.COMMUNE_LEVELS
+                and unit.path.startswith(self.unit.path)
+            )
+            self.units[code] = unit if fits else None
+        return self.units[code]
+
+    def _create(self, rows: list) -> None:
+        if not rows:
+            return
+        initial, now = self.definition.initial, self.now
+        values = [
+            {
+                "code": row.code,
+                "head_name": row.fields["head_name"],
+                "search_name": fold(row.fields["head_name"]),
+                "unit_id": row.unit.id,
+                "village": row.fields.get("village"),
+                "address": row.fields.get("address"),
+                "phone": row.fields.get("phone"),
+                "national_id": row.fields.get("national_id"),
+                "area": row.area,
+                "state": initial,
+                "workflow": self.definition.name,
+                "workflow_version": self.definition.version,
+                "version": 1,
+                "created_at": now,
+                "updated_at": now,
+            }
+            for _, row in rows
+        ]
+        table = Household.__table__
+        ids = db.session.scalars(
+            insert(table).returning(table.c.id, sort_by_parameter_order=True), values
+        ).all()
+        planned = []
+        for (number, row), household_id in zip(rows, ids, strict=True):
+            case = CaseView(
+                household_id,
+                row.unit.id,
+                row.area,
+                initial,
+                None,
+                None,
+                1,
+                self.definition.name,
+                self.definition.version,
+            )
+            dest, klass = row.standing or (initial, None)
+            payload = {"file": self.filename, "row": number}
+            if row.decided_on is not None:
+                payload["decided_on"] = row.decided_on
+            planned.append(
+                plan_entry(
+                    case,
+                    self.definition,
+                    dest,
+                    klass,
+                    payload,
+                    actor=self.who,
+                    now=now,
+                    calendar=self.calendar,
+                )
+            )
+            self.index[row.code] = Entry(number, household_id, True, row.key)
+            self._link(household_id, row.code, row.fields["head_name"])
+        moves.write(planned)
+        self.report.created += len(rows)
+
+    def _link(self, household_id: int, code: str, name: str) -> None:
+        if len(self.report.households) < LINKS:
+            self.report.households.append({"id": household_id, "code": code, "head_name": name})
+
+    # -- the members sheet
+    def members(self, rows: list) -> None:
+        new = []
+        for number, code, member in rows:
+            entry = self._entry(MEMBERS, number, code)
+            if entry is None:
+                continue
+            if entry.new:
+                new.append({**member, "household_id": entry.household_id})
+                self.report.members += 1
+                if code not in self.heads or member.get("relation") == HEAD:
+                    self.heads[code] = member.get("birth_date")
+            else:
+                self.matched[entry.household_id].members.append(member)
+        if new:
+            db.session.execute(insert(Member.__table__), new)
+
+    def _entry(self, sheet: str, number: int, code: str) -> Entry | None:
+        entry = self.index.get(code)
+        if entry is None and code not in self.refused:
+            self.error(
+                sheet,
+                number,
+                MEMBER_SHEET.column(CODE).title,
+                Msg(
+                    N_("No household with the code %(code)s on the sheet %(sheet)s."),
+                    code=code,
+                    sheet=HOUSEHOLDS,
+                ),
+            )
+        return entry
+
+    def finish(self) -> None:
+        db.session.flush()
+
+
+def _birth(value: object) -> date | None:
+    if isinstance(value, str) and len(value) == 4 and value.isdigit():
+        return date(int(value), 1, 1)
+    try:
+        return read_typed_date(value) if value is not None else None
+    except Refused:
+        return None

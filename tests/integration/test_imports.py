@@ -1,0 +1,167 @@
+"""Importing households, members and surveys through the service, on both databases."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from caseflow.extensions import db
+from caseflow.models import Assessment, Deadline, Event, Household, Member
+from caseflow.services import imports
+from tests.import_support import household, member, survey, workbook
+
+
+def _run(world, path, who="worker", dry_run=False, unit="C1"):
+    return imports.run(world.user(who), path, path.name, unit, dry_run=dry_run)
+
+
+def _messages(report):
+    return [(e.sheet, e.row, e.column, str(e.message)) for e in report.errors]
+
+
+def test_a_new_household_enters_with_its_members_survey_and_import_event(ctx, world, tmp_path):
+    path = workbook(tmp_path / "x.xlsx", [household()], [member()], [survey()])
+    report = _run(world, path)
+    assert _messages(report) == []
+    assert (report.created, report.members, report.assessments) == (1, 1, 1)
+    made = db.session.scalar(db.select(Household).where(Household.code == "HN-1"))
+    assert (made.state, made.area, made.proposed_classification) == ("registered", "rural", "poor")
+    assert [m.full_name for m in made.members] == ["Nguyễn Văn An"]
+    [event] = db.session.scalars(db.select(Event).where(Event.household_id == made.id))
+    assert (event.trigger, event.from_state, event.data) == (
+        "import",
+        None,
+        {"file": "x.xlsx", "row": 2},
+    )
+
+
+def test_a_dry_run_writes_nothing(ctx, world, tmp_path):
+    path = workbook(tmp_path / "x.xlsx", [household()], [member()], [survey()])
+    report = _run(world, path, dry_run=True)
+    assert (report.created, report.members, report.assessments) == (1, 1, 1)
+    assert db.session.scalar(db.select(Household).where(Household.code == "HN-1")) is None
+
+
+@pytest.mark.parametrize(
+    ("word", "state", "klass"),
+    [("Hộ nghèo", "recognised", "poor"), ("Hộ cận nghèo", "recognised", "near_poor")],
+)
+def test_a_listed_household_enters_recognised_with_its_class(
+    ctx, world, tmp_path, word, state, klass
+):
+    row = household(**{"Tình trạng": word, "Ngày quyết định": "15/12/2025"})
+    report = _run(world, workbook(tmp_path / "x.xlsx", [row], [member()], []))
+    assert _messages(report) == []
+    made = db.session.scalar(db.select(Household).where(Household.code == "HN-1"))
+    assert (made.state, made.classification, made.recorded_on) == (state, klass, date(2025, 12, 15))
+
+
+def test_an_exited_household_enters_follow_up_with_its_visits_and_graduation(ctx, world, tmp_path):
+    row = household(**{"Tình trạng": "Hộ mới thoát nghèo", "Ngày quyết định": "15/12/2025"})
+    report = _run(world, workbook(tmp_path / "x.xlsx", [row], [member()], []))
+    assert _messages(report) == []
+    made = db.session.scalar(db.select(Household).where(Household.code == "HN-1"))
+    assert (made.state, made.classification) == ("follow_up", None)
+    due = {
+        d.key: d.due_at.date()
+        for d in db.session.scalars(db.select(Deadline).where(Deadline.household_id == made.id))
+    }
+    assert due["graduation"].isoformat().startswith("2028-12")
+    assert due["monitoring_visit"].isoformat().startswith("2026-06")
+
+
+def test_a_standing_needs_its_decision_date(ctx, world, tmp_path):
+    row = household(**{"Tình trạng": "Hộ nghèo"})
+    report = _run(world, workbook(tmp_path / "x.xlsx", [row], [member()], []))
+    assert [(e[0], e[1], e[2]) for e in _messages(report)] == [("Hộ", 2, "Ngày quyết định")]
+
+
+def test_every_bad_cell_is_reported_and_nothing_is_written(ctx, world, tmp_path):
+    rows = [
+        household("HN-1"),
+        household("HN-2", **{"Khu vực": "Trên núi", "Điện thoại": "abc"}),
+    ]
+    members = [member("HN-1"), member("HN-2", **{"Ngày sinh": "31/02/1980"})]
+    surveys = [
+        survey("HN-1", **{"Thu nhập bình quân (đồng/người/tháng)": "abc"}),
+        survey("HN-2", **{"Thu nhập bình quân (đồng/người/tháng)": "1.500.000"}),
+    ]
+    report = _run(world, workbook(tmp_path / "x.xlsx", rows, members, surveys))
+    found = {(s, r, c) for s, r, c, _ in _messages(report)}
+    assert found == {
+        ("Hộ", 3, "Khu vực"),
+        ("Hộ", 3, "Điện thoại"),
+        ("Thành viên", 3, "Ngày sinh*"),
+        ("Khảo sát", 2, "Thu nhập bình quân (đồng/người/tháng)"),
+    }
+    assert not report.written
+    assert db.session.scalar(db.select(Household).where(Household.code == "HN-1")) is None
+
+
+def test_an_existing_household_with_the_same_national_id_is_updated(ctx, world, tmp_path):
+    first = household("HN-1", **{"Số CCCD chủ hộ": "036080001234"})
+    _run(world, workbook(tmp_path / "a.xlsx", [first], [member("HN-1")], []))
+    again = household("HN-9", **{"Số CCCD chủ hộ": "036080001234", "Địa chỉ": "Xóm Tây"})
+    report = _run(world, workbook(tmp_path / "b.xlsx", [again], [member("HN-9")], []))
+    assert _messages(report) == []
+    assert (report.created, report.updated) == (0, 1)
+    assert [d["by"] for d in report.duplicates] == ["national_id"]
+    made = db.session.scalar(db.select(Household).where(Household.code == "HN-1"))
+    assert made.address == "Xóm Tây"
+
+
+def test_an_existing_household_with_the_same_head_and_village_is_updated(ctx, world, tmp_path):
+    _run(world, workbook(tmp_path / "a.xlsx", [household("HN-1")], [member("HN-1")], []))
+    report = _run(world, workbook(tmp_path / "b.xlsx", [household("HN-2")], [member("HN-2")], []))
+    assert (report.created, report.unchanged, [d["by"] for d in report.duplicates]) == (
+        0,
+        1,
+        ["name"],
+    )
+
+
+def test_two_rows_of_one_household_are_an_error_naming_both(ctx, world, tmp_path):
+    rows = [household("HN-1"), household("HN-2")]
+    members = [member("HN-1"), member("HN-2")]
+    report = _run(world, workbook(tmp_path / "x.xlsx", rows, members, []))
+    [(sheet, row, _, message)] = _messages(report)
+    assert (sheet, row) == ("Hộ", 3)
+    assert "2" in message and "3" in message
+
+
+def test_a_unit_outside_the_import_is_refused(ctx, world, tmp_path):
+    report = _run(world, workbook(tmp_path / "x.xlsx", [household(**{"Mã đơn vị": "C2"})], [], []))
+    assert [(e[1], e[2]) for e in _messages(report)] == [(2, "Mã đơn vị*")]
+
+
+def test_a_missing_sheet_and_header_are_named(ctx, world, tmp_path):
+    headers = {"Hộ": ["Mã hộ*", "Họ tên chủ hộ", "Mã đơn vị*"]}
+    path = workbook(tmp_path / "x.xlsx", [household()], [member()], None, headers=headers)
+    messages = _messages(report := _run(world, path))
+    assert ("Khảo sát", 0, "") in [m[:3] for m in messages]
+    assert any(m[:3] == ("Hộ", 1, "B") and "Họ tên chủ hộ" in m[3] for m in messages)
+    assert any("Họ và tên chủ hộ" in m[3] for m in messages)
+    assert not report.written
+
+
+def test_members_of_a_new_household_count_once(ctx, world, tmp_path):
+    members = [
+        member(),
+        member(
+            **{"Họ và tên": "Trần Thị Bình", "Quan hệ với chủ hộ": "Vợ/chồng", "Ngày sinh": 1982}
+        ),
+    ]
+    _run(world, workbook(tmp_path / "x.xlsx", [household()], members, []))
+    made = db.session.scalar(db.select(Household).where(Household.code == "HN-1"))
+    rows = db.session.scalars(db.select(Member).where(Member.household_id == made.id)).all()
+    assert [(m.relation, m.birth_date) for m in rows] == [
+        ("head", date(1980, 3, 5)),
+        ("spouse", date(1982, 1, 1)),
+    ]
+    assert (
+        db.session.scalar(
+            db.select(db.func.count(Assessment.id)).where(Assessment.household_id == made.id)
+        )
+        == 0
+    )

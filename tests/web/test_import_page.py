@@ -1,0 +1,65 @@
+"""The import page: upload, the dry run's table, confirm, done; downloads from the pages."""
+
+from __future__ import annotations
+
+import io
+import re
+
+from openpyxl import load_workbook
+
+from tests.import_support import household, member, survey, workbook
+
+
+def _upload(pages, path, unit="C1"):
+    with open(path, "rb") as file:
+        return pages.post(
+            "/imports",
+            {"unit": unit, "file": (file, path.name)},
+            page="/imports",
+            content_type="multipart/form-data",
+        )
+
+
+def _confirm(pages, dry):
+    fields = dict(re.findall(r'name="(token|filename|unit)" type="hidden" value="([^"]*)"', dry))
+    return pages.post("/imports/confirm", fields, page="/imports")
+
+
+def test_the_page_links_the_template(pages):
+    pages.login("worker")
+    page = pages.get("/imports").text
+    assert 'href="/imports/template.xlsx"' in page
+    response = pages.get("/imports/template.xlsx")
+    assert load_workbook(io.BytesIO(response.data)).sheetnames[0] == "Hộ"
+    response.close()
+
+
+def test_a_dry_run_shows_the_table_then_the_confirmation_imports(pages, tmp_path):
+    pages.login("worker")
+    path = workbook(tmp_path / "ho.xlsx", [household()], [member()], [survey()])
+    dry = _upload(pages, path)
+    assert dry.status_code == 200, dry.text
+    assert "Nhập các hộ này" in dry.text and 'id="import-counts"' in dry.text
+    assert "Nguyễn Văn An" not in pages.get("/households?q=an").text
+    done = _confirm(pages, dry.text)
+    assert done.status_code == 200
+    assert 'id="imported-households"' in done.text and "Nguyễn Văn An" in done.text
+    assert "Nguyễn Văn An" in pages.get("/households?q=an").text
+
+
+def test_errors_are_shown_in_vietnamese_by_sheet_row_and_column(pages, tmp_path):
+    pages.login("worker")
+    path = workbook(tmp_path / "ho.xlsx", [household(**{"Khu vực": "Núi"})], [member()], [])
+    page = _upload(pages, path).text
+    assert 'id="import-errors"' in page and "confirm-import" not in page
+    row = re.search(r"<tr><td>Hộ</td><td>2</td><td>Khu vực</td><td>([^<]+)</td>", page)
+    assert row and "Nông thôn" in row.group(1)
+
+
+def test_the_list_and_the_dashboard_offer_downloads(pages, tmp_path):
+    pages.login("worker")
+    assert "/exports/households?format=xlsx" in pages.get("/households").text
+    assert "/exports/households?unit=C1&amp;format=csv" in pages.get("/dashboard").text
+    response = pages.get("/exports/households?format=csv&unit=C1")
+    assert response.status_code == 200
+    assert response.data.decode("utf-8-sig").startswith("Mã hộ*,")
