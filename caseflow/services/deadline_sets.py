@@ -56,16 +56,19 @@ class Plan:
 
 
 def fire_set(claims: Sequence) -> Fired:
-    """Fire these claimed deadlines of households together; the caller commits."""
+    """Fire these claimed deadlines of households together; the caller commits.
+
+    Alerts and follow-ons go first, then the automatic transitions, as one at a time in due
+    order would: a move reads the deadlines the alerts' firing left live, and closes what ends.
+    """
     fired, plan = Fired(), Plan()
     by_id = {due.id: due for due in claims}
     households = _lock(sorted({due.household_id for due in claims}))
-    rows = _rows(by_id)
-    together = _one_move_each(rows, fired, by_id)
+    together = _up_to_a_move(_rows(by_id), fired, by_id)
     automatic = []
     for row in together:
-        household = households.get(row.household_id)
         try:
+            household = households.get(row.household_id)
             if household is None:
                 raise LookupError(f"household {row.household_id} not found")
             if ends_deadline(household.state, row.state, row.until):
@@ -81,16 +84,16 @@ def fire_set(claims: Sequence) -> Fired:
         # own: it is handed back to be fired alone, where its failure is recorded
         except Exception as error:  # noqa: BLE001
             fired.errors[row.id] = error
-    _plan_moves(automatic, plan, fired, {row.id for row in together})
-    for deadline_id in fired.errors:
-        fired.alone.append(by_id[deadline_id])
+    later = {row.id for row, *_ in automatic}
     owned = _mark_fired(
-        [row for row in together if row.id not in fired.errors], by_id, fired.outcomes
+        [r for r in together if r.id not in fired.errors and r.id not in later], by_id, fired
     )
     _write(plan, owned, households)
-    for deadline_id in plan.cancelled:
-        if deadline_id in owned:
-            fired.outcomes[deadline_id] = DeadlineStatus.CANCELLED
+    fired.outcomes.update({i: DeadlineStatus.CANCELLED for i in plan.cancelled if i in owned})
+    _plan_moves(automatic, plan, fired)
+    moved = _mark_fired([r for r, *_ in automatic if r.id in plan.moves], by_id, fired)
+    moves.write([move for deadline_id, move in plan.moves.items() if deadline_id in moved])
+    fired.alone += [by_id[deadline_id] for deadline_id in fired.errors]
     return fired
 
 
@@ -118,16 +121,16 @@ def _rows(by_id: dict) -> list[Deadline]:
     return sorted(found, key=lambda row: (row.due_at, row.id))
 
 
-def _one_move_each(rows: list[Deadline], fired: Fired, by_id: dict) -> list[Deadline]:
-    """Keep each household with an automatic transition to one deadline in the set: what it
-    moves decides what becomes of its other deadlines, so those are fired alone, after it."""
-    automatic = {row.household_id for row in rows if row.kind == "auto"}
-    together, seen = [], set()
+def _up_to_a_move(rows: list[Deadline], fired: Fired, by_id: dict) -> list[Deadline]:
+    """Keep a household's deadlines in the set up to its first automatic transition: what
+    that moves decides what becomes of those due after it, so they are fired alone, after."""
+    together, moving = [], set()
     for row in rows:
-        if row.household_id in automatic and row.household_id in seen:
+        if row.household_id in moving:
             fired.alone.append(by_id[row.id])
             continue
-        seen.add(row.household_id)
+        if row.kind == "auto":
+            moving.add(row.household_id)
         together.append(row)
     return together
 
@@ -170,17 +173,18 @@ def _repeat(plan: Plan, deadline: Deadline, timer: TimerDef) -> None:
 KINDS = {"remind": _remind, "overdue": _overdue, "escalate": _escalate, "repeat": _repeat}
 
 
-def _plan_moves(automatic: list, plan: Plan, fired: Fired, firing: set[int]) -> None:
+def _plan_moves(automatic: list, plan: Plan, fired: Fired) -> None:
     """Plan the automatic transitions as the clock, from the households read in one go."""
     if not automatic:
         return
     views = moves.views([household.id for _, household, _, _ in automatic])
     now, calendar, today = clock.now(), business_calendar(), clock.today()
+    firing = {deadline.id for deadline, *_ in automatic}
     for deadline, household, definition, timer in automatic:
         try:
             transition = transition_for(definition, household.state, timer.trigger)
             payload = validate_payload(transition, {}, today)
-            # the deadlines fired now are no longer live: the move does not cancel them
+            # the deadline that fires the move is no longer live: the move does not cancel it
             view = views[household.id]
             view = replace(view, live=tuple(d for d in view.live if d.id not in firing))
             plan.moves[deadline.id] = plan_move(
@@ -190,7 +194,7 @@ def _plan_moves(automatic: list, plan: Plan, fired: Fired, firing: set[int]) -> 
             fired.errors[deadline.id] = error
 
 
-def _mark_fired(rows: list[Deadline], by_id: dict, outcomes: dict[int, str]) -> set[int]:
+def _mark_fired(rows: list[Deadline], by_id: dict, fired: Fired) -> set[int]:
     """Mark fired the deadlines whose claim is still the caller's; return their ids."""
     owned: set[int] = set()
     for claimed_until in {by_id[row.id].claimed_until for row in rows}:
@@ -211,7 +215,7 @@ def _mark_fired(rows: list[Deadline], by_id: dict, outcomes: dict[int, str]) -> 
         )
     for row in rows:
         # not owned: done by a visit, cancelled by a transition, or taken over by another sweep
-        outcomes[row.id] = DeadlineStatus.FIRED if row.id in owned else "skipped"
+        fired.outcomes[row.id] = DeadlineStatus.FIRED if row.id in owned else "skipped"
     return owned
 
 
@@ -248,7 +252,6 @@ def _write(plan: Plan, owned: set[int], households: dict[int, Household]) -> Non
         households,
     )
     _add_follow_ons([f for f in plan.follow_ons if f[0].id in owned])
-    moves.write([move for deadline_id, move in plan.moves.items() if deadline_id in owned])
 
 
 def _work_due(raised: list) -> dict[tuple[int, str], datetime]:
