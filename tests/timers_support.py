@@ -182,17 +182,19 @@ deadlines.LEASE = timedelta(seconds={seconds})
 
 
 def hang_after_firing(count: int, marker: Path) -> str:
-    """Code for caseflow_process: the sweep fires `count` deadlines, says so, then hangs."""
+    """Code for caseflow_process: the sweep fires sets of `count` deadlines; once it has fired
+    `count`, it fires the next set and hangs before committing it, saying so."""
     return f"""
 import time
-from caseflow.services import deadlines
-_fire, _fired = deadlines.fire, []
-def _fire_then_hang(due):
-    outcome = _fire(due)
-    _fired.append(outcome)
-    if len(_fired) == {count}:
+from caseflow.services import deadline_sets, deadlines
+deadlines.BATCH = {count}
+_fire_set, _fired = deadline_sets.fire_set, []
+def _fire_then_hang(claims):
+    fired = _fire_set(claims)
+    if len(_fired) >= {count}:
         open({str(marker)!r}, "w").close()
         time.sleep(600)
-    return outcome
-deadlines.fire = _fire_then_hang
+    _fired.extend(o for o in fired.outcomes.values() if o == "fired")
+    return fired
+deadline_sets.fire_set = _fire_then_hang
 """

@@ -3,10 +3,10 @@ and by the outbox, to the admins, about a message that may not have gone out."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
-from sqlalchemy import or_
+from sqlalchemy import insert, or_
 from sqlalchemy.orm import selectinload
 
 from caseflow import clock
@@ -59,6 +59,52 @@ def raise_alert(
     if outbox.configured():
         outbox.enqueue(alert, household, recipients(alert))
     return alert
+
+
+def raise_many(rows: Sequence[dict], households: Mapping[int, Household]) -> int:
+    """Add alerts (rows of Alert's columns, each of a deadline) in one statement, with their
+    outbox rows in another; the caller commits. Return how many were added.
+
+    A deadline's alert of a kind it already raised is not added again.
+    """
+    raised = set(
+        db.session.execute(
+            db.select(Alert.deadline_id, Alert.kind).where(
+                Alert.deadline_id.in_({row["deadline_id"] for row in rows})
+            )
+        ).all()
+    )
+    fresh = []
+    for row in rows:
+        if (row["deadline_id"], row["kind"]) not in raised:
+            raised.add((row["deadline_id"], row["kind"]))
+            fresh.append(row)
+    if not fresh:
+        return 0
+    table = Alert.__table__
+    if not outbox.configured():
+        db.session.execute(insert(table), fresh)
+        return len(fresh)
+    ids = db.session.scalars(
+        insert(table).returning(table.c.id, sort_by_parameter_order=True), fresh
+    ).all()
+    made = [Alert(id=alert_id, **row) for alert_id, row in zip(ids, fresh, strict=True)]
+    addressed: dict[tuple, list[User]] = {}
+    for alert in made:  # one query per role and unit, not per alert
+        key = (alert.user_id, alert.role, alert.unit_id)
+        if key not in addressed:
+            addressed[key] = recipients(alert)
+    outbox.enqueue_many(
+        [
+            (
+                alert,
+                households.get(alert.household_id),
+                addressed[alert.user_id, alert.role, alert.unit_id],
+            )
+            for alert in made
+        ]
+    )
+    return len(made)
 
 
 def raise_to_admins(kind: str, household: Household | None, message: str, message_en: str) -> Alert:

@@ -1,7 +1,10 @@
-"""The sweep: claim due deadlines in bounded batches, fire each in its own transaction.
+"""The sweep: claim due deadlines in bounded batches, fire each batch as a set.
 
 Claims expire (a crashed sweep's batch is taken up again by the next one) and firing checks
-that it still owns the claim, so several sweeps at once fire every deadline exactly once.
+that it still owns the claim, so several sweeps at once fire every deadline exactly once. A
+batch of households' deadlines fires in one transaction (services.deadline_sets); a round's
+timer, a deadline given up, one whose rule fails, or every one of a batch that failed as a set,
+fires alone in its own, where a failure is recorded and retried with the one backoff.
 """
 
 from __future__ import annotations
@@ -13,25 +16,21 @@ from datetime import datetime, timedelta
 from sqlalchemy import or_
 
 from caseflow import clock
-from caseflow.domain.engine import ends_deadline, transition_for, validate_payload
-from caseflow.domain.planner import CLOCK
-from caseflow.domain.workflow import TimerDef, WorkflowDef
 from caseflow.extensions import db
 from caseflow.models import Deadline, Household
-from caseflow.services import alerts, cases, moves, outbox
+from caseflow.services import alerts, deadline_sets, outbox
 from caseflow.services.claims import claim
-from caseflow.services.definitions import business_calendar, workflow
+from caseflow.services.deadline_sets import SUPERVISOR, timer_of
+from caseflow.services.definitions import workflow
+from caseflow.services.retries import backoff
 
 logger = logging.getLogger(__name__)
 
-BATCH = 100
+BATCH = 500
 #: a claim not fired within this time (on the wall clock) is taken up again by another sweep
 LEASE = timedelta(minutes=5)
 #: claims of one deadline before it is given up and raised to the supervisors
 MAX_ATTEMPTS = 5
-FIRST_RETRY = timedelta(minutes=1)
-LONGEST_RETRY = timedelta(hours=1)
-SUPERVISOR = "supervisor"
 
 
 @dataclass
@@ -59,27 +58,60 @@ def sweep(
     as_of: datetime | None = None,
     *,
     limit: int | None = None,
-    batch: int = BATCH,
+    batch: int | None = None,
     deliver: bool = True,
 ) -> SweepResult:
     """Fire every deadline due at `as_of` (default: now), at most `limit`; then send the outbox."""
     if as_of is not None:
         with clock.frozen_at(as_of):
             return sweep(limit=limit, batch=batch, deliver=deliver)
+    batch = batch or BATCH
     result, handled = SweepResult(), 0
-    while limit is None or handled < limit:
+    deadlines_due, messages_due = anything_due()
+    while deadlines_due and (limit is None or handled < limit):
         claims = claim_due(batch if limit is None else min(batch, limit - handled))
         if not claims:
             break
-        for due in claims:
-            outcome = fire(due)
+        for outcome in fire_claims(claims):
             setattr(result, outcome, getattr(result, outcome) + 1)
         handled += len(claims)
-    if deliver:
+    if deliver and (handled or messages_due):
         result.delivered = outbox.deliver_due()
     if handled:
         logger.info("Sweep at %s: %s", clock.now().isoformat(), result)
     return result
+
+
+def _expired(now: datetime, wall: datetime):
+    return (
+        (Deadline.status == "claimed") & (Deadline.due_at <= now) & (Deadline.claimed_until < wall)
+    )
+
+
+def _pending(now: datetime, wall: datetime):
+    return (
+        (Deadline.status == "pending")
+        & (Deadline.due_at <= now)
+        & or_(Deadline.retry_at.is_(None), Deadline.retry_at <= wall)
+    )
+
+
+def anything_due() -> tuple[bool, bool]:
+    """Tell whether any deadline, and any message, is due: one read of two index ranges
+    (ix_deadline_due, ix_outbox_due) that writes nothing, so an idle sweep costs one query."""
+    now, wall = clock.now(), clock.wall_now()
+
+    def found(condition):
+        return db.exists(db.select(Deadline.id).where(condition))
+
+    deadlines_due, messages_due = db.session.execute(
+        db.select(
+            found(_expired(now, wall)) | found(_pending(now, wall)),
+            outbox.due_exists(),
+        )
+    ).one()
+    db.session.rollback()  # it read; nothing to keep
+    return bool(deadlines_due), bool(messages_due)
 
 
 def claim_due(limit: int) -> list[Claim]:
@@ -99,18 +131,32 @@ def claim_due(limit: int) -> list[Claim]:
     )
     order = (Deadline.due_at,)
     # two statements, so that each walks ix_deadline_due in order and stops at `limit`
-    expired = (
-        (Deadline.status == "claimed") & (Deadline.due_at <= now) & (Deadline.claimed_until < wall)
-    )
-    rows = claim(Deadline, expired, order, limit, values, columns)
+    rows = claim(Deadline, _expired(now, wall), order, limit, values, columns)
     if len(rows) < limit:
-        pending = (
-            (Deadline.status == "pending")
-            & (Deadline.due_at <= now)
-            & or_(Deadline.retry_at.is_(None), Deadline.retry_at <= wall)
-        )
-        rows += claim(Deadline, pending, order, limit - len(rows), values, columns)
+        rows += claim(Deadline, _pending(now, wall), order, limit - len(rows), values, columns)
     return sorted((Claim(*row) for row in rows), key=lambda c: (c.due_at, c.id))
+
+
+def fire_claims(claims: list[Claim]) -> list[str]:
+    """Fire a claimed batch: the households' deadlines as one set, in one transaction; the
+    rest alone. A set that fails is rolled back and each of its deadlines fired alone."""
+    alone = [due for due in claims if due.household_id is None or due.attempts > MAX_ATTEMPTS]
+    together = [due for due in claims if due not in alone]
+    outcomes: list[str] = []
+    if together:
+        try:
+            fired = deadline_sets.fire_set(together)
+            db.session.commit()
+            outcomes += fired.outcomes.values()
+            alone += fired.alone
+        # Whatever failed the set (the database, a bug) may be one deadline's: firing each
+        # alone fires the others and records the failure on that one.
+        except Exception:  # noqa: BLE001
+            db.session.rollback()
+            logger.exception("A set of %s deadlines failed; firing each alone", len(together))
+            alone += together
+    outcomes += [fire(due) for due in sorted(alone, key=lambda c: (c.due_at, c.id))]
+    return outcomes
 
 
 def fire(due: Claim) -> str:
@@ -131,181 +177,58 @@ def _fire(due: Claim) -> str:
         from caseflow.services import round_timers
 
         return round_timers.fire(due)
-    now = clock.now()
-    # lock the case before the deadline, in the order transitions take them
+    if due.attempts > MAX_ATTEMPTS:
+        return _give_up_claim(due)
+    fired = deadline_sets.fire_set([due])  # a set of one: the same rules, the same rows
+    if due.id in fired.errors:
+        raise fired.errors[due.id]
+    outcome = fired.outcomes.get(due.id, "skipped")
+    db.session.commit()
+    return outcome
+
+
+def _give_up_claim(due: Claim) -> str:
+    """Give up a deadline claimed too often (each sweep died before firing it)."""
     household = db.session.scalar(
         db.select(Household)
         .where(Household.id == due.household_id)
         .with_for_update(of=Household)
         .execution_options(populate_existing=True)
     )
-    owned = db.session.execute(
-        db.update(Deadline)
+    deadline = _still_claimed(due)
+    if deadline is None:
+        db.session.rollback()
+        return "skipped"
+    _give_up(household, deadline, deadline.last_error or "interrupted too often")
+    db.session.commit()
+    return "failed"
+
+
+def _still_claimed(due: Claim) -> Deadline | None:
+    return db.session.scalar(
+        db.select(Deadline)
         .where(
             Deadline.id == due.id,
             Deadline.status == "claimed",
             Deadline.claimed_until == due.claimed_until,
         )
-        .values(status="fired", fired_at=now, claimed_until=None, retry_at=None)
-    ).rowcount
-    if not owned:  # done by a visit, cancelled by a transition, or taken over by another sweep
-        db.session.rollback()
-        return "skipped"
-    deadline = db.session.get(Deadline, due.id, populate_existing=True)
-    if due.attempts > MAX_ATTEMPTS:
-        _give_up(household, deadline, deadline.last_error or "interrupted too often")
-    elif ends_deadline(household.state, deadline.state, deadline.until):
-        deadline.status = "cancelled"
-        alerts.close_for_deadlines([deadline.id])
-    else:
-        definition = workflow(household.workflow, household.workflow_version)
-        KINDS[deadline.kind](household, deadline, timer_of(definition, deadline), definition)
-    outcome = deadline.status  # fired, cancelled or failed: what the sweep counts
-    db.session.commit()
-    return outcome
-
-
-def timer_of(definition: WorkflowDef, deadline: Deadline) -> TimerDef:
-    """Return the workflow timer a deadline row comes from."""
-    state = definition.states.get(deadline.state)
-    timer = next((t for t in state.timers if t.key == deadline.timer), None) if state else None
-    if timer is None:
-        raise LookupError(
-            f"{definition.name} v{definition.version} has no timer "
-            f"'{deadline.timer}' in state '{deadline.state}'"
-        )
-    return timer
-
-
-def _work_due_at(deadline: Deadline, timer: TimerDef) -> datetime:
-    """When the work is due: a reminder's or escalation's own timer row says."""
-    if deadline.key == timer.key:
-        return deadline.due_at
-    main = db.session.scalar(
-        db.select(Deadline.due_at)
-        .where(
-            Deadline.household_id == deadline.household_id,
-            Deadline.key == timer.key,
-            Deadline.status.in_(("pending", "claimed", "fired")),
-        )
-        .order_by(Deadline.id.desc())
+        .with_for_update()
+        .execution_options(populate_existing=True)
     )
-    return main or deadline.due_at
-
-
-def _alert(
-    kind: str, household: Household, deadline: Deadline, timer: TimerDef, role: str | None = None
-) -> None:
-    alerts.raise_alert(
-        kind,
-        household,
-        deadline,
-        role or timer.notify,
-        timer.message_vi or timer.key,
-        timer.message_en or None,
-        _work_due_at(deadline, timer),
-    )
-
-
-def _remind(household, deadline, timer, definition) -> None:
-    _alert("reminder", household, deadline, timer)
-    if deadline.key == timer.key and timer.due.unit == "annual":
-        _schedule(
-            deadline,
-            timer.key,
-            deadline.kind,
-            timer.due.apply(max(deadline.due_at, clock.now()), business_calendar()),
-        )
-
-
-def _overdue(household, deadline, timer, definition) -> None:
-    _alert("overdue", household, deadline, timer)
-    if timer.escalate_after is not None:
-        _schedule(
-            deadline,
-            f"{timer.key}:escalate",
-            "escalate",
-            timer.escalate_after.apply(deadline.due_at, business_calendar()),
-        )
-
-
-def _escalate(household, deadline, timer, definition) -> None:
-    _alert("escalation", household, deadline, timer, role=SUPERVISOR)
-
-
-def _auto(household, deadline, timer, definition) -> None:
-    transition = transition_for(definition, household.state, timer.trigger)
-    payload = validate_payload(transition, {}, clock.today())
-    cases.move(
-        moves.views([household.id])[household.id],
-        definition,
-        transition,
-        payload,
-        None,
-        actor=CLOCK,
-    )
-
-
-def _repeat(household, deadline, timer, definition) -> None:
-    # the next occurrence is scheduled by doing the work (services.visits), not by the clock
-    _alert("reminder", household, deadline, timer)
-
-
-KINDS = {
-    "remind": _remind,
-    "overdue": _overdue,
-    "escalate": _escalate,
-    "auto": _auto,
-    "repeat": _repeat,
-}
-
-
-def _schedule(after: Deadline, key: str, kind: str, due_at: datetime) -> None:
-    """Add a follow-on deadline in the same span, unless one is already pending."""
-    if (
-        db.session.scalar(
-            db.select(Deadline.id).where(
-                Deadline.household_id == after.household_id,
-                Deadline.key == key,
-                Deadline.status.in_(("pending", "claimed")),
-            )
-        )
-        is None
-    ):
-        db.session.add(
-            Deadline(
-                household_id=after.household_id,
-                key=key,
-                timer=after.timer,
-                kind=kind,
-                due_at=due_at,
-                state=after.state,
-                until_states=after.until_states,
-            )
-        )
 
 
 def _record_failure(due: Claim, error: str) -> None:
     """Put a failed deadline back for a later retry, or give it up after MAX_ATTEMPTS."""
     try:
-        deadline = db.session.scalar(
-            db.select(Deadline)
-            .where(
-                Deadline.id == due.id,
-                Deadline.status == "claimed",
-                Deadline.claimed_until == due.claimed_until,
-            )
-            .with_for_update()
-            .execution_options(populate_existing=True)
-        )
+        deadline = _still_claimed(due)
         if deadline is None:
             return
         if due.attempts >= MAX_ATTEMPTS:
             _give_up(db.session.get(Household, due.household_id), deadline, error)
         else:
-            delay = min(FIRST_RETRY * 2 ** (due.attempts - 1), LONGEST_RETRY)
             deadline.status, deadline.claimed_until = "pending", None
-            deadline.retry_at, deadline.last_error = clock.wall_now() + delay, error[:2000]
+            deadline.retry_at = clock.wall_now() + backoff(due.attempts)
+            deadline.last_error = error[:2000]
         db.session.commit()
     except Exception:  # noqa: BLE001 - the claim expires and the next sweep tries again
         db.session.rollback()

@@ -17,23 +17,24 @@ import json
 import logging
 import smtplib
 import urllib.request
+from collections.abc import Sequence
 from datetime import timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from flask import current_app
+from sqlalchemy import insert
 
 from caseflow import clock
 from caseflow.extensions import db
 from caseflow.models import Alert, Household, Outbox, User
 from caseflow.services.claims import claim
+from caseflow.services.retries import FIRST_RETRY, LONGEST_RETRY, backoff  # noqa: F401
 
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
-FIRST_RETRY = timedelta(minutes=1)
-LONGEST_RETRY = timedelta(hours=1)
 #: how long a sender may take over one message before the row counts as interrupted
 SEND_LEASE = timedelta(minutes=5)
 TIMEOUT_SECONDS = 15
@@ -61,28 +62,43 @@ def configured() -> bool:
 
 def enqueue(alert: Alert, household: Household | None, users: list[User]) -> None:
     """Add the alert's messages: an e-mail to each addressed user with an address, one webhook."""
+    enqueue_many([(alert, household, users)])
+
+
+def enqueue_many(addressed: Sequence[tuple[Alert, Household | None, list[User]]]) -> None:
+    """Add the messages of each (alert, its household, the users it is addressed to) in one
+    statement; the caller commits."""
+    rows = [row for alert, household, users in addressed for row in _rows(alert, household, users)]
+    if rows:
+        db.session.flush()  # the alerts added through the session go first
+        db.session.execute(insert(Outbox.__table__), rows)
+
+
+def _rows(alert: Alert, household: Household | None, users: list[User]) -> list[dict]:
+    now, rows = clock.wall_now(), []
     if email_enabled():
         for user in users:
             if user.email:
-                db.session.add(
-                    Outbox(
-                        alert_id=alert.id,
-                        channel="email",
-                        recipient=user.email,
-                        payload=_email(alert, household, user),
-                        next_attempt_at=clock.wall_now(),
-                    )
+                rows.append(
+                    {
+                        "alert_id": alert.id,
+                        "channel": "email",
+                        "recipient": user.email,
+                        "payload": _email(alert, household, user),
+                        "next_attempt_at": now,
+                    }
                 )
     if current_app.config.get("CASEFLOW_WEBHOOK_URL"):
-        db.session.add(
-            Outbox(
-                alert_id=alert.id,
-                channel="webhook",
-                recipient=None,
-                payload=_webhook(alert, household, users),
-                next_attempt_at=clock.wall_now(),
-            )
+        rows.append(
+            {
+                "alert_id": alert.id,
+                "channel": "webhook",
+                "recipient": None,
+                "payload": _webhook(alert, household, users),
+                "next_attempt_at": now,
+            }
         )
+    return rows
 
 
 def _email(alert: Alert, household: Household | None, user: User) -> dict:
@@ -121,6 +137,16 @@ def _webhook(alert: Alert, household: Household | None, users: list[User]) -> di
             "recipients": [u.username for u in users],
         },
     }
+
+
+def due_exists():
+    """An EXISTS telling whether deliver_due has anything to do now (ix_outbox_due)."""
+    now = clock.wall_now()
+    pending = (Outbox.status == "pending") & (Outbox.next_attempt_at <= now)
+    interrupted = (Outbox.status == "sending") & (Outbox.next_attempt_at < now)
+    return db.exists(db.select(Outbox.id).where(pending)) | db.exists(
+        db.select(Outbox.id).where(interrupted)
+    )
 
 
 def deliver_due(batch: int = 1) -> int:
@@ -181,9 +207,11 @@ def _retry_later(row, error: str) -> None:
     if row.attempts >= MAX_ATTEMPTS:
         _fail(row.id, Outbox.status == "sending", error, given_up=True)
     else:
-        delay = min(FIRST_RETRY * 2 ** (row.attempts - 1), LONGEST_RETRY)
         _settle(
-            row.id, status="pending", next_attempt_at=clock.wall_now() + delay, last_error=error
+            row.id,
+            status="pending",
+            next_attempt_at=clock.wall_now() + backoff(row.attempts),
+            last_error=error,
         )
 
 

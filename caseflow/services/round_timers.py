@@ -26,6 +26,7 @@ from caseflow.extensions import db
 from caseflow.models import Alert, Deadline, ReviewRound
 from caseflow.services import alerts, outbox
 from caseflow.services.definitions import business_calendar
+from caseflow.services.retries import backoff
 from caseflow.services.round_rules import kind as kind_of
 
 logger = logging.getLogger(__name__)
@@ -220,9 +221,9 @@ def _failed(due, error: str, deadlines) -> None:
         if due.attempts >= deadlines.MAX_ATTEMPTS:
             _give_up(db.session.get(ReviewRound, deadline.round_id), deadline, error)
         else:
-            delay = min(deadlines.FIRST_RETRY * 2 ** (due.attempts - 1), deadlines.LONGEST_RETRY)
             deadline.status, deadline.claimed_until = DeadlineStatus.PENDING, None
-            deadline.retry_at, deadline.last_error = clock.wall_now() + delay, error[:2000]
+            deadline.retry_at = clock.wall_now() + backoff(due.attempts)
+            deadline.last_error = error[:2000]
         db.session.commit()
     except Exception:  # noqa: BLE001 - the claim expires and the next sweep tries again
         db.session.rollback()

@@ -177,7 +177,7 @@ def test_a_sweep_as_of_next_month_killed_midway_leaves_its_claims_to_the_real_ti
     killed_at = datetime.now(UTC)
 
     db.session.rollback()  # a new transaction sees what the killed sweep committed
-    assert statuses(ids) == {"fired": 2, "claimed": 48}
+    assert statuses(ids) == {"fired": 2, "claimed": 2, "pending": 46}  # the set it hung in: none
     leases = db.session.scalars(
         db.select(Deadline.claimed_until).where(Deadline.id.in_(ids), Deadline.status == "claimed")
     ).all()
