@@ -8,10 +8,12 @@ it (`total_exact` false), SQLite says only that there are more than BOUND.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask import current_app
 from sqlalchemy import Select, func, literal, select, tuple_
 from sqlalchemy.orm import InstrumentedAttribute
 
@@ -19,7 +21,7 @@ from caseflow.domain import cursors
 from caseflow.domain.errors import N_, InvalidInput, Msg
 from caseflow.extensions import db
 
-#: totals are exact up to this many rows
+#: totals are exact up to this many rows, unless CASEFLOW_EXACT_TOTAL_UP_TO says
 BOUND = 10_000
 BAD_CURSOR = N_("Not a valid cursor: send the `next` of the previous page.")
 
@@ -66,15 +68,15 @@ def keyset_page(
 
 def bounded_total(query: Select, column: InstrumentedAttribute) -> tuple[int, str]:
     """Count the rows of `query` up to BOUND; past it, estimate (PostgreSQL) or say so."""
-    bounded = query.with_only_columns(column).order_by(None).limit(BOUND + 1).subquery()
+    bound = current_app.config.get("CASEFLOW_EXACT_TOTAL_UP_TO", BOUND)
+    bounded = query.with_only_columns(column).order_by(None).limit(bound + 1).subquery()
     counted = db.session.scalar(select(func.count()).select_from(bounded)) or 0
-    if counted <= BOUND:
+    if counted <= bound:
         return counted, "exact"
     if db.session.get_bind().dialect.name == "postgresql":
-        return max(_estimate(query.with_only_columns(column).order_by(None)), BOUND + 1), (
-            "estimate"
-        )
-    return BOUND, "more_than"
+        estimate = _estimate(query.with_only_columns(column).order_by(None))
+        return max(estimate, bound + 1), "estimate"
+    return bound, "more_than"
 
 
 def _estimate(query: Select) -> int:
@@ -87,8 +89,6 @@ def _estimate(query: Select) -> int:
         "EXPLAIN (FORMAT JSON) " + str(compiled), compiled.params
     ).scalar()
     if isinstance(plan, str):
-        import json
-
         plan = json.loads(plan)
     rows = int(plan[0]["Plan"]["Plan Rows"])
     return int(float(f"{rows:.3g}"))
@@ -114,9 +114,12 @@ def _start(order: Sequence[InstrumentedAttribute], after: str) -> object:
 
 
 def _value(column: InstrumentedAttribute, part: int | str) -> object:
-    kind = column.type.python_type
+    kind = getattr(column.type, "impl", column.type).python_type  # through a TypeDecorator
     if kind is datetime and isinstance(part, str):
-        return datetime.fromisoformat(part)
+        moment = datetime.fromisoformat(part)
+        if moment.tzinfo is None:
+            raise ValueError("a cursor's times are aware")
+        return moment
     if kind is int and isinstance(part, int):
         return part
     if kind is str and isinstance(part, str):
