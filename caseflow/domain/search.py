@@ -15,9 +15,13 @@ def searched_words(q: str | None) -> list[str]:
     return fold(q or "").split()
 
 
-def literal(word: str) -> bool:
-    """Tell whether `word` may go into LIKE as it is (the index answers it)."""
-    return not WILDCARDS.intersection(word)
+#: trigrams: a shorter word cannot be looked up in the index
+SHORTEST_INDEXED = 3
+
+
+def indexed(word: str) -> bool:
+    """Tell whether the index answers `word`: three characters or more, and no wildcard."""
+    return len(word) >= SHORTEST_INDEXED and not WILDCARDS.intersection(word)
 
 
 def document(
