@@ -42,6 +42,8 @@ def from_environment(instance_path: str) -> dict:
         "CASEFLOW_SCHEDULER": env("CASEFLOW_SCHEDULER", "0") == "1",
         #: days an API token lives after it is issued
         "CASEFLOW_TOKEN_DAYS": int(env("CASEFLOW_TOKEN_DAYS", "30")),
+        #: long lists count their rows exactly up to this many, then estimate
+        "CASEFLOW_EXACT_TOTAL_UP_TO": int(env("CASEFLOW_EXACT_TOTAL_UP_TO", "10000")),
         #: reverse proxies in front of caseflow whose X-Forwarded-For is believed (none)
         "CASEFLOW_PROXIES": int(env("CASEFLOW_PROXIES", "0")),
         #: werkzeug's method; tests use a cheap one, production keeps scrypt

@@ -16,8 +16,7 @@ blp = Blueprint("alerts", __name__, description="Alerts: reminders, overdue work
 def list_alerts(args):
     """List alerts addressed to the caller (by user, or by role within the caller's units)."""
     status = None if args["status"] == "all" else args["status"]
-    items, total = alerts.list_for(actor(), status, args["page"], args["per_page"])
-    return {"items": items, "total": total, "page": args["page"], "per_page": args["per_page"]}
+    return alerts.page_for(actor(), status, args["page"], args["per_page"], args.get("after"))
 
 
 @blp.route("/alerts/<int:alert_id>/ack", methods=["POST"])

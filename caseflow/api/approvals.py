@@ -24,8 +24,7 @@ blp = Blueprint("approvals", __name__, description="Approval requests")
 @blp.response(200, ApprovalPageSchema)
 def list_approvals(args):
     """List requests in the caller's units."""
-    items, total = approvals.list_approvals(actor(), **args)
-    return {"items": items, "total": total, "page": args["page"], "per_page": args["per_page"]}
+    return approvals.approvals_page(actor(), **args)
 
 
 @blp.route("/approvals/<int:approval_id>", methods=["GET"])

@@ -161,6 +161,7 @@ def empty_all_tables(connection: Connection) -> None:
 
 
 def _delete_all_rows(connection: Connection) -> None:
+    connection.exec_driver_sql("DELETE FROM household_search")  # the index: not a model
     for table in reversed(db.metadata.sorted_tables):
         connection.execute(table.delete())
 

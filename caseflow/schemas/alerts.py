@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields
 
-from caseflow.schemas.common import Choice, Day, Flag, PageArgs, StrictArgs, Text, page_of
+from caseflow.schemas.common import Choice, Day, Flag, StrictArgs, Text
+from caseflow.schemas.lists import KeysetPageArgs, keyset_page_of
 
 ALERT_STATUSES = ("open", "acknowledged", "closed", "all")
 
 
-class AlertQueryArgs(PageArgs):
+class AlertQueryArgs(KeysetPageArgs):
     status = Choice(ALERT_STATUSES, load_default="open")
 
 
@@ -31,7 +32,7 @@ class AlertSchema(Schema):
     acked_at = fields.DateTime(allow_none=True)
 
 
-AlertPageSchema = page_of(AlertSchema, "AlertPage")
+AlertPageSchema = keyset_page_of(AlertSchema, "AlertPage")
 
 
 class VisitArgs(StrictArgs):

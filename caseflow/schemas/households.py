@@ -15,12 +15,11 @@ from caseflow.schemas.common import (
     Code,
     Day,
     Flag,
-    PageArgs,
     StrictArgs,
     Text,
     Whole,
-    page_of,
 )
+from caseflow.schemas.lists import KeysetPageArgs, keyset_page_of
 
 CLASSES = LISTED
 AREAS = ("rural", "urban")
@@ -122,7 +121,7 @@ class HouseholdPatchArgs(StrictArgs):
     members = fields.List(fields.Nested(MemberPatchArgs), validate=_at_most(MAX_MEMBERS))
 
 
-class HouseholdQueryArgs(PageArgs):
+class HouseholdQueryArgs(KeysetPageArgs):
     unit = Text(32)
     state = Text(40)
     classification = Choice(CLASSES)
@@ -179,7 +178,7 @@ class HouseholdSchema(Schema):
     pending_approval = fields.Nested(ApprovalSchema, allow_none=True)
 
 
-HouseholdPageSchema = page_of(HouseholdSchema, "HouseholdPage")
+HouseholdPageSchema = keyset_page_of(HouseholdSchema, "HouseholdPage")
 
 
 def check_one_income(data) -> None:
@@ -253,11 +252,11 @@ class ApprovalResultSchema(Schema):
     household = fields.Nested(HouseholdSchema)
 
 
-class ApprovalQueryArgs(PageArgs):
+class ApprovalQueryArgs(KeysetPageArgs):
     status = Choice(tuple(ApprovalStatus), load_default=ApprovalStatus.PENDING.value)
 
 
-ApprovalPageSchema = page_of(ApprovalSchema, "ApprovalPage")
+ApprovalPageSchema = keyset_page_of(ApprovalSchema, "ApprovalPage")
 
 
 class ApproveArgs(StrictArgs):

@@ -15,6 +15,7 @@ from caseflow.domain.errors import N_, NotFound
 from caseflow.extensions import db
 from caseflow.models import Alert, Deadline, Household, Unit, User
 from caseflow.services import outbox, transaction
+from caseflow.services.listing import Page, keyset_page
 
 #: an alert that still asks for work; acknowledged means seen, not done
 UNRESOLVED = ("open", "acknowledged")
@@ -157,16 +158,29 @@ def list_for(
     actor: User, status: str | None = "open", page: int = 1, per_page: int = 50
 ) -> tuple[list[Alert], int]:
     """Return a page of the alerts addressed to the actor (all statuses when None), newest first,
-    each with its household (one query for the page's households)."""
-    query = _query(actor, status)
-    total = db.session.scalar(query.with_only_columns(db.func.count(Alert.id)))
-    items = db.session.scalars(
-        query.order_by(Alert.created_at.desc(), Alert.id.desc())
-        .options(selectinload(Alert.household))
-        .limit(per_page)
-        .offset((page - 1) * per_page)
-    ).all()
-    return list(items), total or 0
+    and their total (exact up to listing.BOUND)."""
+    found = page_for(actor, status, page, per_page)
+    return found.items, found.total
+
+
+def page_for(
+    actor: User,
+    status: str | None = "open",
+    page: int = 1,
+    per_page: int = 50,
+    after: str | None = None,
+) -> Page:
+    """Return a page of the alerts addressed to the actor (all statuses when None), newest first,
+    each with its household (one query for the page's households): after `after` when given."""
+    return keyset_page(
+        _query(actor, status),
+        [Alert.created_at, Alert.id],
+        descending=True,
+        after=after,
+        page=page,
+        per_page=per_page,
+        options=[selectinload(Alert.household)],
+    )
 
 
 def count_open(actor: User) -> int:

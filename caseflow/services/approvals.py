@@ -22,20 +22,31 @@ from caseflow.services import cases, moves, transaction
 from caseflow.services.access import household_for, in_scope, require_role, scoped, storable_id
 from caseflow.services.cases import from_json
 from caseflow.services.definitions import business_calendar, workflow
+from caseflow.services.listing import Page, keyset_page
 
 
 def list_approvals(
     actor: User, status: str | None = "pending", page: int = 1, per_page: int = 50
 ) -> tuple[list[Approval], int]:
-    """Return a page of approval requests in the actor's units, oldest first."""
+    """Return a page of approval requests in the actor's units, oldest first, and their total
+    (exact up to listing.BOUND)."""
+    found = approvals_page(actor, status, page, per_page)
+    return found.items, found.total
+
+
+def approvals_page(
+    actor: User,
+    status: str | None = "pending",
+    page: int = 1,
+    per_page: int = 50,
+    after: str | None = None,
+) -> Page:
+    """Return a page of approval requests in the actor's units, oldest first: after `after`
+    when given, else page `page`."""
     query = scoped(db.select(Approval).join(Unit, Unit.id == Approval.unit_id), actor)
     if status:
         query = query.where(Approval.status == status)
-    total = db.session.scalar(query.with_only_columns(db.func.count(Approval.id)))
-    items = db.session.scalars(
-        query.order_by(Approval.id).limit(per_page).offset((page - 1) * per_page)
-    ).all()
-    return list(items), total or 0
+    return keyset_page(query, [Approval.id], after=after, page=page, per_page=per_page)
 
 
 def get_approval(actor: User, approval_id: int, *, lock: bool = False) -> Approval:

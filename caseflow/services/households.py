@@ -6,7 +6,6 @@ import hashlib
 import json
 import secrets
 from collections.abc import Mapping
-from dataclasses import dataclass
 
 from sqlalchemy.orm import selectinload
 
@@ -22,6 +21,7 @@ from caseflow.domain.duplicates import (
 from caseflow.domain.engine import triggers_for
 from caseflow.domain.errors import N_, Conflict, InvalidInput, Msg, StaleVersion
 from caseflow.domain.planner import CaseView, plan_edit
+from caseflow.domain.search import searched_words
 from caseflow.domain.text import fold
 from caseflow.extensions import db
 from caseflow.models import (
@@ -34,7 +34,7 @@ from caseflow.models import (
     Unit,
     User,
 )
-from caseflow.services import cases, moves, raced, transaction
+from caseflow.services import cases, moves, raced, search_index, transaction
 from caseflow.services.access import (
     WRITERS,
     household_for,
@@ -44,19 +44,12 @@ from caseflow.services.access import (
     unit_by_code,
 )
 from caseflow.services.definitions import current_workflow, workflow
+from caseflow.services.listing import Page, keyset_page
 from caseflow.services.worklist import late
 
 #: roles whose work needs national ids and phone numbers; officers read reports only
 SEES_IDENTIFIERS = ("case_worker", "supervisor", "admin")
 LIFECYCLE = "household_lifecycle"
-
-
-@dataclass
-class Page:
-    items: list
-    total: int
-    page: int
-    per_page: int
 
 
 def register(
@@ -135,6 +128,7 @@ def _register(
         )
         db.session.add(household)
         db.session.flush()
+        search_index.index_households([household.id])
         if claim is not None:
             claim.household_id = household.id
         db.session.add(
@@ -264,19 +258,22 @@ def search(
     overdue: bool | None = None,
     page: int = 1,
     per_page: int = 50,
+    after: str | None = None,
 ) -> Page:
-    """Return a page of households in the actor's units matching the filters."""
+    """Return a page of households in the actor's units matching the filters, by id: after
+    the cursor `after` when given, else page `page`. `q` finds every word (accents and case
+    ignored) in a name (the head's or a member's), the code, the phone or the national ID."""
     query = filtered(
         actor, unit=unit, state=state, classification=classification, q=q, overdue=overdue
     )
-    total = db.session.scalar(query.with_only_columns(db.func.count(Household.id)))
-    items = db.session.scalars(
-        query.options(selectinload(Household.members))
-        .order_by(Household.id)
-        .limit(per_page)
-        .offset((page - 1) * per_page)
-    ).all()
-    return Page(list(items), total or 0, page, per_page)
+    return keyset_page(
+        query,
+        [Household.id],
+        after=after,
+        page=page,
+        per_page=per_page,
+        options=[selectinload(Household.members)],
+    )
 
 
 def filtered(
@@ -302,8 +299,8 @@ def filtered(
         query = query.where(Household.state == state)
     if classification:
         query = query.where(Household.classification == classification)
-    for word in fold(q or "").split():
-        query = query.where(Household.search_name.contains(word, autoescape=True))
+    if words := searched_words(q):
+        query = query.where(Household.id.in_(search_index.matching(words)))
     if overdue is not None:
         found = (
             db.select(Deadline.id)
@@ -345,6 +342,7 @@ def _update(actor: User, household_id: int, fields: Mapping, version: int) -> Ho
             _refuse_held_national_id(actor, found.facts["national_id"], household.id)
         if found.record:
             _apply(household, found)
+            search_index.index_households([household.id])
             db.session.add(
                 Event(
                     **plan_edit(

@@ -45,12 +45,14 @@ class SearchForm(Form):
 
 
 class HouseholdFilterForm(SearchForm):
-    q = StringField(lazy_gettext("Name"), render_kw={"type": "search"})
+    q = StringField(lazy_gettext("Name, code, phone or ID number"), render_kw={"type": "search"})
     unit = SelectField(lazy_gettext("Unit"), validate_choice=False)
     state = SelectField(lazy_gettext("State"), validate_choice=False)
     classification = SelectField(lazy_gettext("Recognised class"), validate_choice=False)
     overdue = SelectField(lazy_gettext("Late work"), validate_choice=False)
     page = StringField(lazy_gettext("Page"))
+    #: the cursor of a "next" link past the numbered pages
+    after = StringField(lazy_gettext("Page"))
 
     def __init__(
         self,
@@ -74,7 +76,7 @@ class HouseholdFilterForm(SearchForm):
         """Return the search as typed, shaped as the API's query."""
         return {
             name: getattr(self, name).data
-            for name in ("q", "unit", "state", "classification", "overdue", "page")
+            for name in ("q", "unit", "state", "classification", "overdue", "page", "after")
             if getattr(self, name).data is not None
         }
 

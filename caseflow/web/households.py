@@ -62,7 +62,8 @@ SURVEY_FIELDS = {"income_per_capita_month": "income", "income_score": "income"}
 
 @bp.route("")
 def search():
-    """Find households by name (accents ignored), unit, state, class and late work."""
+    """Find households by name, code, phone or national ID (accents ignored), unit, state,
+    class and late work."""
     form = HouseholdFilterForm(
         units.list_units(current_user),
         [(s, state_label(s)) for s in lifecycle().states],
@@ -75,7 +76,8 @@ def search():
         page = households.search(current_user, **query)
     except DomainError as error:
         left = casefile.attach(form, field_errors(error))
-        message = " ".join([error_message(error), *left, *form.page.errors])  # page: no box
+        # page and after have no box: their errors join the message
+        message = " ".join([error_message(error), *left, *form.page.errors, *form.after.errors])
         return render_template(
             "households/search.html", form=form, page=None, error=message
         ), error.status

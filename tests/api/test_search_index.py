@@ -1,0 +1,107 @@
+"""Search by index: a member's name, the code, the phone or a CCCD finds the household."""
+
+from __future__ import annotations
+
+import pytest
+
+from caseflow.domain.search import document, searched_words
+
+
+def found(api, q: str, who: str = "worker") -> list[int]:
+    response = api.get("/households", who, query_string={"q": q, "per_page": 500})
+    assert response.status_code == 200, response.json
+    return [item["id"] for item in response.json["items"]]
+
+
+@pytest.fixture
+def two(api) -> dict:
+    """The household searched for, and another that shares nothing with it."""
+    hoa = api.register(
+        head_name="Nguyễn Thị Hoa",
+        phone="0912 345 678",
+        national_id="001180012345",
+        members=[
+            {"full_name": "Nguyễn Thị Hoa", "birth_date": "1980-03-01", "sex": "female"},
+            {"full_name": "Trần Đức Bình", "birth_date": "2005-06-07", "sex": "male"},
+        ],
+    )
+    other = api.register(head_name="Lê Văn Sơn", phone="0987000111", national_id="034090000999")
+    return {"hoa": hoa, "other": other}
+
+
+@pytest.mark.parametrize(
+    "q",
+    [
+        "Nguyễn Thị Hoa",  # the head, as written
+        "nguyen thi hoa",  # without accents
+        "HOA",
+        "tran duc binh",  # a member
+        "Đức Bình",
+        "binh nguyen",  # words from two names, in any order
+        "0912 345 678",  # the phone, as written
+        "0912345678",  # its digits
+        "345678",
+        "001180012345",  # the national ID (CCCD)
+        "0011800",
+    ],
+)
+def test_every_field_finds_the_household(api, two, q: str) -> None:
+    assert found(api, q) == [two["hoa"]["id"]]
+
+
+def test_the_household_code_finds_it(api, two) -> None:
+    code = two["hoa"]["code"]
+
+    assert found(api, code) == [two["hoa"]["id"]]
+    assert found(api, code.lower()[3:]) == [two["hoa"]["id"]]
+
+
+@pytest.mark.parametrize("q", ["h", "ho", "d", "12"])
+def test_one_or_two_characters_still_search(api, two, q: str) -> None:
+    assert two["hoa"]["id"] in found(api, q)
+
+
+def test_a_word_in_no_field_finds_nothing(api, two) -> None:
+    assert found(api, "xuan") == []
+    assert found(api, "%") == [] and found(api, "_") == []
+
+
+def test_an_edit_is_searched_at_once(api, two) -> None:
+    hoa = two["hoa"]
+    head = {k: v for k, v in hoa["members"][0].items() if v is not None}
+    members = [head, {"full_name": "Phạm Minh Châu", "birth_date": "2010-01-01", "sex": "female"}]
+    response = api.patch(
+        f"/households/{hoa['id']}",
+        {"version": hoa["version"], "phone": "0333444555", "members": members},
+    )
+    assert response.status_code == 200, response.json
+
+    assert found(api, "chau") == [hoa["id"]]
+    assert found(api, "0333444555") == [hoa["id"]]
+    assert found(api, "binh") == [] and found(api, "0912345678") == []
+
+
+def test_a_new_head_name_is_searched_and_the_old_one_is_not(api) -> None:
+    hoa = api.register(head_name="Nguyễn Thị Hoa")
+    api.patch(f"/households/{hoa['id']}", {"version": hoa["version"], "head_name": "Võ Thị Lụa"})
+
+    assert found(api, "vo thi lua") == [hoa["id"]]
+    assert found(api, "nguyen thi hoa") == []
+
+
+def test_search_stays_within_the_callers_units(api, two) -> None:
+    assert found(api, "0912345678", "outsider") == []
+
+
+def test_the_folded_text_holds_every_field_once_folded() -> None:
+    text = document("Đặng Văn Đức", "HH-AB12", "0912 345 678", "001", ["Ngô Thị Mai"])
+
+    assert text == "dang van duc | ngo thi mai | hh-ab12 | 0912 345 678 | 001 | 0912345678"
+    assert searched_words("  Đức   MAI ") == ["duc", "mai"]
+
+
+@pytest.mark.parametrize("q", ["vo thi", "thi vo lua", "v t l", "lua hh"])
+def test_short_and_long_words_together(api, q: str) -> None:
+    made = api.register(head_name="Võ Thị Lụa")["id"]
+
+    assert found(api, q) == [made]
