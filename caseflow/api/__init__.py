@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from flask import Flask
 
-BLUEPRINTS = ("auth", "households", "approvals", "catalogue", "alerts", "visits", "rounds")
+BLUEPRINTS = (
+    "auth",
+    "households",
+    "approvals",
+    "catalogue",
+    "alerts",
+    "visits",
+    "rounds",
+    "reports",
+)
 
 
 def register(app: Flask) -> None:
