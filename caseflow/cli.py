@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from importlib import import_module
 from pathlib import Path
 
 import click
@@ -16,6 +17,7 @@ from caseflow.domain.errors import DomainError
 def register(app: Flask) -> None:
     for command in (init_db, demo, users, units, workflows, sweep, scheduler, calendar, outbox):
         app.cli.add_command(command)
+    app.cli.add_command(import_module("caseflow.cli_reports").report)
 
 
 def main() -> None:

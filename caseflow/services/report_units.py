@@ -26,7 +26,7 @@ def units(actor: User, unit_code: str, as_of: date) -> dict:
     unit = unit_by_code(unit_code, actor, "unit")
     check_day(as_of)
     children = list(
-        db.session.scalars(db.select(Unit).where(Unit.parent_id == unit.id).order_by(Unit.name))
+        db.session.scalars(db.select(Unit).where(Unit.parent_id == unit.id).order_by(Unit.code))
     )
     counted = _counts(unit, children, as_of)
     bases = unit_years.bases([unit, *children], as_of.year)
@@ -97,7 +97,7 @@ def overdue(actor: User, unit_code: str) -> dict:
     history, so this report is of today only)."""
     unit = unit_by_code(unit_code, actor, "unit")
     children = list(
-        db.session.scalars(db.select(Unit).where(Unit.parent_id == unit.id).order_by(Unit.name))
+        db.session.scalars(db.select(Unit).where(Unit.parent_id == unit.id).order_by(Unit.code))
     )
     group, member = aliased(Unit), aliased(Unit)
     found = dict(
