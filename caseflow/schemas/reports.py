@@ -39,6 +39,14 @@ class TargetArgs(StrictArgs):
     target_points = fields.Float(required=True, validate=lambda v: -100 <= v <= 100)
 
 
+class FiguresForm(StrictArgs):
+    """The page's form: a year, and the population count or the target or both."""
+
+    year = Whole(FIRST_YEAR, LAST_YEAR, required=True)
+    households = Whole(load_default=None)
+    target_points = fields.Float(load_default=None, validate=lambda v: -100 <= v <= 100)
+
+
 class WarningSchema(Schema):
     code = fields.String()
     unit_code = fields.String()

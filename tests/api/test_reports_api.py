@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import timedelta
 
 import pytest
+from openpyxl import load_workbook
 
 from caseflow import clock
 from tests.factories import assert_error
@@ -172,3 +175,88 @@ def test_a_report_defaults_to_today(api) -> None:
     found = report(api, "units", unit="C1")
 
     assert (found["as_of"], found["total"]["households"]) == (clock.today().isoformat(), 3)
+
+
+def test_a_report_downloads_as_xlsx_and_csv(api) -> None:
+    known_history(api)
+    query = {"unit": "P", "as_of": D4.isoformat()}
+
+    book = api.get("/reports/deprivations", "officer", query_string={**query, "format": "xlsx"})
+    content = book.data
+    book.close()  # the file the response streamed from
+    text = api.get("/reports/coverage", "officer", query_string={**query, "format": "csv"}).text
+
+    rows = list(load_workbook(io.BytesIO(content), read_only=True).active.values)
+    assert rows[0] == ("Loại", "Mã", "Tên", "Số hộ thiếu hụt")
+    assert [r[3] for r in rows if r[:2] == ("Chỉ số", "water")] == [2]
+    lines = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+    assert lines[0] == ["Chiều thiếu hụt", "Số hộ thiếu hụt", "Số hộ được hỗ trợ", "Tỷ lệ (%)"]
+    assert lines[-1] == ["Tín dụng ưu đãi", "2", "1", "50.0"]
+
+
+@pytest.mark.parametrize(
+    ("who", "body", "status"),
+    [
+        ("officer", {"year": 2025, "households": 10}, 200),
+        ("admin", {"year": 2025, "households": 10}, 200),
+        ("worker", {"year": 2025, "households": 10}, 403),
+        ("chair", {"year": 2025, "households": 10}, 403),
+        ("officer", {"year": 2025, "households": 0}, 422),
+        ("officer", {"year": 2025, "households": -3}, 422),
+        ("officer", {"year": 1800, "households": 10}, 422),
+        ("officer", {"households": 10}, 422),
+    ],
+)
+def test_who_may_record_a_population_count_and_what(api, who, body, status) -> None:
+    response = api.client.put("/api/v1/units/C1/population", json=body, headers=api._headers(who))
+
+    assert response.status_code == status, response.json
+
+
+def test_rates_divide_by_the_population_count_and_say_so(api) -> None:
+    known_history(api)
+    put = api.client.put(
+        "/api/v1/units/C1/population",
+        json={"year": 2025, "households": 10},
+        headers=api._headers("officer"),
+    )
+    assert put.json["warnings"] == []
+
+    found = report(api, "units", unit="P", as_of=D3.isoformat())
+    summary = report(api, "summary", unit="C1", as_of=D3.isoformat())
+
+    c1 = next(r for r in found["rows"] if r["unit_code"] == "C1")
+    assert (c1["population"], c1["poverty_rate"], c1["rate_basis"]) == (10, 0.1, "population")
+    assert (summary["poverty_rate"], summary["rate_basis"]) == (0.1, "population")
+    assert found["total"]["rate_basis"] == "registered"
+
+
+def test_a_population_below_the_registered_households_is_stated(api) -> None:
+    known_history(api)
+
+    put = api.client.put(
+        "/api/v1/units/C1/population",
+        json={"year": 2025, "households": 2},
+        headers=api._headers("officer"),
+    )
+
+    assert put.status_code == 200
+    assert [w["code"] for w in put.json["warnings"]] == ["population_below_registered"]
+    found = report(api, "units", unit="P", as_of=D3.isoformat())
+    assert [(w["code"], w["unit_code"]) for w in found["warnings"]] == [
+        ("population_below_registered", "C1")
+    ]
+
+
+def test_a_units_target_replaces_the_default_in_flows(api) -> None:
+    known_history(api)
+    put = api.client.put(
+        "/api/v1/units/C1/target",
+        json={"year": 2025, "target_points": -1.5},
+        headers=api._headers("officer"),
+    )
+    assert put.status_code == 200, put.json
+
+    found = report(api, "flows", unit="C1", **{"from": "2025-01-01", "to": D4.isoformat()})
+
+    assert (found["target_points"], found["met"]) == (-1.5, False)
