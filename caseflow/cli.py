@@ -18,6 +18,7 @@ def register(app: Flask) -> None:
     for command in (init_db, demo, users, units, workflows, sweep, scheduler, calendar, outbox):
         app.cli.add_command(command)
     import_module("caseflow.cli_excel").register(app)  # import, export (issue 10)
+    app.cli.add_command(import_module("caseflow.cli_reports").report)
 
 
 def main() -> None:

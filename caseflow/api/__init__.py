@@ -13,6 +13,7 @@ BLUEPRINTS = (
     "visits",
     "rounds",
     "imports",
+    "reports",
 )
 
 

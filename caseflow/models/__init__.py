@@ -4,6 +4,7 @@ from caseflow.models.assessment import Assessment
 from caseflow.models.deadline import Alert, Deadline, Outbox
 from caseflow.models.history import Approval, Event
 from caseflow.models.household import Household, Member
+from caseflow.models.population import UnitYear
 from caseflow.models.registration import RegistrationKey
 from caseflow.models.round import ReviewRound, RoundHousehold, RoundMeeting
 from caseflow.models.support import Program, SupportItem
@@ -31,6 +32,7 @@ __all__ = [
     "RoundMeeting",
     "SupportItem",
     "Unit",
+    "UnitYear",
     "User",
     "UserSession",
     "Visit",

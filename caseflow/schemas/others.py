@@ -75,6 +75,7 @@ class SummarySchema(Schema):
     by_state = fields.Dict(keys=fields.String(), values=fields.Integer())
     poverty_rate = fields.Float()
     near_poverty_rate = fields.Float()
+    rate_basis = fields.String()
 
 
 class WorkflowSchema(Schema):

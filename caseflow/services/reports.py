@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 from caseflow.extensions import db
 from caseflow.models import Event, Unit, User
+from caseflow.services import unit_years
 from caseflow.services.access import unit_by_code
 from caseflow.services.definitions import business_calendar
 
@@ -36,14 +37,17 @@ def summary(actor: User, unit_code: str, as_of: date) -> dict:
         if classification in by_class:
             by_class[classification] += count
     total = sum(by_state.values())
+    population = unit_years.bases([unit], as_of.year)[unit.id].households
+    denominator = population or total
     return {
         "unit": unit.code,
         "as_of": as_of,
         "households": total,
         "by_class": by_class,
         "by_state": by_state,
-        "poverty_rate": _share(by_class["poor"], total),
-        "near_poverty_rate": _share(by_class["near_poor"], total),
+        "poverty_rate": _share(by_class["poor"], denominator),
+        "near_poverty_rate": _share(by_class["near_poor"], denominator),
+        "rate_basis": "population" if population else "registered",
     }
 
 

@@ -21,6 +21,7 @@ BLUEPRINTS = (
     "rounds",
     "round_work",
     "imports",
+    "reports",
 )
 STATIC_MAX_AGE = 365 * 24 * 3600
 POLICY = (

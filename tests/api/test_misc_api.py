@@ -382,6 +382,7 @@ def test_the_summary_has_the_contracts_shape(api) -> None:
         "by_state": {"registered": 2, "recognised": 1},
         "poverty_rate": round(1 / 3, 6),
         "near_poverty_rate": 0.0,
+        "rate_basis": "registered",
     }
 
 

@@ -1,0 +1,110 @@
+"""What every report stands on: the day asked, each household's standing then, the rates.
+
+A household's standing on a day is its latest history event before the end of that day: its
+state, its recognised class and the unit it was in. Nothing else is read for "as of".
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlalchemy import Subquery
+
+from caseflow import clock
+from caseflow.domain.errors import N_, InvalidInput, Msg
+from caseflow.extensions import db
+from caseflow.models import Event, Unit
+from caseflow.services.definitions import business_calendar
+
+LISTED = ("poor", "near_poor")
+
+
+def cutoff(day: date):
+    """The first moment after `day` in the business calendar (history before it counts)."""
+    return business_calendar().start_of_day(day + timedelta(days=1))
+
+
+def check_day(day: date, field: str = "as_of") -> date:
+    """Refuse a day after today: no report knows the future."""
+    if day > clock.today():
+        raise InvalidInput(
+            N_("%(day)s is after today: a report can only be asked about the past."),
+            params={"day": day.isoformat()},
+            fields={field: [f"{day.isoformat()} is after today."]},
+        )
+    return day
+
+
+def check_period(start: date, end: date) -> tuple[date, date]:
+    """Refuse a period that ends before it starts, or in the future."""
+    check_day(start, "from")
+    check_day(end, "to")
+    if start > end:
+        raise InvalidInput(
+            N_("The period starts (%(start)s) after it ends (%(end)s)."),
+            params={"start": start.isoformat(), "end": end.isoformat()},
+            fields={"from": [f"{start.isoformat()} is after {end.isoformat()}."]},
+        )
+    return start, end
+
+
+def first_history_day() -> date | None:
+    """The business day of the earliest history event, or None when there is none."""
+    first = db.session.scalar(db.select(db.func.min(Event.at)))
+    if first is None:
+        return None
+    if first.tzinfo is None:
+        first = first.replace(tzinfo=clock.UTC_TZ)
+    return first.astimezone(clock.BUSINESS_TZ).date()
+
+
+def warning(code: str, template: str, **params: object) -> dict:
+    """A stated warning of a report: a code to test and a message to show."""
+    return {"code": code, "message": Msg(template, **params)}
+
+
+def history_warnings(day: date) -> list[dict]:
+    """Warn when `day` precedes all history: every count is then zero, and says why."""
+    first = first_history_day()
+    if first is None:
+        return [warning("no_history", N_("No household has any history yet."))]
+    if day < first:
+        return [
+            warning(
+                "before_history",
+                N_("%(day)s is before the first history (%(first)s): nothing is counted."),
+                day=day.isoformat(),
+                first=first.isoformat(),
+            )
+        ]
+    return []
+
+
+def standing(as_of: date, name: str = "standing") -> Subquery:
+    """Each household's latest event before the end of `as_of`: household, unit, state, class."""
+    latest = (
+        db.select(db.func.max(Event.id).label("id"))
+        .where(Event.at < cutoff(as_of))
+        .group_by(Event.household_id)
+        .subquery(f"{name}_latest")
+    )
+    return (
+        db.select(Event.household_id, Event.unit_id, Event.to_state, Event.classification)
+        .join(latest, latest.c.id == Event.id)
+        .subquery(name)
+    )
+
+
+def in_subtree(unit: Unit, column):
+    """A condition: the unit id in `column` lies in `unit`'s subtree."""
+    return column.in_(db.select(Unit.id).where(Unit.path.startswith(unit.path, autoescape=True)))
+
+
+def share(part: int, total: int) -> float:
+    """The part's share of the total (0 when there is no total), to six places."""
+    return round(part / total, 6) if total else 0.0
+
+
+def percent(part: int, total: int) -> float:
+    """The part in percent of the total, to two places."""
+    return round(100 * part / total, 2) if total else 0.0

@@ -1,0 +1,158 @@
+"""What the listed households lack, and whether support reaches it: deprivations by indicator
+and dimension (each survey read by the standard it was classified under) and support coverage."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from caseflow.extensions import db
+from caseflow.models import Assessment, SupportItem, User
+from caseflow.services.access import unit_by_code
+from caseflow.services.definitions import standards
+from caseflow.services.report_basis import (
+    LISTED,
+    check_day,
+    cutoff,
+    history_warnings,
+    in_subtree,
+    share,
+    standing,
+)
+from caseflow.services.supports import programs
+
+#: the social policy bank's preferential credit in the catalogue (workflows/catalogue)
+CREDIT_PROGRAM = "preferential_credit"
+#: support items that reach a household: proposed or cancelled ones do not
+REACHING = ("approved", "in_progress", "completed")
+
+
+def deprivations(actor: User, unit_code: str, as_of: date) -> dict:
+    """Count the poor and near-poor households' latest surveys deprived in each indicator and
+    in each dimension (a household counts once per dimension)."""
+    unit, surveyed = _surveyed(actor, unit_code, as_of)
+    keys = _indicator_keys()
+    dims = _dimension_keys()
+    columns = [_sum(_indicator(surveyed, k)) for k in keys] + [
+        _sum(_dimension(surveyed, d)) for d in dims
+    ]
+    row = db.session.execute(db.select(db.func.count(), *columns).select_from(surveyed)).one()
+    return {
+        "unit": unit.code,
+        "as_of": as_of,
+        "households": row[0],
+        "by_indicator": dict(zip(keys, (n or 0 for n in row[1 : 1 + len(keys)]), strict=True)),
+        "by_dimension": dict(zip(dims, (n or 0 for n in row[1 + len(keys) :]), strict=True)),
+        "warnings": history_warnings(as_of),
+    }
+
+
+def coverage(actor: User, unit_code: str, as_of: date) -> dict:
+    """Per dimension, the listed households deprived in it and those of them reached by a
+    support that addresses it; and how many listed households the credit reaches."""
+    unit, surveyed = _surveyed(actor, unit_code, as_of)
+    dims = _dimension_keys()
+    columns = []
+    for dim in dims:
+        reached = _reached(surveyed, as_of, _addressing(dim))
+        deprived = _dimension(surveyed, dim)
+        columns += [_sum(deprived), _sum(db.and_(deprived, reached))]
+    credit = _sum(_reached(surveyed, as_of, [CREDIT_PROGRAM]))
+    row = db.session.execute(
+        db.select(db.func.count(), credit, *columns).select_from(surveyed)
+    ).one()
+    listed, with_credit, figures = row[0], row[1] or 0, [n or 0 for n in row[2:]]
+    by_dimension = [
+        {
+            "dimension": dim,
+            "deprived": figures[2 * k],
+            "supported": figures[2 * k + 1],
+            "share": share(figures[2 * k + 1], figures[2 * k]),
+        }
+        for k, dim in enumerate(dims)
+    ]
+    return {
+        "unit": unit.code,
+        "as_of": as_of,
+        "households": listed,
+        "by_dimension": by_dimension,
+        "credit": {"households": with_credit, "share": share(with_credit, listed)},
+        "warnings": history_warnings(as_of),
+    }
+
+
+def _surveyed(actor: User, unit_code: str, as_of: date):
+    """The listed households at the end of `as_of`, each with its latest survey by then."""
+    unit = unit_by_code(unit_code, actor, "unit")
+    check_day(as_of)
+    now = standing(as_of)
+    latest = (
+        db.select(db.func.max(Assessment.id).label("id"))
+        .where(Assessment.surveyed_on <= as_of)
+        .group_by(Assessment.household_id)
+        .subquery("latest_survey")
+    )
+    surveyed = (
+        db.select(
+            now.c.household_id, Assessment.standard.label("standard"), Assessment.deprivations
+        )
+        .join(Assessment, Assessment.household_id == now.c.household_id)
+        .join(latest, latest.c.id == Assessment.id)
+        .where(now.c.classification.in_(LISTED), in_subtree(unit, now.c.unit_id))
+        .subquery("surveyed")
+    )
+    return unit, surveyed
+
+
+def _indicator(surveyed, key: str):
+    """Deprived in `key`, under any standard that has it."""
+    codes = [s.code for s in standards() if key in s.indicator_keys]
+    return db.and_(surveyed.c.standard.in_(codes), surveyed.c.deprivations[key].as_boolean())
+
+
+def _dimension(surveyed, dim: str):
+    """Deprived in at least one indicator of `dim`, as the survey's own standard groups them."""
+    cases = []
+    for standard in standards():
+        for dimension in standard.dimensions:
+            if dimension.key == dim and dimension.indicators:
+                held = db.or_(
+                    *(surveyed.c.deprivations[i.key].as_boolean() for i in dimension.indicators)
+                )
+                cases.append(db.and_(surveyed.c.standard == standard.code, held))
+    return db.or_(*cases) if cases else db.false()
+
+
+def _reached(surveyed, as_of: date, program_codes: Iterable[str]):
+    return (
+        db.select(SupportItem.id)
+        .where(
+            SupportItem.household_id == surveyed.c.household_id,
+            SupportItem.program_code.in_(list(program_codes)),
+            SupportItem.state.in_(REACHING),
+            SupportItem.created_at < cutoff(as_of),
+        )
+        .exists()
+    )
+
+
+def _addressing(dim: str) -> list[str]:
+    return [p.code for p in programs() if dim in (p.dimensions or [])]
+
+
+def _sum(condition):
+    return db.func.sum(db.case((condition, 1), else_=0))
+
+
+def _indicator_keys() -> list[str]:
+    keys: list[str] = []
+    for standard in standards():
+        keys += [k for k in standard.indicator_keys if k not in keys]
+    return keys
+
+
+def _dimension_keys() -> list[str]:
+    keys: list[str] = []
+    for standard in standards():
+        keys += [d.key for d in standard.dimensions if d.key not in keys]
+    return keys

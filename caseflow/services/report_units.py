@@ -1,0 +1,116 @@
+"""The table a province reads: one row per child unit, as of a date; and late work per unit."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy.orm import aliased
+
+from caseflow import clock
+from caseflow.extensions import db
+from caseflow.models import Deadline, Household, Unit, User
+from caseflow.services import unit_years
+from caseflow.services.access import unit_by_code
+from caseflow.services.report_basis import (
+    LISTED,
+    check_day,
+    history_warnings,
+    share,
+    standing,
+)
+from caseflow.services.worklist import late
+
+
+def units(actor: User, unit_code: str, as_of: date) -> dict:
+    """Households, poor and near-poor and their rates in each child unit and in the unit."""
+    unit = unit_by_code(unit_code, actor, "unit")
+    check_day(as_of)
+    children = list(
+        db.session.scalars(db.select(Unit).where(Unit.parent_id == unit.id).order_by(Unit.code))
+    )
+    counted = _counts(unit, children, as_of)
+    bases = unit_years.bases([unit, *children], as_of.year)
+    warnings = history_warnings(as_of)
+    rows = [
+        _row(child, counted.get(child.id, (0, 0, 0)), bases[child.id], warnings)
+        for child in children
+    ]
+    total = _row(unit, counted.get(unit.id, (0, 0, 0)), bases[unit.id], warnings)
+    return {"unit": unit.code, "as_of": as_of, "rows": rows, "total": total, "warnings": warnings}
+
+
+def counts(unit: Unit, as_of: date) -> tuple[int, int, int]:
+    """Households, poor and near-poor in the unit's subtree at the end of `as_of`."""
+    return _counts(unit, [], as_of).get(unit.id, (0, 0, 0))
+
+
+def rates(unit: Unit, counted: tuple[int, int, int], basis: unit_years.Basis) -> dict:
+    """The rates of a unit's counts, divided by its population count when set."""
+    households, poor, near_poor = counted
+    denominator = basis.households or households
+    return {
+        "rate_basis": "population" if basis.households else "registered",
+        "poverty_rate": share(poor, denominator),
+        "near_poverty_rate": share(near_poor, denominator),
+    }
+
+
+def _row(unit: Unit, counted: tuple[int, int, int], basis, warnings: list[dict]) -> dict:
+    households, poor, near_poor = counted
+    if basis.households is not None and basis.households < households:
+        warnings.append(_below(unit, basis.households, households))
+    return {
+        "unit_code": unit.code,
+        "name": unit.name,
+        "households": households,
+        "population": basis.households,
+        "poor": poor,
+        "near_poor": near_poor,
+        **rates(unit, counted, basis),
+    }
+
+
+def _below(unit: Unit, population: int, registered: int) -> dict:
+    found = unit_years.below_registered(population, registered)
+    found["unit_code"] = unit.code
+    return found
+
+
+def _counts(unit: Unit, children: list[Unit], as_of: date) -> dict[int, tuple[int, int, int]]:
+    """Count each of `unit` and `children` over its subtree, in one query."""
+    group, member = aliased(Unit), aliased(Unit)
+    now = standing(as_of)
+    listed = [db.func.sum(db.case((now.c.classification == cls, 1), else_=0)) for cls in LISTED]
+    rows = db.session.execute(
+        db.select(group.id, db.func.count(), *listed)
+        .select_from(group)
+        .join(member, member.path.startswith(group.path))
+        .join(now, now.c.unit_id == member.id)
+        .where(group.id.in_([unit.id, *(c.id for c in children)]))
+        .group_by(group.id)
+    )
+    return {uid: (n, poor or 0, near or 0) for uid, n, poor, near in rows}
+
+
+def overdue(actor: User, unit_code: str) -> dict:
+    """Work past its time now, per child unit and in the unit (a deadline's lateness has no
+    history, so this report is of today only)."""
+    unit = unit_by_code(unit_code, actor, "unit")
+    children = list(
+        db.session.scalars(db.select(Unit).where(Unit.parent_id == unit.id).order_by(Unit.code))
+    )
+    group, member = aliased(Unit), aliased(Unit)
+    found = dict(
+        db.session.execute(
+            db.select(group.id, db.func.count(Deadline.id))
+            .select_from(group)
+            .join(member, member.path.startswith(group.path))
+            .join(Household, Household.unit_id == member.id)
+            .join(Deadline, Deadline.household_id == Household.id)
+            .where(group.id.in_([unit.id, *(c.id for c in children)]), late(clock.now()))
+            .group_by(group.id)
+        ).all()
+    )
+    rows = [{"unit_code": c.code, "name": c.name, "overdue": found.get(c.id, 0)} for c in children]
+    total = {"unit_code": unit.code, "name": unit.name, "overdue": found.get(unit.id, 0)}
+    return {"unit": unit.code, "as_of": clock.today(), "rows": rows, "total": total}
