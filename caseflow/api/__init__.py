@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask
 
 BLUEPRINTS = ("auth", "households", "approvals", "catalogue", "alerts", "visits", "rounds")
+BLUEPRINTS += ("whatif",)
 
 
 def register(app: Flask) -> None:
