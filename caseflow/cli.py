@@ -16,6 +16,9 @@ from caseflow.domain.errors import DomainError
 def register(app: Flask) -> None:
     for command in (init_db, demo, users, units, workflows, sweep, scheduler, calendar, outbox):
         app.cli.add_command(command)
+    from caseflow import cli_whatif  # last: it joins the `report` group if one was added
+
+    cli_whatif.register(app)
 
 
 def main() -> None:

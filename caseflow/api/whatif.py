@@ -8,7 +8,7 @@ from caseflow.schemas.whatif import WhatIfArgs, WhatIfSchema
 from caseflow.services import whatif
 from caseflow.sheet_response import sheet_response
 
-blp = Blueprint("whatif", __name__, description="What-if under another poverty standard")
+blp = Blueprint("whatif_api", __name__, description="What-if under another poverty standard")
 
 
 @blp.route("/reports/what-if", methods=["GET"])

@@ -61,8 +61,11 @@ def target_standard(code: str) -> Standard:
     return found
 
 
-def what_if(actor: User, unit_code: str, standard_code: str, shown: int = CHANGES_SHOWN) -> dict:
-    """Compare the unit's latest surveys' classes with those under another standard."""
+def what_if(
+    actor: User | None, unit_code: str, standard_code: str, shown: int = CHANGES_SHOWN
+) -> dict:
+    """Compare the unit's latest surveys' classes with those under another standard (the
+    actor's units only; None: the command line, which reads every unit)."""
     unit = unit_by_code(unit_code, actor, "unit")
     standard = target_standard(standard_code)
     tally, changes = Tally(), []
@@ -72,7 +75,7 @@ def what_if(actor: User, unit_code: str, standard_code: str, shown: int = CHANGE
     return {**_counts(unit, standard, tally), "changes": changes}
 
 
-def what_if_sheets(actor: User, unit_code: str, standard_code: str) -> list[Sheet]:
+def what_if_sheets(actor: User | None, unit_code: str, standard_code: str) -> list[Sheet]:
     """The changes, then the counts (made once the changes have streamed by), as sheets."""
     unit = unit_by_code(unit_code, actor, "unit")
     standard = target_standard(standard_code)

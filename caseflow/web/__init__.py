@@ -20,6 +20,7 @@ BLUEPRINTS = (
     "standards",
     "rounds",
     "round_work",
+    "whatif",
 )
 STATIC_MAX_AGE = 365 * 24 * 3600
 POLICY = (

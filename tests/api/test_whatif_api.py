@@ -10,42 +10,12 @@ import pytest
 from openpyxl import load_workbook
 
 from tests.factories import assert_error, days_ago, deprived
-
-NEW = "2027-2030"
-
-
-def surveyed(api, who: str = "worker", unit_code: str = "C1-V1", **survey) -> int:
-    hid = api.register(who, unit_code=unit_code)["id"]
-    assert api.fire(hid, "start_review", who).status_code == 200
-    response = api.survey(hid, who, **survey)
-    assert response.status_code == 201, response.json
-    return hid
+from tests.whatif_support import NEW, four_households
 
 
 @pytest.fixture
 def households(api) -> dict[str, int]:
-    """Three surveyed households of C1 under 07/2021, and one of C2."""
-    return {
-        # 1,200,000 and three deprivations: poor under both standards
-        "poor": surveyed(
-            api,
-            income_per_capita_month=1_200_000,
-            deprivations=deprived("employment", "health_insurance", "water"),
-        ),
-        # 1,800,000 and two: middle now; under 2,200,000 near-poor, or poor if waste is deprived
-        "uncertain": surveyed(
-            api, income_per_capita_month=1_800_000, deprivations=deprived("water", "sanitation")
-        ),
-        # 2,500,000: better off now, in the middle band of 2027 (2,200,000 to 3,300,000)
-        "better_off": surveyed(api, income_per_capita_month=2_500_000, deprivations=deprived()),
-        "other_commune": surveyed(
-            api,
-            "outsider",
-            "C2",
-            income_per_capita_month=1_800_000,
-            deprivations=deprived("water"),
-        ),
-    }
+    return four_households(api)
 
 
 def test_what_if_counts_and_changes_match_the_hand_counts(api, households):
