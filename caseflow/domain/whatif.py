@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from caseflow.domain.classification import CLASSIFICATIONS, classify
+from caseflow.domain.classification import CLASSIFICATIONS, class_of_count
 from caseflow.domain.standards import Standard
 
 
@@ -48,22 +48,17 @@ class Reclassified:
 def reclassify(survey: Survey, standard: Standard) -> Reclassified:
     """Classify the survey under ``standard``, both ways where its indicators are unknown."""
     keys = standard.indicator_keys
-    unknown = tuple(key for key in keys if key not in survey.deprivations)
-    known = {key: bool(survey.deprivations[key]) for key in keys if key in survey.deprivations}
+    recorded = survey.deprivations
+    unknown = tuple(key for key in keys if key not in recorded)
+    deprived = sum(1 for key in keys if recorded.get(key) is True)
+    income = {"income_vnd": survey.income_vnd, "income_score": survey.income_score}
+    if survey.income_vnd is not None:
+        income["income_score"] = None
     low, high = (
-        _class(survey, standard, {**known, **dict.fromkeys(unknown, deprived)})
-        for deprived in (False, True)
+        class_of_count(standard, survey.area, deprived + extra, **income)
+        for extra in (0, len(unknown))
     )
     return Reclassified(survey.household_id, survey.classification, low, high, unknown)
-
-
-def _class(survey: Survey, standard: Standard, deprivations: dict[str, bool]) -> str:
-    income = (
-        {"income_vnd": survey.income_vnd}
-        if survey.income_vnd is not None
-        else {"income_score": survey.income_score}
-    )
-    return classify(standard, survey.area, deprivations, **income).classification
 
 
 def _zeros() -> dict[str, int]:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from caseflow.domain.classification import BETTER_OFF, MIDDLE, NEAR_POOR, POOR
+from caseflow.domain.classification import BETTER_OFF, MIDDLE, NEAR_POOR, POOR, classify
 from caseflow.domain.standards import INDICATOR_KEYS, standard_in_force
 from caseflow.domain.standards_files import load_standards_dir
 from caseflow.domain.whatif import Survey, Tally, reclassify
@@ -165,3 +165,16 @@ def test_tally_of_nothing_is_zero_everywhere():
     tally = Tally()
     assert tally.households == 0
     assert all(span == {"min": 0, "max": 0} for span in tally.under().values())
+
+
+@pytest.mark.parametrize("area", ["rural", "urban"])
+@pytest.mark.parametrize(
+    "income", [0, 1_500_000, 2_200_000, 2_200_001, 2_800_000, 3_300_000, 4_200_001]
+)
+@pytest.mark.parametrize("count", [0, 2, 3, 11])
+def test_the_range_ends_are_what_classify_says_of_full_surveys(area, income, count) -> None:
+    keys = [k for k in INDICATOR_KEYS if k in DECREE_351.indicator_keys][:count]
+    result = reclassify(Survey(1, POOR, area, old(*keys), income, None), DECREE_351)
+    for end, waste in ((result.low, False), (result.high, True)):
+        full = {**{k: k in keys for k in DECREE_351.indicator_keys}, "domestic_waste": waste}
+        assert end == classify(DECREE_351, area, full, income_vnd=income).classification
