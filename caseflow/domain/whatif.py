@@ -47,18 +47,27 @@ class Reclassified:
 
 def reclassify(survey: Survey, standard: Standard) -> Reclassified:
     """Classify the survey under ``standard``, both ways where its indicators are unknown."""
-    keys = standard.indicator_keys
-    recorded = survey.deprivations
-    unknown = tuple(key for key in keys if key not in recorded)
-    deprived = sum(1 for key in keys if recorded.get(key) is True)
-    income = {"income_vnd": survey.income_vnd, "income_score": survey.income_score}
-    if survey.income_vnd is not None:
-        income["income_score"] = None
-    low, high = (
-        class_of_count(standard, survey.area, deprived + extra, **income)
-        for extra in (0, len(unknown))
-    )
-    return Reclassified(survey.household_id, survey.classification, low, high, unknown)
+    return Reclassifier(standard)(survey)
+
+
+class Reclassifier:
+    """reclassify() for many surveys under one standard: its indicators are read once."""
+
+    def __init__(self, standard: Standard):
+        self.standard = standard
+        self.keys = standard.indicator_keys
+
+    def __call__(self, survey: Survey) -> Reclassified:
+        recorded = survey.deprivations
+        unknown = tuple(key for key in self.keys if key not in recorded)
+        deprived = sum(recorded.get(key) is True for key in self.keys)
+        vnd = survey.income_vnd
+        score = survey.income_score if vnd is None else None
+        low, high = (
+            class_of_count(self.standard, survey.area, n, income_vnd=vnd, income_score=score)
+            for n in (deprived, deprived + len(unknown))
+        )
+        return Reclassified(survey.household_id, survey.classification, low, high, unknown)
 
 
 def _zeros() -> dict[str, int]:

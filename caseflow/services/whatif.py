@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from caseflow.domain.classification import CLASSIFICATION_NAMES
 from caseflow.domain.errors import N_, InvalidInput, Msg
 from caseflow.domain.standards import Standard
-from caseflow.domain.whatif import Reclassified, Survey, Tally, reclassify
+from caseflow.domain.whatif import Reclassified, Reclassifier, Survey, Tally
 from caseflow.extensions import db
 from caseflow.models import Assessment, Household, Unit, User
 from caseflow.services.access import unit_by_code
@@ -87,8 +87,9 @@ def what_if_sheets(actor: User | None, unit_code: str, standard_code: str) -> li
 
 def changed_lines(unit: Unit, standard: Standard, tally: Tally) -> Iterator[Line]:
     """Count every latest survey of the unit's subtree in ``tally``; yield those that change."""
+    reclassify = Reclassifier(standard)
     for row in _latest_surveys(unit):
-        result = reclassify(_survey(row), standard)
+        result = reclassify(_survey(row))
         tally.add(result)
         if result.changes:
             yield Line(row.household_id, row.code, row.head_name, row.unit_code, result)
