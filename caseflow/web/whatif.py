@@ -64,7 +64,11 @@ def _chart(report: dict):
         (class_label(name), report["current"][name], *_span(report["under"][name]))
         for name in CLASSIFICATIONS
     ]
-    names = (gettext("Now"), gettext("Under %(standard)s", standard=report["standard"]))
+    names = (
+        gettext("Now"),
+        gettext("Under %(standard)s", standard=report["standard"]),
+        gettext("Uncertain (indicators not surveyed)"),
+    )
     return range_chart(rows, names, gettext("Households by class"), "chart-what-if", number)
 
 

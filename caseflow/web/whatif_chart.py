@@ -13,12 +13,13 @@ NOW, UNDER, RANGE = "#1d4ed8", "#b45309", "#f59e0b"
 
 def range_chart(
     rows: Sequence[tuple[str, int, int, int]],
-    names: tuple[str, str],
+    names: tuple[str, str, str],
     title: str,
     chart_id: str,
     show: Callable[[int], str] = str,
 ) -> Markup:
-    """Draw (label, now, fewest, most) rows: a bar for now, a bar and its range for the other."""
+    """Draw (label, now, fewest, most) rows: a bar for now, a bar and its range for the other;
+    ``names``: of now, of the other standard, and of its range's uncertain part."""
     top = max((max(now, most) for _, now, _, most in rows), default=0) or 1
     room = WIDTH - LABEL_W - 90
     height = TOP * 2 + len(rows) * (2 * BAR_H + PAIR_GAP) + 20
@@ -41,8 +42,8 @@ def range_chart(
             _bar(y2, room * most / top, RANGE, f"{names[1]}: {span}", span, room * fewest / top)
         )
     legend_y = height - 12
-    parts.append(_legend(LABEL_W, legend_y, NOW, names[0]))
-    parts.append(_legend(LABEL_W + 150, legend_y, UNDER, names[1]))
+    for x, colour, name in zip((10, 100, 270), (NOW, UNDER, RANGE), names, strict=True):
+        parts.append(_legend(x, legend_y, colour, name))
     parts.append("</svg>")
     return Markup("".join(parts))
 
