@@ -59,3 +59,26 @@ def test_the_surveys_stream_in_chunks_with_the_same_counts(api, clean, monkeypat
         monkeypatch.setattr(whatif, "CHUNK", 1)
         assert whatif.what_if(None, "P", NEW) == whole
     assert whole["households"] == 4
+
+
+def test_the_queries_do_not_grow_with_the_households(api, clean) -> None:
+    from sqlalchemy import event
+
+    from caseflow.extensions import db
+
+    def statements() -> int:
+        seen: list[str] = []
+        with clean.app_context():
+            engine = db.session.get_bind()
+            listener = lambda *args: seen.append(args[2])  # noqa: E731
+            event.listen(engine, "before_cursor_execute", listener)
+            try:
+                whatif.what_if(None, "P", NEW)
+            finally:
+                event.remove(engine, "before_cursor_execute", listener)
+        return len(seen)
+
+    four_households(api)
+    few = statements()
+    four_households(api)
+    assert 0 < few == statements()
