@@ -19,6 +19,7 @@ def register(app: Flask) -> None:
         app.cli.add_command(command)
     import_module("caseflow.cli_excel").register(app)  # import, export (issue 10)
     app.cli.add_command(import_module("caseflow.cli_reports").report)
+    import_module("caseflow.cli_whatif").register(app)  # last: it joins the `report` group
 
 
 def main() -> None:

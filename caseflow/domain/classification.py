@@ -125,6 +125,23 @@ def recorded(
     )
 
 
+def class_of_count(
+    standard: Standard,
+    area: str,
+    deprived: int,
+    *,
+    income_vnd: int | None = None,
+    income_score: int | None = None,
+) -> str:
+    """Return the class of a survey already checked, from its area, income and how many of
+    ``standard``'s indicators it is deprived in (classify's rule, without its checks)."""
+    lines = standard.areas[area]
+    if income_vnd is not None:
+        return _class_of(income_vnd, lines.income_line, lines.middle_line, deprived, standard)
+    line, middle = lines.income_line_score, lines.middle_line_score
+    return _class_of(income_score or 0, line, middle, deprived, standard)
+
+
 def _class_of(income: int, line: int, middle: int, deprived: int, standard: Standard) -> str:
     # Decree 07/2021: income and deprivations together; above the line is never poor.
     if income <= line:

@@ -1,4 +1,11 @@
-"""A small province for trying caseflow: units, users of each role, households in every state."""
+"""A small province for trying caseflow: units, users of each role, households in every state.
+
+Its map is today's two-level layout (since 1 July 2025): province, then commune (xã, rural) or
+ward (phường, urban), then village or residential group; no district, no township. The names are
+the demo's own, not a claim about the real map: the province's name is invented and says so, and
+the communes keep the names the demo has always had (Xã Hải Đông, Xã Hải Tây; the former
+township of Yên Định is now a ward), which the guides and the rounds demo use.
+"""
 
 from __future__ import annotations
 
@@ -23,8 +30,10 @@ from caseflow.services import (
 from caseflow.services.definitions import deploy
 
 PASSWORD = "caseflow-demo"
+#: an invented name, marked as such: the real province of the demo's communes is not confirmed
+PROVINCE_NAME = "Tỉnh Thử Nghiệm (tên mô phỏng)"
 UNITS = [
-    {"code": "NDH", "name": "Tỉnh Nam Định", "level": "province"},
+    {"code": "NDH", "name": PROVINCE_NAME, "level": "province"},
     {
         "code": "HD",
         "name": "Xã Hải Đông",
@@ -35,8 +44,8 @@ UNITS = [
     {"code": "HT", "name": "Xã Hải Tây", "level": "commune", "parent_code": "NDH", "area": "rural"},
     {
         "code": "YD",
-        "name": "Thị trấn Yên Định",
-        "level": "township",
+        "name": "Phường Yên Định",
+        "level": "ward",
         "parent_code": "NDH",
         "area": "urban",
     },
@@ -53,7 +62,7 @@ USERS = [
     ("canbo.haidong", "case_worker", "HD", "Nguyễn Thị Lan (cán bộ giảm nghèo)"),
     ("chutich.haitay", "supervisor", "HT", "Vũ Đức Hùng (Chủ tịch UBND xã)"),
     ("canbo.haitay", "case_worker", "HT", "Đỗ Thị Mai (cán bộ giảm nghèo)"),
-    ("chutich.yendinh", "supervisor", "YD", "Hoàng Văn Nam (Chủ tịch UBND thị trấn)"),
+    ("chutich.yendinh", "supervisor", "YD", "Hoàng Văn Nam (Chủ tịch UBND phường)"),
     ("canbo.yendinh", "case_worker", "YD", "Lê Thị Hương (cán bộ giảm nghèo)"),
 ]
 FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Ngô"]
@@ -94,7 +103,7 @@ def load() -> Iterator[str]:
     supports.sync_programs()
     if db.session.scalar(db.select(Unit.id).filter_by(code="NDH")) is None:
         _create()
-        yield "demo province created: Tỉnh Nam Định with 3 communes and their households"
+        yield f"demo province created: {PROVINCE_NAME}, 2 communes and a ward, their households"
         yield "and Xã Hải Đông's periodic review round, its listed households on its list"
     else:
         yield "demo province already loaded"

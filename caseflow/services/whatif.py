@@ -1,0 +1,191 @@
+"""What-if: the latest surveys of a unit's households classified under another standard.
+
+The surveys are read in one query and streamed (a province holds a million households), each
+reclassified by the domain and counted as it goes by; only the changes asked for are kept.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from caseflow.domain.classification import CLASSIFICATION_NAMES
+from caseflow.domain.errors import N_, InvalidInput, Msg
+from caseflow.domain.standards import Standard
+from caseflow.domain.whatif import Reclassified, Reclassifier, Survey, Tally
+from caseflow.extensions import db
+from caseflow.models import Assessment, Household, Unit, User
+from caseflow.services.access import unit_by_code
+from caseflow.services.definitions import standard_by_code, standards
+from caseflow.services.spreadsheets import Sheet
+
+#: rows fetched at a time from the database's cursor
+CHUNK = 2_000
+#: changes listed in the JSON answer unless asked otherwise (the files list them all)
+CHANGES_SHOWN = 1_000
+CLASS_NAMES = CLASSIFICATION_NAMES["vi"]
+
+
+@dataclass(frozen=True)
+class Line:
+    """One household whose class would change: who and where, and the domain's result."""
+
+    household_id: int
+    household_code: str | None
+    head_name: str
+    unit_code: str
+    result: Reclassified
+
+    def view(self) -> dict:
+        result = self.result
+        return {
+            "household_id": self.household_id,
+            "household_code": self.household_code,
+            "head_name": self.head_name,
+            "unit_code": self.unit_code,
+            "from": result.current,
+            "to": result.low,
+            "to_if_unknown_deprived": result.high,
+            "certain": result.certain,
+            "unknown": list(result.unknown),
+        }
+
+
+def target_standard(code: str) -> Standard:
+    """Return the standard named ``code``; refuse naming the field and the known codes."""
+    found = standard_by_code(code)
+    if found is None:
+        params = {"code": code, "known": ", ".join(s.code for s in standards())}
+        template = N_("Unknown standard '%(code)s' (known: %(known)s).")
+        raise InvalidInput(template, params=params, fields={"standard": [Msg(template, **params)]})
+    return found
+
+
+def what_if(
+    actor: User | None, unit_code: str, standard_code: str, shown: int = CHANGES_SHOWN
+) -> dict:
+    """Compare the unit's latest surveys' classes with those under another standard (the
+    actor's units only; None: the command line, which reads every unit)."""
+    unit = unit_by_code(unit_code, actor, "unit")
+    standard = target_standard(standard_code)
+    tally, changes = Tally(), []
+    for line in changed_lines(unit, standard, tally):
+        if len(changes) < shown:
+            changes.append(line.view())
+    return {**_counts(unit, standard, tally), "changes": changes}
+
+
+def what_if_sheets(actor: User | None, unit_code: str, standard_code: str) -> list[Sheet]:
+    """The changes, then the counts (made once the changes have streamed by), as sheets."""
+    unit = unit_by_code(unit_code, actor, "unit")
+    standard = target_standard(standard_code)
+    tally = Tally()
+    changes = Sheet("Hộ thay đổi phân loại", CHANGE_HEADERS, _change_rows(unit, standard, tally))
+    counts = Sheet("Tổng hợp", COUNT_HEADERS, _count_rows(unit, standard, tally))
+    return [changes, counts]
+
+
+def changed_lines(unit: Unit, standard: Standard, tally: Tally) -> Iterator[Line]:
+    """Count every latest survey of the unit's subtree in ``tally``; yield those that change."""
+    reclassify = Reclassifier(standard)
+    for row in _latest_surveys(unit):
+        result = reclassify(_survey(row))
+        tally.add(result)
+        if result.changes:
+            yield Line(row.household_id, row.code, row.head_name, row.unit_code, result)
+
+
+def _latest_surveys(unit: Unit):
+    in_unit = Unit.path.startswith(unit.path, autoescape=True)
+    latest = (
+        db.select(db.func.max(Assessment.id).label("id"))
+        .join(Household, Household.id == Assessment.household_id)
+        .join(Unit, Unit.id == Household.unit_id)
+        .where(in_unit)
+        .group_by(Assessment.household_id)
+        .subquery()
+    )
+    query = (
+        db.select(
+            Assessment.household_id,
+            Assessment.classification,
+            Assessment.area.label("survey_area"),
+            Assessment.deprivations,
+            Assessment.income_per_capita_month,
+            Assessment.income_score,
+            Household.code,
+            Household.head_name,
+            Household.area,
+            Unit.code.label("unit_code"),
+        )
+        .join(latest, latest.c.id == Assessment.id)
+        .join(Household, Household.id == Assessment.household_id)
+        .join(Unit, Unit.id == Household.unit_id)
+        .order_by(Assessment.household_id)
+        .execution_options(yield_per=CHUNK)
+    )
+    return db.session.execute(query)
+
+
+def _survey(row) -> Survey:
+    return Survey(
+        household_id=row.household_id,
+        classification=row.classification,
+        area=row.survey_area or row.area,
+        deprivations=row.deprivations or {},
+        income_vnd=row.income_per_capita_month,
+        income_score=row.income_score,
+    )
+
+
+def _counts(unit: Unit, standard: Standard, tally: Tally) -> dict:
+    return {
+        "unit": unit.code,
+        "standard": standard.code,
+        "standard_name": standard.name,
+        "households": tally.households,
+        "current": dict(tally.current),
+        "under": tally.under(),
+        "uncertain": tally.uncertain,
+        "unknown_indicators": dict(tally.unknown),
+        "changes_total": tally.changed,
+        "unconfirmed": list(standard.unconfirmed),
+    }
+
+
+CHANGE_HEADERS = (
+    "Mã hộ",
+    "Chủ hộ",
+    "Đơn vị",
+    "Phân loại hiện nay",
+    "Theo chuẩn mới (chỉ số chưa có tính là không thiếu hụt)",
+    "Theo chuẩn mới (chỉ số chưa có tính là thiếu hụt)",
+    "Chắc chắn",
+    "Chỉ số chưa khảo sát",
+)
+COUNT_HEADERS = ("Phân loại", "Hiện nay", "Theo chuẩn mới: ít nhất", "Theo chuẩn mới: nhiều nhất")
+
+
+def _change_rows(unit: Unit, standard: Standard, tally: Tally) -> Iterator[list]:
+    for line in changed_lines(unit, standard, tally):
+        result = line.result
+        yield [
+            line.household_code or f"#{line.household_id}",
+            line.head_name,
+            line.unit_code,
+            CLASS_NAMES[result.current],
+            CLASS_NAMES[result.low],
+            CLASS_NAMES[result.high],
+            "có" if result.certain else "không",
+            ", ".join(result.unknown),
+        ]
+
+
+def _count_rows(unit: Unit, standard: Standard, tally: Tally) -> Iterator[list]:
+    """Rows read only after the changes' sheet was written: the tally is complete by then."""
+    under = tally.under()
+    for name, label in CLASS_NAMES.items():
+        yield [label, tally.current.get(name, 0), under[name]["min"], under[name]["max"]]
+    yield ["Tổng số hộ có khảo sát", tally.households, tally.households, tally.households]
+    yield [f"Chuẩn so sánh: {standard.name}", None, None, None]
+    yield [f"Đơn vị: {unit.name} ({unit.code})", None, None, None]
