@@ -59,7 +59,6 @@ def create(args):
 def export_households(args):
     """The households of the list's filters, in the import's format (an export imports back)."""
     fmt = args.pop("format")
-    args.pop("page"), args.pop("per_page")
     return spreadsheet_response(exports.household_sheets(actor(), **args), fmt, "ho")
 
 

@@ -32,7 +32,7 @@ from caseflow.models import Assessment, Event, Household, Unit, User
 from caseflow.services import spreadsheets
 from caseflow.services.access import require_role, unit_by_code
 from caseflow.services.definitions import standards
-from caseflow.services.households import SEES_IDENTIFIERS, filtered
+from caseflow.services.households import FILTERS, SEES_IDENTIFIERS, filtered
 from caseflow.services.import_rows import surveys_format
 from caseflow.services.spreadsheets import Sheet
 
@@ -69,9 +69,10 @@ def _chunks(query, *, members: bool = False) -> Iterator[list[Household]]:
 
 
 def household_sheets(actor: User, **filters) -> list[Sheet]:
-    """Return the households matching the list's filters as the import's three sheets."""
+    """Return the households matching the list's filters as the import's three sheets (the
+    list's paging arguments, when given, are not filters: the whole list is exported)."""
     require_role(actor, "case_worker", "supervisor", "officer", "admin")
-    query = filtered(actor, **filters)
+    query = filtered(actor, **{k: v for k, v in filters.items() if k in FILTERS})
     masked = actor.role not in SEES_IDENTIFIERS
     survey_format, _ = surveys_format(standards())
     return [

@@ -276,6 +276,10 @@ def search(
     )
 
 
+#: the household list's filters (the rest of its query is paging)
+FILTERS = ("unit", "state", "classification", "q", "overdue")
+
+
 def filtered(
     actor: User,
     *,

@@ -30,7 +30,7 @@ from caseflow.domain.sheet_format import (
 from caseflow.domain.text import fold
 from caseflow.extensions import db
 from caseflow.models import Household, Member, Unit, User
-from caseflow.services import moves
+from caseflow.services import moves, search_index
 from caseflow.services.definitions import business_calendar
 from caseflow.services.import_rows import RowError
 from caseflow.services.import_surveys import ImportedSurveys
@@ -286,6 +286,9 @@ class Writer(ImportedSurveys, MatchedUpdates):
 
     def finish(self) -> None:
         db.session.flush()
+        if not self.report.dry_run and not self.report.errors:
+            # found by every name, code, phone and ID, as households registered one by one
+            search_index.index_households(e.household_id for e in self.index.values())
 
 
 def _birth(value: object) -> date | None:

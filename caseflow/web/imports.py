@@ -78,6 +78,4 @@ def export_households():
         query = load_typed(HouseholdExportArgs(), given)
     except DomainError as error:
         abort(422, error_message(error))
-    for name in ("page", "per_page", "format"):
-        query.pop(name, None)
     return spreadsheet_response(exports.household_sheets(current_user, **query), fmt, "ho")
