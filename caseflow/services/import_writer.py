@@ -40,7 +40,7 @@ from caseflow.services.import_updates import MatchedUpdates
 LINKS = 200
 
 
-@dataclass
+@dataclass(slots=True)
 class Entry:
     """A household of the file: its row on `Hộ`, its id, and whether the import made it."""
 
