@@ -162,9 +162,7 @@ def member_row(sheet: SheetFormat, row: int, given: dict) -> tuple[str, dict]:
     birth = given.get("birth_date")
     if isinstance(birth, str) and len(birth) == 4 and birth.isdigit():
         birth = date(int(birth), 1, 1)  # a year alone: recorded as 1 January
-    if birth is None:
-        reader.refuse("birth_date", Msg(N_("Missing data for required field.")))
-    else:
+    if birth is not None:  # required for a new household's members (the writer checks)
         body["birth_date"] = birth
     for name in ("sex", "relation"):
         code_of = reader.choice(name) if name == "sex" else _relation(sheet, given.get(name))
@@ -177,10 +175,12 @@ def member_row(sheet: SheetFormat, row: int, given: dict) -> tuple[str, dict]:
 
 
 def _relation(sheet: SheetFormat, word: object) -> str | None:
-    """A relation is one of the words, or any other text kept as it is typed."""
+    """A relation is one of the words exactly (Chủ hộ: head), or any other text kept as it is
+    typed, so that a relation recorded as free text exports and imports back unchanged."""
     if word is None:
         return None
-    return sheet.column("relation").code(str(word)) or str(word)
+    text = str(word)
+    return next((c for w, c in sheet.column("relation").choices if text in (w, c)), text)
 
 
 def survey_row(

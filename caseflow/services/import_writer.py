@@ -40,7 +40,7 @@ from caseflow.services.import_updates import MatchedUpdates
 LINKS = 200
 
 
-@dataclass
+@dataclass(slots=True)
 class Entry:
     """A household of the file: its row on `Hộ`, its id, and whether the import made it."""
 
@@ -259,7 +259,10 @@ class Writer(ImportedSurveys, MatchedUpdates):
             entry = self._entry(MEMBERS, number, code)
             if entry is None:
                 continue
-            if entry.new:
+            if entry.new and member.get("birth_date") is None:
+                column = MEMBER_SHEET.column("birth_date").title
+                self.error(MEMBERS, number, column, Msg(N_("Missing data for required field.")))
+            elif entry.new:
                 new.append({**member, "household_id": entry.household_id})
                 self.report.members += 1
                 if code not in self.heads or member.get("relation") == HEAD:

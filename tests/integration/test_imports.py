@@ -165,3 +165,13 @@ def test_members_of_a_new_household_count_once(ctx, world, tmp_path):
         )
         == 0
     )
+
+
+def test_a_birth_date_is_required_for_a_new_household_only(ctx, world, tmp_path):
+    no_birth = member(**{"Ngày sinh": None})
+    report = _run(world, workbook(tmp_path / "a.xlsx", [household()], [no_birth], []))
+    assert [m[:3] for m in _messages(report)] == [("Thành viên", 2, "Ngày sinh*")]
+    _run(world, workbook(tmp_path / "b.xlsx", [household()], [member()], []))
+    spouse = member(**{"Họ và tên": "Trần Thị Bình", "Ngày sinh": None})
+    again = _run(world, workbook(tmp_path / "c.xlsx", [household()], [member(), spouse], []))
+    assert (_messages(again), again.updated) == ([], 1)
