@@ -148,8 +148,8 @@ def seed(households: int) -> None:
         stamp = "strftime('%Y-%m-%d %H:%M:%f000', 'now')"
         digits = "substr('000000000000' || n, -{0})"
     phone, national_id = "'09' || " + digits.format(8), digits.format(12)
-    # household n: commune n / 7 % 100, family n % 10, middle n / 10 % 6, given n / 60 % 20; its member is of
-    # the same family, given name n / 7 % 20
+    # household n: commune n / 7 % 100, family n % 10, middle n / 10 % 6, given n / 60 % 20;
+    # its member is of the same family, given name n / 7 % 20
     joined = (
         f"FROM {series} JOIN bench_name f ON f.kind = 'f' AND f.k = n % 10 "
         f"JOIN bench_name m ON m.kind = 'm' AND m.k = (n / 10) % 6 "
