@@ -128,7 +128,7 @@ def _register(
         )
         db.session.add(household)
         db.session.flush()
-        search_index.index_households([household.id])
+        search_index.index_loaded([household], new=True)
         if claim is not None:
             claim.household_id = household.id
         db.session.add(
@@ -346,7 +346,8 @@ def _update(actor: User, household_id: int, fields: Mapping, version: int) -> Ho
             _refuse_held_national_id(actor, found.facts["national_id"], household.id)
         if found.record:
             _apply(household, found)
-            search_index.index_households([household.id])
+            db.session.flush()  # the members added get their ids, the removed ones go
+            search_index.index_loaded([household])
             db.session.add(
                 Event(
                     **plan_edit(

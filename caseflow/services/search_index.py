@@ -51,6 +51,28 @@ def index_households(ids: Iterable[int]) -> None:
         _index_chunk(ids[start : start + CHUNK])
 
 
+def index_loaded(households: Sequence[Household], *, new: bool = False) -> None:
+    """Write the search text of households whose members are loaded, from what the session
+    holds (no reading back); `new` households have no text to replace yet."""
+    if not households:
+        return
+    found, key = _index_table()
+    if not new:
+        db.session.execute(found.delete().where(key.in_([h.id for h in households])))
+    db.session.execute(
+        found.insert(),
+        [
+            {
+                key.name: h.id,
+                "text": document(
+                    h.head_name, h.code, h.phone, h.national_id, [m.full_name for m in h.members]
+                ),
+            }
+            for h in households
+        ],
+    )
+
+
 def _index_chunk(ids: list[int]) -> None:
     names: dict[int, list[str]] = {i: [] for i in ids}
     for household_id, name in db.session.execute(

@@ -7,8 +7,8 @@ from flask_babel import gettext
 from flask_login import current_user
 
 from caseflow.services import alerts
-from caseflow.web.casefile import page_number
 from caseflow.web.forms import TokenForm
+from caseflow.web.lists import keyset_args
 
 bp = Blueprint("inbox", __name__, url_prefix="/alerts")
 PER_PAGE = 50
@@ -20,13 +20,16 @@ TABS = ("open", "acknowledged", "all")
 def inbox():
     tab = request.args.get("status", "open")
     tab = tab if tab in TABS else "open"
-    page = page_number()
-    items, total = alerts.list_for(current_user, None if tab == "all" else tab, page, PER_PAGE)
+    asked = keyset_args()
+    found = alerts.page_for(
+        current_user, None if tab == "all" else tab, asked["page"], PER_PAGE, asked["after"]
+    )
     return render_template(
         "alerts.html",
-        items=items,
-        total=total,
-        page=page,
+        items=found.items,
+        total=found.total,
+        listing=found,
+        page=found.page,
         per_page=PER_PAGE,
         tab=tab,
         tabs=TABS,

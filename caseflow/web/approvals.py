@@ -13,8 +13,9 @@ from caseflow.schemas.households import BatchArgs
 from caseflow.services import approvals, supports, worklist
 from caseflow.web import casefile
 from caseflow.web.auth import safe_next
-from caseflow.web.casefile import decides, page_number
+from caseflow.web.casefile import decides
 from caseflow.web.forms import DecisionForm
+from caseflow.web.lists import keyset_args
 
 bp = Blueprint("decisions", __name__, url_prefix="/approvals")
 PER_PAGE = 50
@@ -27,14 +28,18 @@ def queue():
 
 
 def _queue_page(form: DecisionForm, status: int = 200, ticked: set[int] | None = None):
-    page = page_number()
-    items, total = approvals.list_approvals(current_user, "pending", page, PER_PAGE)
+    asked = keyset_args()
+    found = approvals.approvals_page(
+        current_user, "pending", asked["page"], PER_PAGE, asked["after"]
+    )
+    items, total, page = found.items, found.total, found.page
     decidable = {a.id for a in items if decides(current_user, a)}
     ticked = ticked or (decidable if request.args.get("select") == "all" else set())
     return render_template(
         "approvals.html",
         items=items,
         total=total,
+        listing=found,
         page=page,
         per_page=PER_PAGE,
         context=worklist.request_context(items),

@@ -157,3 +157,17 @@ def test_approvals_page_by_cursor(api) -> None:
 )
 def test_an_alerts_cursor_with_a_bad_time_is_refused(api, cursor: str) -> None:
     assert_error(api.get(f"/alerts?after={cursor}"), 422, "invalid_fields", {"after"})
+
+
+@pytest.mark.parametrize(
+    "query", ["q=ho", "q=ho%20so", "unit=C1&state=registered", "overdue=false", "overdue=true"]
+)
+def test_every_filter_can_be_estimated_past_the_bound(api, clean, monkeypatch, query) -> None:
+    monkeypatch.setitem(clean.config, "CASEFLOW_EXACT_TOTAL_UP_TO", 1)
+    register(api, 3, "Hộ số")
+
+    response = api.get(f"/households?per_page=2&{query}")
+
+    assert response.status_code == 200, response.json
+    body = response.json
+    assert body["total_exact"] is (body["total"] <= 1 and len(body["items"]) <= 1)

@@ -105,3 +105,23 @@ def test_short_and_long_words_together(api, q: str) -> None:
     made = api.register(head_name="Võ Thị Lụa")["id"]
 
     assert found(api, q) == [made]
+
+
+def test_index_households_writes_again_what_another_writer_changed(api, clean) -> None:
+    """An import writes rows its own way, then calls index_households with their ids."""
+    from sqlalchemy import update
+
+    from caseflow.extensions import db
+    from caseflow.models import Household
+    from caseflow.services.search_index import index_households
+
+    made = [api.register(head_name=f"Hộ {n}")["id"] for n in range(3)]
+    with clean.app_context():
+        db.session.execute(
+            update(Household).where(Household.id.in_(made[:2])).values(phone="0977888999")
+        )
+        index_households(made[:2] + [made[0], 10**9])  # repeated and unknown ids do no harm
+        db.session.commit()
+
+    assert found(api, "0977888999") == made[:2]
+    assert found(api, "ho") == made

@@ -197,7 +197,9 @@ def test_the_household_list_counts_with_a_separator(pages, monkeypatch) -> None:
 
 
 def test_the_inbox_counts_with_a_separator(pages, monkeypatch) -> None:
-    monkeypatch.setattr(alerts, "list_for", lambda *a, **k: ([], 10017))
+    from caseflow.services.listing import Page
+
+    monkeypatch.setattr(alerts, "page_for", lambda *a, **k: Page([], 10017, 1, 25))
     monkeypatch.setattr(alerts, "count_open", lambda actor: 10017)
     pages.login("worker")
 
@@ -209,8 +211,9 @@ def test_the_inbox_counts_with_a_separator(pages, monkeypatch) -> None:
 
 def test_the_approvals_queue_counts_with_a_separator(pages, monkeypatch) -> None:
     from caseflow.services import approvals
+    from caseflow.services.listing import Page
 
-    monkeypatch.setattr(approvals, "list_approvals", lambda *a, **k: ([], 1500))
+    monkeypatch.setattr(approvals, "approvals_page", lambda *a, **k: Page([], 1500, 1, 25))
     pages.login("chair")
 
     assert "1.500 đề nghị đang chờ quyết định." in pages.get("/approvals").text

@@ -66,3 +66,29 @@ def test_a_broken_cursor_is_said_on_the_page(pages) -> None:
 
     assert response.status_code == 422
     assert "Con trỏ trang không hợp lệ" in response.text
+
+
+def test_the_approvals_queue_says_more_than_the_bound_and_pages_by_cursor(
+    pages, api_as, clean, monkeypatch
+) -> None:
+    from tests.factories import posted
+
+    dialect = bounded(clean, monkeypatch, 1)
+    for number in range(2):
+        hid = posted(api_as, head_name=f"Hộ chờ {number}")
+        assert api_as.fire(hid, "recognise").status_code == 202
+    pages.login("chair")
+
+    page = pages.get("/approvals").text
+
+    if dialect == "postgresql":
+        assert "Khoảng " in page
+    else:
+        assert "Hơn 1 đề nghị đang chờ quyết định." in page
+
+
+def test_the_alerts_inbox_takes_a_cursor_and_refuses_a_broken_one(pages) -> None:
+    pages.login("worker")
+
+    assert pages.get("/alerts").status_code == 200
+    assert pages.get("/alerts?after=broken").status_code == 422
