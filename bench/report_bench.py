@@ -6,7 +6,8 @@ SELECT over generate_series; not timed). Each household's last event matches its
 end poor and 4% near-poor, each of those with a survey (the 07/2021 indicators) and a third of
 them with a support. Then each report is timed for the province and for one commune, as of today
 and as of a year ago (target: under 2 s for the province), and the province's `units` is written
-as xlsx with the Python heap's peak (tracemalloc).
+as xlsx with the Python heap's peak (tracemalloc). The reports' summary is rebuilt after seeding
+(`caseflow report rebuild`), and timed.
 
     flock /tmp/bench.lock .venv/bin/python bench/report_bench.py \
         --db postgresql://postgres@127.0.0.1/caseflow_bench_reports [--households 10000]
@@ -30,7 +31,13 @@ from bench.common import empty_database  # noqa: E402
 from caseflow import clock, create_app  # noqa: E402
 from caseflow.extensions import db  # noqa: E402
 from caseflow.models import User  # noqa: E402
-from caseflow.services import report_catalogue, supports, units, users  # noqa: E402
+from caseflow.services import (  # noqa: E402
+    report_catalogue,
+    report_summary,
+    supports,
+    units,
+    users,
+)
 from caseflow.services.report_sheets import sheet  # noqa: E402
 from caseflow.services.spreadsheets import xlsx  # noqa: E402
 
@@ -72,6 +79,11 @@ def main() -> None:
             started = time.perf_counter()
             seed(args.households, args.events)
             print(f"seeded in {time.perf_counter() - started:.0f} s")
+            started = time.perf_counter()
+            built = report_summary.rebuild()
+            print(
+                f"summary rebuilt in {time.perf_counter() - started:.1f} s: {built['rows']:,} rows"
+            )
         officer = db.session.scalar(db.select(User).where(User.username == "officer"))
         today = clock.today()
         print(f"{args.households:,} households, {count('event'):,} events, {COMMUNES} communes")
