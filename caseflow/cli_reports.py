@@ -17,9 +17,12 @@ DAY = click.DateTime(formats=["%Y-%m-%d"])
 
 @click.command("report")
 @click.argument(
-    "kind", type=click.Choice(["summary", "units", "flows", "deprivations", "coverage", "overdue"])
+    "kind",
+    type=click.Choice(
+        ["summary", "units", "flows", "deprivations", "coverage", "overdue", "rebuild"]
+    ),
 )
-@click.option("--unit", "unit_code", required=True, help="the unit's code")
+@click.option("--unit", "unit_code", default=None, help="the unit's code")
 @click.option("--as-of", "as_of", type=DAY, default=None, help="YYYY-MM-DD (default today)")
 @click.option("--from", "start", type=DAY, default=None, help="flows: first day of the period")
 @click.option("--to", "end", type=DAY, default=None, help="flows: last day (default today)")
@@ -28,8 +31,17 @@ DAY = click.DateTime(formats=["%Y-%m-%d"])
 @with_appcontext
 @fail_on_domain_error
 def report(kind, unit_code, as_of, start, end, fmt, output) -> None:
-    """Print a report of a unit as of a date (flows: over a period), or write it as a file."""
-    from caseflow.services import report_catalogue
+    """Print a report of a unit as of a date (flows: over a period), or write it as a file;
+    `rebuild`: derive the reports' summary again from the history (through --as-of, default
+    yesterday)."""
+    from caseflow.services import report_catalogue, report_summary
+
+    if kind == "rebuild":
+        built = report_summary.rebuild(as_of.date() if as_of else None)
+        click.echo(f"summary built through {built['built_through']}: {built['rows']} rows")
+        return
+    if not unit_code:
+        raise click.UsageError("--unit CODE is needed")
 
     found = report_catalogue.build(
         None, kind, unit_code, *(d.date() if d else None for d in (as_of, start, end))

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import Subquery
+from sqlalchemy import Subquery, text
 
 from caseflow import clock
 from caseflow.domain.errors import N_, InvalidInput, Msg
 from caseflow.extensions import db
-from caseflow.models import Event, Unit
+from caseflow.models import Event, Household, Unit
 from caseflow.services.definitions import business_calendar
 
 LISTED = ("poor", "near_poor")
@@ -81,7 +81,18 @@ def history_warnings(day: date) -> list[dict]:
 
 
 def standing(as_of: date, name: str = "standing") -> Subquery:
-    """Each household's latest event before the end of `as_of`: household, unit, state, class."""
+    """Each household's latest event before the end of `as_of`: household, unit, state, class.
+
+    As of today that is the household's own row (the one writer, services/moves, keeps the row
+    and its latest event in step), read without scanning the history.
+    """
+    if as_of >= clock.today():
+        return db.select(
+            Household.id.label("household_id"),
+            Household.unit_id,
+            Household.state.label("to_state"),
+            Household.classification,
+        ).subquery(name)
     latest = (
         db.select(db.func.max(Event.id).label("id"))
         .where(Event.at < cutoff(as_of))
@@ -93,6 +104,13 @@ def standing(as_of: date, name: str = "standing") -> Subquery:
         .join(latest, latest.c.id == Event.id)
         .subquery(name)
     )
+
+
+def plain_plans() -> None:
+    """PostgreSQL: no JIT for this transaction's report queries (compiling them costs more than
+    running them; see services/round_roster.py)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text("SET LOCAL jit = off"))
 
 
 def in_subtree(unit: Unit, column):

@@ -27,10 +27,9 @@ def flows(actor: User, unit_code: str, start: date, end: date) -> dict:
     unit = unit_by_code(unit_code, actor, "unit")
     check_period(start, end)
     eve = start - timedelta(days=1)
-    before, after = standing(eve, "before"), standing(end, "after")
-    entered, exited = _moved(unit, before, after)
-    rate_from = _rate(unit, eve)
-    rate_to = _rate(unit, end)
+    moved = _moved(unit, standing(eve, "before"), standing(end, "after"))
+    rate_from = _rate(unit, eve, moved["households_from"], moved["poor_from"])
+    rate_to = _rate(unit, end, moved["households_to"], moved["poor_to"])
     change = round(rate_to - rate_from, 2)
     target = unit_years.bases([unit], end.year)[unit.id].target_points
     return {
@@ -42,8 +41,8 @@ def flows(actor: User, unit_code: str, start: date, end: date) -> dict:
         "change_points": change,
         "target_points": target,
         "met": change <= target,
-        "entered": entered,
-        "exited": exited,
+        "entered": {cls: moved[f"entered_{cls}"] for cls in LISTED},
+        "exited": {cls: moved[f"exited_{cls}"] for cls in LISTED},
         "relapsed": _events(unit, "relapse", eve, end),
         "graduated": _events(unit, "graduate", eve, end),
         "warnings": history_warnings(end),
@@ -74,37 +73,41 @@ def rates_by_year(actor: User, unit_code: str, as_of: date) -> list[dict]:
     return found
 
 
-def _rate(unit: Unit, day: date) -> float:
-    households, poor, _ = counts(unit, day)
+def _rate(unit: Unit, day: date, households: int, poor: int) -> float:
     basis = unit_years.bases([unit], day.year)[unit.id].households or households
     return percent(poor, basis)
 
 
-def _moved(unit: Unit, before, after) -> tuple[dict, dict]:
-    """Households in a class at the end and not at the start (entered), and the reverse."""
-    entered, exited = {}, {}
+def _moved(unit: Unit, before, after) -> dict[str, int]:
+    """In one pass over both days' standings: the households and the poor at each end, the
+    households in a class at the end and not at the start (entered), and the reverse (exited).
+
+    A household with an event before the start has one before the end, so `after` holds every
+    household of `before`.
+    """
+    was_here = in_subtree(unit, before.c.unit_id)
+    is_here = in_subtree(unit, after.c.unit_id)
+    columns = {
+        "households_from": was_here,
+        "poor_from": db.and_(was_here, before.c.classification == "poor"),
+        "households_to": is_here,
+        "poor_to": db.and_(is_here, after.c.classification == "poor"),
+    }
     for cls in LISTED:
-        entered[cls] = _count(
-            db.select(db.func.count())
-            .select_from(after)
-            .outerjoin(before, before.c.household_id == after.c.household_id)
-            .where(
-                after.c.classification == cls,
-                db.or_(before.c.classification.is_(None), before.c.classification != cls),
-                in_subtree(unit, after.c.unit_id),
-            )
+        was, now = before.c.classification == cls, after.c.classification == cls
+        columns[f"entered_{cls}"] = db.and_(
+            is_here, now, db.or_(before.c.classification.is_(None), db.not_(was))
         )
-        exited[cls] = _count(
-            db.select(db.func.count())
-            .select_from(before)
-            .join(after, before.c.household_id == after.c.household_id)
-            .where(
-                before.c.classification == cls,
-                db.or_(after.c.classification.is_(None), after.c.classification != cls),
-                in_subtree(unit, before.c.unit_id),
-            )
+        columns[f"exited_{cls}"] = db.and_(
+            was_here, was, db.or_(after.c.classification.is_(None), db.not_(now))
         )
-    return entered, exited
+    row = db.session.execute(
+        db.select(*(db.func.sum(db.case((c, 1), else_=0)).label(k) for k, c in columns.items()))
+        .select_from(after)
+        .outerjoin(before, before.c.household_id == after.c.household_id)
+        .where(db.or_(is_here, was_here))
+    ).one()
+    return {key: value or 0 for key, value in row._mapping.items()}
 
 
 def _events(unit: Unit, trigger: str, eve: date, end: date) -> int:

@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
+from sqlalchemy.dialects.postgresql import JSONB
+
 from caseflow.extensions import db
 from caseflow.models import Assessment, SupportItem, User
 from caseflow.services.access import unit_by_code
@@ -92,16 +94,27 @@ def _surveyed(actor: User, unit_code: str, as_of: date):
         .group_by(Assessment.household_id)
         .subquery("latest_survey")
     )
+    # computed once (MATERIALIZED), each survey's JSON read once as jsonb on PostgreSQL: not
+    # once for each indicator and dimension that reads it (2.2 s of 2.6 s at 90,000 surveys)
     surveyed = (
         db.select(
-            now.c.household_id, Assessment.standard.label("standard"), Assessment.deprivations
+            now.c.household_id,
+            Assessment.standard.label("standard"),
+            _readable(Assessment.deprivations).label("deprivations"),
         )
         .join(Assessment, Assessment.household_id == now.c.household_id)
         .join(latest, latest.c.id == Assessment.id)
         .where(now.c.classification.in_(LISTED), in_subtree(unit, now.c.unit_id))
-        .subquery("surveyed")
+        .cte("surveyed")
+        .prefix_with("MATERIALIZED", dialect="postgresql")
     )
     return unit, surveyed
+
+
+def _readable(column):
+    if db.session.get_bind().dialect.name == "postgresql":
+        return db.cast(column, JSONB)
+    return column
 
 
 def _indicator(surveyed, key: str):

@@ -8,8 +8,8 @@ from sqlalchemy.orm import aliased
 
 from caseflow import clock
 from caseflow.extensions import db
-from caseflow.models import Deadline, Household, Unit, User
-from caseflow.services import unit_years
+from caseflow.models import Deadline, Household, StandingDay, Unit, User
+from caseflow.services import report_summary, unit_years
 from caseflow.services.access import unit_by_code
 from caseflow.services.report_basis import (
     LISTED,
@@ -77,7 +77,10 @@ def _below(unit: Unit, population: int, registered: int) -> dict:
 
 
 def _counts(unit: Unit, children: list[Unit], as_of: date) -> dict[int, tuple[int, int, int]]:
-    """Count each of `unit` and `children` over its subtree, in one query."""
+    """Count each of `unit` and `children` over its subtree, in one query (from the summary
+    when it answers for the day, else from the history)."""
+    if as_of < clock.today() and report_summary.usable(as_of):
+        return _summed(unit, children, as_of)
     group, member = aliased(Unit), aliased(Unit)
     now = standing(as_of)
     listed = [db.func.sum(db.case((now.c.classification == cls, 1), else_=0)) for cls in LISTED]
@@ -90,6 +93,21 @@ def _counts(unit: Unit, children: list[Unit], as_of: date) -> dict[int, tuple[in
         .group_by(group.id)
     )
     return {uid: (n, poor or 0, near or 0) for uid, n, poor, near in rows}
+
+
+def _summed(unit: Unit, children: list[Unit], as_of: date) -> dict[int, tuple[int, int, int]]:
+    group, member = aliased(Unit), aliased(Unit)
+    net = StandingDay.households
+    listed = [db.func.sum(db.case((StandingDay.classification == c, net), else_=0)) for c in LISTED]
+    rows = db.session.execute(
+        db.select(group.id, db.func.sum(net), *listed)
+        .select_from(group)
+        .join(member, member.path.startswith(group.path))
+        .join(StandingDay, StandingDay.unit_id == member.id)
+        .where(group.id.in_([unit.id, *(c.id for c in children)]), StandingDay.day <= as_of)
+        .group_by(group.id)
+    )
+    return {uid: (n or 0, poor or 0, near or 0) for uid, n, poor, near in rows}
 
 
 def overdue(actor: User, unit_code: str) -> dict:

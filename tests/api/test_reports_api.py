@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 
 from caseflow import clock
 from tests.factories import assert_error
-from tests.reports_support import D1, D2, D3, D4, known_history, report
+from tests.reports_support import D1, D2, D3, D4, D5, D6, D7, known_history, report
 
 
 def _rows(found: dict) -> dict:
@@ -26,6 +26,8 @@ def _rows(found: dict) -> dict:
         (D2, (3, 0, 0), (1, 0, 0)),
         (D3, (3, 1, 1), (1, 0, 0)),
         (D4, (3, 1, 1), (1, 0, 0)),
+        (D6, (3, 0, 1), (1, 0, 0)),
+        (D7, (3, 0, 1), (1, 0, 0)),
     ],
 )
 def test_the_units_report_counts_each_child_unit_as_of_the_day(api, as_of, c1, c2) -> None:
@@ -72,6 +74,27 @@ def test_a_day_before_any_history_is_a_stated_warning(api) -> None:
 
 
 @pytest.mark.parametrize(
+    ("start", "end", "entered", "exited", "relapsed", "change", "met"),
+    [
+        (D5, D6, {"poor": 0, "near_poor": 0}, {"poor": 1, "near_poor": 0}, 0, -33.33, True),
+        (D6, D7, {"poor": 0, "near_poor": 0}, {"poor": 1, "near_poor": 0}, 1, -33.33, True),
+        (D7, D7, {"poor": 0, "near_poor": 0}, {"poor": 0, "near_poor": 0}, 1, 0.0, False),
+        # a household that entered and left within the period counts in neither
+        (D1, D7, {"poor": 0, "near_poor": 1}, {"poor": 0, "near_poor": 0}, 1, 0.0, False),
+    ],
+)
+def test_flows_count_exits_and_relapses_and_hold_the_change_to_the_target(
+    api, start, end, entered, exited, relapsed, change, met
+) -> None:
+    known_history(api)
+
+    found = report(api, "flows", unit="C1", **{"from": start.isoformat(), "to": end.isoformat()})
+
+    assert (found["entered"], found["exited"], found["relapsed"]) == (entered, exited, relapsed)
+    assert (found["change_points"], found["met"]) == (change, met)
+
+
+@pytest.mark.parametrize(
     ("start", "end", "entered", "rate_from", "rate_to"),
     [
         (D1, D1, {"poor": 0, "near_poor": 0}, 0.0, 0.0),
@@ -99,7 +122,7 @@ def test_flows_count_the_households_that_entered_in_the_period(
 
 @pytest.mark.parametrize(
     ("as_of", "households", "employment", "water"),
-    [(D2, 0, 0, 0), (D3, 2, 1, 2), (D4, 2, 1, 2)],
+    [(D2, 0, 0, 0), (D3, 2, 1, 2), (D4, 2, 1, 2), (D6, 1, 0, 1)],
 )
 def test_deprivations_count_the_listed_households_latest_surveys(
     api, as_of, households, employment, water

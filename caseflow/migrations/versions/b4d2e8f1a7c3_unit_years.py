@@ -1,4 +1,4 @@
-"""unit years: a unit's population count of households and its rate target, by year
+"""unit years (a unit's population count and rate target by year); the reports' summary
 
 Revision ID: b4d2e8f1a7c3
 Revises: b4e8d2a61f37
@@ -36,5 +36,30 @@ def upgrade():
     )
 
 
+    op.create_table(
+        "report_standing_day",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("unit_id", sa.Integer(), nullable=False),
+        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("state", sa.String(length=40), nullable=False),
+        sa.Column("classification", sa.String(length=20), nullable=True),
+        sa.Column("households", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(["unit_id"], ["unit.id"]),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    op.create_index("ix_report_standing_day_day", "report_standing_day", ["day", "unit_id"])
+    op.create_table(
+        "report_summary_built",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("built_through", sa.Date(), nullable=False),
+        sa.Column("last_event_id", sa.Integer(), nullable=False),
+        sa.Column("built_at", caseflow.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id"),
+    )
+
+
 def downgrade():
+    op.drop_table("report_summary_built")
+    op.drop_index("ix_report_standing_day_day", table_name="report_standing_day")
+    op.drop_table("report_standing_day")
     op.drop_table("unit_year")

@@ -1,0 +1,57 @@
+"""The reports' summary: derived from the history by `caseflow report rebuild`, it gives the
+same counts as the history, and steps aside for a day that history written since then reaches."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from caseflow import clock
+from caseflow.services import report_summary
+from tests.factories import at
+from tests.reports_support import D1, D3, D4, D6, D7, known_history, report
+
+
+def _c1(api, day) -> tuple[int, int, int]:
+    found = report(api, "units", unit="P", as_of=day.isoformat())
+    row = next(r for r in found["rows"] if r["unit_code"] == "C1")
+    return row["households"], row["poor"], row["near_poor"]
+
+
+@pytest.fixture
+def rebuilt(api, clean):
+    known_history(api)
+    result = clean.test_cli_runner().invoke(args=["report", "rebuild"])
+    assert result.exit_code == 0, result.output
+    assert "summary built through" in result.output
+    return clean
+
+
+@pytest.mark.parametrize(
+    ("day", "c1"),
+    [
+        (D1 - timedelta(days=1), (0, 0, 0)),
+        (D1, (3, 0, 0)),
+        (D3, (3, 1, 1)),
+        (D4, (3, 1, 1)),
+        (D6, (3, 0, 1)),
+        (D7, (3, 0, 1)),
+    ],
+)
+def test_the_summary_counts_as_the_history_does(api, rebuilt, day, c1) -> None:
+    with rebuilt.app_context():
+        assert report_summary.usable(day)
+
+    assert _c1(api, day) == c1
+
+
+def test_history_written_since_the_rebuild_on_an_earlier_day_sets_the_summary_aside(
+    api, rebuilt
+) -> None:
+    with clock.frozen_at(at(D4)):
+        api.register(head_name="Hộ Muộn")
+
+    with rebuilt.app_context():
+        assert not report_summary.usable(D6)
+    assert _c1(api, D6) == (4, 0, 1)
