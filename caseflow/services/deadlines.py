@@ -140,8 +140,10 @@ def claim_due(limit: int) -> list[Claim]:
 def fire_claims(claims: list[Claim]) -> list[str]:
     """Fire a claimed batch: the households' deadlines as one set, in one transaction; the
     rest alone. A set that fails is rolled back and each of its deadlines fired alone."""
-    alone = [due for due in claims if due.household_id is None or due.attempts > MAX_ATTEMPTS]
-    together = [due for due in claims if due not in alone]
+    together, alone = [], []
+    for due in claims:
+        on_its_own = due.household_id is None or due.attempts > MAX_ATTEMPTS
+        (alone if on_its_own else together).append(due)
     outcomes: list[str] = []
     if together:
         try:
