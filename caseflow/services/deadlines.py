@@ -110,7 +110,7 @@ def anything_due() -> tuple[bool, bool]:
             outbox.due_exists(),
         )
     ).one()
-    db.session.rollback()  # it read; nothing to keep
+    db.session.commit()  # ends the read (a caller's own pending changes are kept, as before)
     return bool(deadlines_due), bool(messages_due)
 
 
