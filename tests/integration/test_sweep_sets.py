@@ -11,6 +11,7 @@ import time
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from sqlalchemy import event
 
 from caseflow import clock
 from caseflow.extensions import db
@@ -288,3 +289,27 @@ def test_a_sweep_killed_inside_a_set_leaves_it_whole_to_the_next_sweep(
     assert deadlines.sweep(deliver=False).fired == 20
     assert statuses(ids) == {"fired": 30}
     assert alerted(ids) == ids
+
+
+def test_a_sweep_that_finds_nothing_due_runs_one_read_and_writes_nothing(world, ctx):
+    later = add_due(posted(world, 3), due_at=DUE + timedelta(days=1))
+    ran = []
+
+    def keep(conn, cursor, statement, parameters, context, executemany):
+        if statement.lstrip().split()[0].upper() in (
+            "SELECT",
+            "INSERT",
+            "UPDATE",
+            "DELETE",
+            "WITH",
+        ):
+            ran.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", keep)
+    try:
+        result = deadlines.sweep(DUE)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", keep)
+    assert (result.fired, result.delivered) == (0, 0)
+    assert len(ran) == 1 and ran[0].lstrip().startswith("SELECT"), ran
+    assert statuses(later) == {"pending": 3}
