@@ -67,6 +67,9 @@ def fire_set(claims: Sequence) -> Fired:
     together = _up_to_a_move(_rows(by_id), fired, by_id)
     automatic = []
     for row in together:
+        if row.status != DeadlineStatus.CLAIMED or row.claimed_until != by_id[row.id].claimed_until:
+            fired.outcomes[row.id] = "skipped"  # done, cancelled, or taken over meanwhile
+            continue
         try:
             household = households.get(row.household_id)
             if household is None:
