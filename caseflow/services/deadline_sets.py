@@ -31,6 +31,10 @@ from caseflow.services.definitions import business_calendar, workflow
 SUPERVISOR = "supervisor"
 #: a follow-on deadline is not added while one of its key is still to fire
 LIVE = (DeadlineStatus.PENDING, DeadlineStatus.CLAIMED)
+#: what firing reads of a household, and of a deadline
+HOUSEHOLD = ("id", "state", "workflow", "workflow_version", "unit_id")
+DEADLINE = ("id", "household_id", "key", "timer", "kind", "due_at", "state", "until_states")
+DEADLINE += ("status", "claimed_until")
 #: the deadlines a reminder's or an escalation's work is due by
 KNOWN = (DeadlineStatus.PENDING, DeadlineStatus.CLAIMED, DeadlineStatus.FIRED)
 
@@ -67,11 +71,14 @@ def fire_set(claims: Sequence) -> Fired:
     together = _up_to_a_move(_rows(by_id), fired, by_id)
     automatic = []
     for row in together:
+        if row.status != DeadlineStatus.CLAIMED or row.claimed_until != by_id[row.id].claimed_until:
+            fired.outcomes[row.id] = "skipped"  # done, cancelled, or taken over meanwhile
+            continue
         try:
             household = households.get(row.household_id)
             if household is None:
                 raise LookupError(f"household {row.household_id} not found")
-            if ends_deadline(household.state, row.state, row.until):
+            if ends_deadline(household.state, row.state, _until(row)):
                 plan.cancelled.append(row.id)
                 continue
             definition = workflow(household.workflow, household.workflow_version)
@@ -97,28 +104,29 @@ def fire_set(claims: Sequence) -> Fired:
     return fired
 
 
-def _lock(household_ids: list[int]) -> dict[int, Household]:
-    """Lock the households before their deadlines, in the order transitions take them."""
-    query = (
-        db.select(Household)
-        .where(Household.id.in_(household_ids))
-        .order_by(Household.id)
-        .with_for_update(of=Household)
-        .execution_options(populate_existing=True)
-    )
-    if outbox.configured():  # the messages name the household's unit
-        query = query.options(selectinload(Household.unit))
-    return {household.id: household for household in db.session.scalars(query)}
+def _lock(household_ids: list[int]) -> dict:
+    """Lock the households before their deadlines, in the order transitions take them; read
+    what firing needs (the whole household, with its unit, when messages will name them)."""
+    if outbox.configured():
+        query = db.select(Household).options(selectinload(Household.unit))
+        query = query.execution_options(populate_existing=True)
+        read = db.session.scalars
+    else:
+        query, read = db.select(*(getattr(Household, c) for c in HOUSEHOLD)), db.session.execute
+    query = query.where(Household.id.in_(household_ids)).order_by(Household.id)
+    return {household.id: household for household in read(query.with_for_update(of=Household))}
 
 
-def _rows(by_id: dict) -> list[Deadline]:
+def _rows(by_id: dict) -> list:
     """The claimed deadlines as their rows say, in the order they fall due."""
-    found = db.session.scalars(
-        db.select(Deadline)
-        .where(Deadline.id.in_(list(by_id)))
-        .execution_options(populate_existing=True)
+    found = db.session.execute(
+        db.select(*(getattr(Deadline, c) for c in DEADLINE)).where(Deadline.id.in_(list(by_id)))
     ).all()
     return sorted(found, key=lambda row: (row.due_at, row.id))
+
+
+def _until(row) -> tuple[str, ...]:
+    return tuple(s for s in row.until_states.split(",") if s)
 
 
 def _up_to_a_move(rows: list[Deadline], fired: Fired, by_id: dict) -> list[Deadline]:

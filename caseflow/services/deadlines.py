@@ -97,20 +97,22 @@ def _pending(now: datetime, wall: datetime):
 
 
 def anything_due() -> tuple[bool, bool]:
-    """Tell whether any deadline, and any message, is due: one read of two index ranges
-    (ix_deadline_due, ix_outbox_due) that writes nothing, so an idle sweep costs one query."""
+    """Tell whether any deadline, and any message, is due: one read of the due ranges of
+    ix_deadline_due and ix_outbox_due that writes nothing, so an idle sweep costs one query.
+
+    Each range is read as its first row in due order (not EXISTS): PostgreSQL plans a prepared
+    statement generically, and a generic EXISTS over a million rows may scan them all.
+    """
     now, wall = clock.now(), clock.wall_now()
 
-    def found(condition):
-        return db.exists(db.select(Deadline.id).where(condition))
+    def first(condition):
+        query = db.select(Deadline.id).where(condition).order_by(Deadline.due_at).limit(1)
+        return query.scalar_subquery().is_not(None)
 
     deadlines_due, messages_due = db.session.execute(
-        db.select(
-            found(_expired(now, wall)) | found(_pending(now, wall)),
-            outbox.due_exists(),
-        )
+        db.select(first(_expired(now, wall)) | first(_pending(now, wall)), outbox.due_exists())
     ).one()
-    db.session.rollback()  # it read; nothing to keep
+    db.session.commit()  # ends the read (a caller's own pending changes are kept, as before)
     return bool(deadlines_due), bool(messages_due)
 
 
@@ -140,8 +142,10 @@ def claim_due(limit: int) -> list[Claim]:
 def fire_claims(claims: list[Claim]) -> list[str]:
     """Fire a claimed batch: the households' deadlines as one set, in one transaction; the
     rest alone. A set that fails is rolled back and each of its deadlines fired alone."""
-    alone = [due for due in claims if due.household_id is None or due.attempts > MAX_ATTEMPTS]
-    together = [due for due in claims if due not in alone]
+    together, alone = [], []
+    for due in claims:
+        on_its_own = due.household_id is None or due.attempts > MAX_ATTEMPTS
+        (alone if on_its_own else together).append(due)
     outcomes: list[str] = []
     if together:
         try:

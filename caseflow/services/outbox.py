@@ -140,12 +140,16 @@ def _webhook(alert: Alert, household: Household | None, users: list[User]) -> di
 
 
 def due_exists():
-    """An EXISTS telling whether deliver_due has anything to do now (ix_outbox_due)."""
+    """Whether deliver_due has anything to do now, as a column: the first due row of each
+    range of ix_outbox_due (see deadlines.anything_due for why not EXISTS)."""
     now = clock.wall_now()
-    pending = (Outbox.status == "pending") & (Outbox.next_attempt_at <= now)
-    interrupted = (Outbox.status == "sending") & (Outbox.next_attempt_at < now)
-    return db.exists(db.select(Outbox.id).where(pending)) | db.exists(
-        db.select(Outbox.id).where(interrupted)
+
+    def first(condition):
+        query = db.select(Outbox.id).where(condition).order_by(Outbox.next_attempt_at).limit(1)
+        return query.scalar_subquery().is_not(None)
+
+    return first((Outbox.status == "pending") & (Outbox.next_attempt_at <= now)) | first(
+        (Outbox.status == "sending") & (Outbox.next_attempt_at < now)
     )
 
 

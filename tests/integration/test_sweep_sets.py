@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import itertools
 import threading
-from datetime import date, timedelta
+import time
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from sqlalchemy import event
 
 from caseflow import clock
 from caseflow.extensions import db
@@ -17,7 +19,16 @@ from caseflow.models import Alert, Deadline, Household, Outbox
 from caseflow.services import alerts, bulk, deadline_sets, deadlines, households, moves
 from caseflow.services.retries import backoff
 from tests.factories import POOR_SURVEY, at, of_its_standard
-from tests.timers_support import Case, WallClock, exited_case
+from tests.timers_support import (
+    Case,
+    WallClock,
+    caseflow_process,
+    exited_case,
+    hang_after_firing,
+    kill_9,
+    short_lease,
+    wait_for,
+)
 
 POSTED_ON = date(2027, 10, 4)
 DUE = at(date(2027, 10, 5), 8)
@@ -59,15 +70,17 @@ def posted(world, count: int) -> list[int]:
     return ids
 
 
-def add_due(household_ids: list[int], each: int = 1, timer: str = "posting_end") -> list[int]:
-    """Add `each` reminders, due at DUE, to every household."""
+def add_due(
+    household_ids: list[int], each: int = 1, timer: str = "posting_end", due_at=DUE
+) -> list[int]:
+    """Add `each` reminders, due at `due_at`, to every household."""
     rows = [
         Deadline(
             household_id=household_id,
             key=f"test:{next(KEYS)}",
             timer=timer,
             kind="remind",
-            due_at=DUE,
+            due_at=due_at,
             state="posted",
         )
         for household_id in household_ids
@@ -256,3 +269,47 @@ def test_two_sweeps_at_once_fire_the_sets_of_many_households_exactly_once(
     assert all(r.fired > 0 for r in results), results
     assert statuses(ids) == {"fired": 300}
     assert alerted(ids) == ids
+
+
+def test_a_sweep_killed_inside_a_set_leaves_it_whole_to_the_next_sweep(
+    world, committed, ctx, tmp_path
+):
+    now, lease = datetime.now(UTC), timedelta(seconds=2)
+    ids = add_due(posted(world, 30), due_at=now - timedelta(hours=1))
+    marker = tmp_path / "in-the-second-set"
+    prelude = short_lease(lease.total_seconds()) + hang_after_firing(10, marker)
+    sweep = caseflow_process(committed, "sweep", prelude=prelude)
+    wait_for(sweep, marker.exists)  # the first set of 10 committed; the second written, not
+    kill_9(sweep)
+
+    db.session.rollback()
+    assert statuses(ids) == {"fired": 10, "claimed": 10, "pending": 10}
+    assert alerted(ids) == ids[:10]
+    time.sleep(lease.total_seconds() + 0.1)
+    assert deadlines.sweep(deliver=False).fired == 20
+    assert statuses(ids) == {"fired": 30}
+    assert alerted(ids) == ids
+
+
+def test_a_sweep_that_finds_nothing_due_runs_one_read_and_writes_nothing(world, ctx):
+    later = add_due(posted(world, 3), due_at=DUE + timedelta(days=1))
+    ran = []
+
+    def keep(conn, cursor, statement, parameters, context, executemany):
+        if statement.lstrip().split()[0].upper() in (
+            "SELECT",
+            "INSERT",
+            "UPDATE",
+            "DELETE",
+            "WITH",
+        ):
+            ran.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", keep)
+    try:
+        result = deadlines.sweep(DUE)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", keep)
+    assert (result.fired, result.delivered) == (0, 0)
+    assert len(ran) == 1 and ran[0].lstrip().startswith("SELECT"), ran
+    assert statuses(later) == {"pending": 3}
