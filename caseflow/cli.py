@@ -252,6 +252,7 @@ def check_workflows(folder: Path | None) -> None:
         )
     click.echo("ok standards")
     click.echo("ok rounds")
+    click.echo("ok reports")
 
 
 def _moment(context, param, value: str | None):
