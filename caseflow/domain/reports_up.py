@@ -19,7 +19,7 @@ COVERS = ("previous_month", "year")
 #: the last day to send is the due day itself, or the day before it (due "before" the day)
 BY = ("due_day", "day_before")
 #: the existing reports a document may hold (caseflow/services/report_catalogue.py)
-FIGURES = ("units", "flows", "deprivations", "coverage")
+FIGURES = ("units", "flows")
 
 
 @dataclass(frozen=True)
