@@ -10,7 +10,7 @@ import pytest
 from openpyxl import load_workbook
 
 from caseflow import clock
-from tests.factories import assert_error
+from tests.factories import assert_error, at
 from tests.reports_support import known_history, report
 
 
@@ -122,3 +122,15 @@ def test_the_printed_document_has_its_heading_figures_and_signatures(api) -> Non
     assert "từ ngày 01/01/2025 đến ngày 14/11/2025" in page
     assert 'Hộ cận nghèo mới</td><td class="amount">1<' in page
     assert "Người lập báo cáo" in page and "TM. Ủy ban nhân dân" in page
+
+
+def test_each_report_says_whether_it_is_upcoming_due_or_past(api) -> None:
+    with clock.frozen_at(at(date(2026, 4, 3))):
+        found = _listing(api, unit="W1", year=2026)
+
+    status = {(r["key"], r["month"]): (r["status"], r["printable"]) for r in found["reports"]}
+    assert status[("monthly", 3)] == ("past", True)
+    assert status[("monthly", 4)] == ("due", True)  # reminded from 2 April
+    assert status[("monthly", 5)] == ("upcoming", True)  # April, its period, has begun
+    assert status[("monthly", 6)] == ("upcoming", False)
+    assert status[("official", None)] == ("upcoming", True)

@@ -3,8 +3,13 @@ its printed page and its xlsx, for the people of the unit and the officers above
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
+from caseflow import clock
+from caseflow.services import deadlines, report_timers
+from tests.factories import at
 from tests.reports_support import known_history
 
 
@@ -56,3 +61,14 @@ def test_another_communes_reports_are_refused(pages) -> None:
     response = pages.get("/reports-up/?unit=C1&year=2025")
 
     assert response.status_code == 422
+
+
+def test_the_officers_alerts_page_shows_a_reports_reminder(ctx, pages) -> None:
+    with clock.frozen_at(at(date(2026, 1, 10))):
+        report_timers.schedule(2026)
+    deadlines.sweep(at(date(2026, 2, 3)))
+    pages.login("officer")
+
+    page = pages.get("/alerts").text
+
+    assert "hằng tháng của Xã Hải Đông kỳ 01/2026 phải gửi chậm nhất ngày 05/02/2026" in page
