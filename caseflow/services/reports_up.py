@@ -125,6 +125,12 @@ def document(
     if report is None:
         raise NotFound(N_("No report that goes up named '%(key)s'."), params={"key": key})
     unit = unit_by_code(unit_code, actor, "unit")
+    if unit.level not in report.senders:
+        raise InvalidInput(
+            N_("A unit of this level (%(level)s) does not send this report."),
+            params={"level": unit.level},
+            fields={"unit": [f"A {unit.level} does not send '{key}'."]},
+        )
     _check_year(year)
     due = _one_due(report, year, month)
     if due.starts_on > clock.today():

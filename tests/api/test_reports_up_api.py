@@ -60,6 +60,8 @@ def test_a_unit_outside_the_callers_units_is_refused(api) -> None:
         ({"unit": "C1", "year": 2025, "month": 13}, {"month"}),
         ({"unit": "C1", "year": "last"}, {"year"}),
         ({"unit": "C1", "year": 2025, "month": 4, "format": "pdf"}, {"format"}),
+        ({"unit": "P", "year": 2025, "month": 4}, {"unit"}),
+        ({"unit": "C1-V1", "year": 2025, "month": 4}, {"unit"}),
     ],
 )
 def test_a_wrong_month_year_or_format_is_refused_naming_it(api, query, fields) -> None:

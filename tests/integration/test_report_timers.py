@@ -3,7 +3,10 @@ file's lead time), an overdue alert after it, through the one sweep; each fired 
 
 from __future__ import annotations
 
+import threading
 from datetime import date, timedelta
+
+import pytest
 
 from caseflow import clock
 from caseflow.extensions import db
@@ -121,3 +124,36 @@ def test_a_timer_of_a_report_no_longer_in_the_file_is_cancelled(ctx, world) -> N
     statuses = set(db.session.scalars(db.select(Deadline.status).where(Deadline.timer == "weekly")))
     assert statuses == {"cancelled"}
     assert _alerts() == []
+
+
+@pytest.mark.postgres_only
+def test_two_sweeps_at_once_raise_each_reports_alert_exactly_once(
+    on_postgres, committed, ctx, world
+) -> None:
+    made = _scheduled()
+    results, errors = [], []
+    start = threading.Barrier(2)
+
+    def run():
+        with ctx.app_context():
+            try:
+                start.wait()
+                results.append(deadlines.sweep(at(date(YEAR, 12, 21)), batch=5))
+            except Exception as error:  # noqa: BLE001 - reported by the assertion below
+                errors.append(error)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+
+    assert errors == []
+    assert sum(r.fired for r in results) == made
+    fired = db.session.scalars(
+        db.select(Deadline.id).where(Deadline.unit_id.is_not(None), Deadline.status == "fired")
+    ).all()
+    raised = db.session.scalars(db.select(Alert.deadline_id).where(Alert.deadline_id.in_(fired)))
+    assert sorted(raised) == sorted(fired) and len(fired) == made
