@@ -49,6 +49,20 @@ def test_a_year_makes_a_reminder_and_an_alert_per_report_for_each_sending_unit(c
     assert not any(k.startswith("monthly:2026-01") or k.startswith("monthly:2026-10") for k in keys)
 
 
+def test_the_command_makes_the_years_timers_once(ctx, world) -> None:
+    from click.testing import CliRunner
+
+    from caseflow.cli_reports_up import schedule
+
+    with clock.frozen_at(at(date(YEAR, 1, 10))):
+        first = CliRunner().invoke(schedule, ["--year", str(YEAR)])
+        again = CliRunner().invoke(schedule, ["--year", str(YEAR)])
+
+    assert first.exit_code == 0, first.output
+    assert first.output.strip() == f"reports that go up: 60 timers made for {YEAR}"
+    assert again.output.strip() == f"reports that go up: 0 timers made for {YEAR}"
+
+
 def test_only_the_timers_still_to_come_are_made(ctx, world) -> None:
     assert _scheduled(date(YEAR, 11, 12)) == 3 * 3  # preliminary's overdue, official's two
 
