@@ -220,6 +220,7 @@ def load_units(path: Path) -> None:
     from caseflow.services import units as units_service
 
     click.echo(f"loaded {units_service.load(_read_rows(path))} units")
+    click.echo(import_module("caseflow.cli_reports_up").schedule_years())
 
 
 def _read_rows(path: Path) -> list[dict]:
