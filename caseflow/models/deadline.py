@@ -81,6 +81,8 @@ class Deadline(db.Model):
             sqlite_where=text("status = 'pending'"),
             postgresql_where=text("status = 'pending'"),
         ),
+        #: a unit's timers, whatever their status: what `report_timers.schedule` made already
+        Index("ix_deadline_unit", "unit_id", "key"),
         Index(
             "uq_deadline_unit_pending",
             "unit_id",

@@ -47,6 +47,7 @@ def upgrade():
     _create_partial()
     op.create_index("uq_deadline_unit_pending", "deadline", ["unit_id", "key"], unique=True,
                     sqlite_where=PENDING, postgresql_where=PENDING)
+    op.create_index("ix_deadline_unit", "deadline", ["unit_id", "key"])
 
 
 def downgrade():
@@ -57,6 +58,7 @@ def downgrade():
                          f"(SELECT id FROM alert WHERE deadline_id IN ({unit_deadlines}))"))
     bind.execute(sa.text(f"DELETE FROM alert WHERE deadline_id IN ({unit_deadlines})"))
     bind.execute(sa.text("DELETE FROM deadline WHERE unit_id IS NOT NULL"))
+    op.drop_index("ix_deadline_unit", table_name="deadline")
     op.drop_index("uq_deadline_unit_pending", table_name="deadline")
     _drop_partial()
     with op.batch_alter_table("deadline") as batch:
