@@ -20,6 +20,7 @@ def register(app: Flask) -> None:
     import_module("caseflow.cli_excel").register(app)  # import, export (issue 10)
     app.cli.add_command(import_module("caseflow.cli_reports").report)
     import_module("caseflow.cli_whatif").register(app)  # last: it joins the `report` group
+    import_module("caseflow.cli_reports_up").register(app)  # reports that go up (issue 11)
 
 
 def main() -> None:
@@ -90,6 +91,7 @@ def init_db(app_role: str | None, app_password: str | None) -> None:
     upgrade()
     deploy()
     click.echo(f"database ready; {supports.sync_programs()} programmes in the catalogue")
+    click.echo(import_module("caseflow.cli_reports_up").schedule_years())
     if app_role is not None:
         outcome = app_role_service.set_up(app_role, app_password)
         click.echo(
@@ -107,6 +109,7 @@ def demo() -> None:
 
     for line in demo_service.load():
         click.echo(line)
+    click.echo(import_module("caseflow.cli_reports_up").schedule_years())
 
 
 @click.group("users")
@@ -217,6 +220,7 @@ def load_units(path: Path) -> None:
     from caseflow.services import units as units_service
 
     click.echo(f"loaded {units_service.load(_read_rows(path))} units")
+    click.echo(import_module("caseflow.cli_reports_up").schedule_years())
 
 
 def _read_rows(path: Path) -> list[dict]:
@@ -252,6 +256,7 @@ def check_workflows(folder: Path | None) -> None:
         )
     click.echo("ok standards")
     click.echo("ok rounds")
+    click.echo("ok reports")
 
 
 def _moment(context, param, value: str | None):

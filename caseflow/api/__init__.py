@@ -14,6 +14,7 @@ BLUEPRINTS = (
     "rounds",
     "imports",
     "reports",
+    "reports_up",
     "whatif",
 )
 

@@ -32,6 +32,8 @@ class Deadline(db.Model):
     household_id: Mapped[int | None] = mapped_column(ForeignKey("household.id"))
     #: a review round's timer (caseflow.services.round_timers): a reminder to its unit
     round_id: Mapped[int | None] = mapped_column(ForeignKey("review_round.id"))
+    #: a unit's timer: a report it sends up is due (caseflow.services.report_timers)
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))
     #: unique among a case's pending deadlines, e.g. "review_decision:remind"
     key: Mapped[str] = mapped_column(String(80))
     #: the timer of the workflow file this row comes from
@@ -79,7 +81,23 @@ class Deadline(db.Model):
             sqlite_where=text("status = 'pending'"),
             postgresql_where=text("status = 'pending'"),
         ),
-        CheckConstraint("(household_id IS NULL) <> (round_id IS NULL)", name="one_owner"),
+        #: a unit's timers, whatever their status: what `report_timers.schedule` made already
+        Index("ix_deadline_unit", "unit_id", "key"),
+        Index(
+            "uq_deadline_unit_pending",
+            "unit_id",
+            "key",
+            unique=True,
+            sqlite_where=text("status = 'pending'"),
+            postgresql_where=text("status = 'pending'"),
+        ),
+        #: exactly one of a household, a round, a unit
+        CheckConstraint(
+            "(CASE WHEN household_id IS NULL THEN 0 ELSE 1 END"
+            " + CASE WHEN round_id IS NULL THEN 0 ELSE 1 END"
+            " + CASE WHEN unit_id IS NULL THEN 0 ELSE 1 END) = 1",
+            name="one_owner",
+        ),
     )
 
 

@@ -52,6 +52,8 @@ class Claim:
     due_at: datetime
     claimed_until: datetime
     attempts: int
+    #: a unit's timer (a report that goes up is due); None for the others
+    unit_id: int | None = None
 
 
 def sweep(
@@ -130,6 +132,7 @@ def claim_due(limit: int) -> list[Claim]:
         Deadline.due_at,
         Deadline.claimed_until,
         Deadline.attempts,
+        Deadline.unit_id,
     )
     order = (Deadline.due_at,)
     # two statements, so that each walks ix_deadline_due in order and stops at `limit`
@@ -177,6 +180,10 @@ def fire(due: Claim) -> str:
 
 
 def _fire(due: Claim) -> str:
+    if due.unit_id is not None:  # a report that goes up: its own module fires it
+        from caseflow.services import report_timers
+
+        return report_timers.fire(due)
     if due.household_id is None:  # a review round's timer: its own module fires it
         from caseflow.services import round_timers
 

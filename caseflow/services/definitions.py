@@ -33,8 +33,9 @@ def load_workflow_file(path: Path) -> tuple[WorkflowDef, str]:
 
 
 def check_folder(folder: str | Path) -> list[WorkflowDef]:
-    """Validate every workflow, standard and the rounds file in `folder`; raise on the first
-    problem."""
+    """Validate every workflow, standard, the rounds and the reports file in `folder`; raise on
+    the first problem."""
+    from caseflow.services.reports_up_rules import load_reports_up_file
     from caseflow.services.round_rules import LIFECYCLE, load_rounds_file
 
     folder = Path(folder)
@@ -45,6 +46,7 @@ def check_folder(folder: str | Path) -> list[WorkflowDef]:
         if definition.version > getattr(newest.get(definition.name), "version", 0):
             newest[definition.name] = definition
     load_rounds_file(folder, newest.get(LIFECYCLE))
+    load_reports_up_file(folder)
     return definitions
 
 

@@ -22,6 +22,7 @@ BLUEPRINTS = (
     "round_work",
     "imports",
     "reports",
+    "reports_up",
     "whatif",
 )
 STATIC_MAX_AGE = 365 * 24 * 3600
