@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import Select
+from sqlalchemy.orm import joinedload
 
 from caseflow.domain.errors import N_, Forbidden, NotFound
 from caseflow.extensions import db
@@ -30,14 +31,19 @@ def scoped(query: Select, user: User) -> Select:
     return query.where(Unit.path.startswith(user.scope_path, autoescape=True))
 
 
-def household_for(user: User, household_id: int, *, lock: bool = False) -> Household:
-    """Return the household, or NotFound when unknown or outside the user's units."""
+def household_for(
+    user: User, household_id: int, *, lock: bool = False, members: bool = False
+) -> Household:
+    """Return the household, or NotFound when unknown or outside the user's units; `members`:
+    with its members, in the same query (what is shown of it)."""
     if not storable_id(household_id):
         raise NotFound(N_("Household %(id)s not found."), params={"id": household_id})
     query = db.select(Household).where(Household.id == household_id)
+    if members:
+        query = query.options(joinedload(Household.members))
     if lock:
         query = query.with_for_update(of=Household)
-    household = db.session.scalar(query)
+    household = db.session.execute(query).unique().scalar_one_or_none()
     if household is None or not in_scope(user, household.unit):
         raise NotFound(N_("Household %(id)s not found."), params={"id": household_id})
     return household

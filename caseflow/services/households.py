@@ -7,6 +7,7 @@ import json
 import secrets
 from collections.abc import Mapping
 
+from sqlalchemy import inspect
 from sqlalchemy.orm import selectinload
 
 from caseflow import clock
@@ -246,6 +247,21 @@ def _refuse_possible_duplicate(mine: Identity) -> None:
 def get(actor: User, household_id: int) -> Household:
     """Return a household the actor may see."""
     return household_for(actor, household_id)
+
+
+def shown(actor: User, household: Household | int) -> Household:
+    """Return a household the actor may see as the API shows it: with its members (one query)
+    and annotated (what the caller may fire, the pending request: one query).
+
+    `household` may be one just committed (expired): it is read again once, by its id, with
+    what is shown of it, instead of attribute by attribute.
+    """
+    if isinstance(household, Household):
+        state = inspect(household)
+        if not state.expired_attributes and "members" in state.dict:
+            return annotate(actor, [household])[0]
+        household = state.identity[0]
+    return annotate(actor, [household_for(actor, household, members=True)])[0]
 
 
 def search(

@@ -97,10 +97,15 @@ def revoke_tokens(username: str) -> int:
 
 
 def user_for_token(token: str) -> User | None:
-    """Return the active user holding `token` while it is neither expired nor revoked."""
+    """Return the active user holding `token` while it is neither expired nor revoked.
+
+    The user and its unit come detached from the session: they are the caller of this one
+    request, read at its start, and the request's commits do not expire them (reading them
+    again after each commit was a query per write). Nothing is cached across requests.
+    """
     # one query, the user's unit with it (every scope check reads it): a request's first
     # and most frequent statement, so nothing is left to load lazily
-    return db.session.scalar(
+    user = db.session.scalar(
         db.select(User)
         .join(ApiToken, ApiToken.user_id == User.id)
         .where(
@@ -111,6 +116,11 @@ def user_for_token(token: str) -> User | None:
         )
         .options(joinedload(User.unit))
     )
+    if user is not None:
+        if user.unit is not None:
+            db.session.expunge(user.unit)
+        db.session.expunge(user)
+    return user
 
 
 def revoke_token(token: str) -> None:
