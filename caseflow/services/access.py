@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import joinedload
 
 from caseflow.domain.errors import N_, Forbidden, NotFound
@@ -31,6 +31,13 @@ def scoped(query: Select, user: User) -> Select:
     return query.where(Unit.path.startswith(user.scope_path, autoescape=True))
 
 
+#: the statements of household_for, built once: building a statement (its operators, its
+#: options, its cache key) cost about as much as running it, on every request
+_HOUSEHOLD = select(Household).where(Household.id == bindparam("household_id"))
+_WITH_MEMBERS = _HOUSEHOLD.options(joinedload(Household.members))
+_LOCKED = _HOUSEHOLD.with_for_update(of=Household)
+
+
 def household_for(
     user: User, household_id: int, *, lock: bool = False, members: bool = False
 ) -> Household:
@@ -38,12 +45,10 @@ def household_for(
     with its members, in the same query (what is shown of it)."""
     if not storable_id(household_id):
         raise NotFound(N_("Household %(id)s not found."), params={"id": household_id})
-    query = db.select(Household).where(Household.id == household_id)
-    if members:
-        query = query.options(joinedload(Household.members))
-    if lock:
-        query = query.with_for_update(of=Household)
-    household = db.session.execute(query).unique().scalar_one_or_none()
+    query = _LOCKED if lock else _WITH_MEMBERS if members else _HOUSEHOLD
+    household = (
+        db.session.execute(query, {"household_id": household_id}).unique().scalar_one_or_none()
+    )
     if household is None or not in_scope(user, household.unit):
         raise NotFound(N_("Household %(id)s not found."), params={"id": household_id})
     return household

@@ -7,7 +7,7 @@ import json
 import secrets
 from collections.abc import Mapping
 
-from sqlalchemy import inspect
+from sqlalchemy import bindparam, inspect, select
 from sqlalchemy.orm import selectinload
 
 from caseflow import clock
@@ -398,15 +398,18 @@ def _apply(household: Household, found: facts.Changes) -> None:
     household.updated_at = clock.now()
 
 
+#: pending_approvals' statement, built once (every household shown runs it)
+_PENDING = select(Approval).where(
+    Approval.household_id.in_(bindparam("household_ids", expanding=True)),
+    Approval.status == "pending",
+)
+
+
 def pending_approvals(household_ids: list[int]) -> dict[int, Approval]:
     """Return the pending request of each household, in one query."""
     if not household_ids:
         return {}
-    rows = db.session.scalars(
-        db.select(Approval).where(
-            Approval.household_id.in_(household_ids), Approval.status == "pending"
-        )
-    )
+    rows = db.session.scalars(_PENDING, {"household_ids": household_ids})
     return {a.household_id: a for a in rows}
 
 
