@@ -105,7 +105,8 @@ def fire(args, household_id):
     if outcome.approval is not None:
         body = ApprovalResultSchema().dump({"approval": outcome.approval})
         return make_response(jsonify(body), 202)
-    return {"household": _one(outcome.household), "event": outcome.event}
+    household = households.shown(actor(), outcome.household, moved=True)
+    return {"household": household, "event": outcome.event}
 
 
 @blp.route("/households/<int:household_id>/history", methods=["GET"])

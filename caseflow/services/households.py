@@ -249,9 +249,10 @@ def get(actor: User, household_id: int) -> Household:
     return household_for(actor, household_id)
 
 
-def shown(actor: User, household: Household | int) -> Household:
+def shown(actor: User, household: Household | int, *, moved: bool = False) -> Household:
     """Return a household the actor may see as the API shows it: with its members (one query)
-    and annotated (what the caller may fire, the pending request: one query).
+    and annotated (what the caller may fire, the pending request: one query, none when the
+    household has just been `moved`, as a move closes its pending request).
 
     `household` may be one just committed (expired): it is read again once, by its id, with
     what is shown of it, instead of attribute by attribute.
@@ -259,9 +260,10 @@ def shown(actor: User, household: Household | int) -> Household:
     if isinstance(household, Household):
         state = inspect(household)
         if not state.expired_attributes and "members" in state.dict:
-            return annotate(actor, [household])[0]
+            return annotate(actor, [household], none_pending=moved)[0]
         household = state.identity[0]
-    return annotate(actor, [household_for(actor, household, members=True)])[0]
+    found = household_for(actor, household, members=True)
+    return annotate(actor, [found], none_pending=moved)[0]
 
 
 def search(
@@ -443,9 +445,12 @@ def deadlines(actor: User, household_id: int) -> list[Deadline]:
     )
 
 
-def annotate(actor: User, households: list[Household]) -> list[Household]:
-    """Attach what this caller may fire now and the pending request, in one query per page."""
-    pending = pending_approvals([h.id for h in households])
+def annotate(
+    actor: User, households: list[Household], *, none_pending: bool = False
+) -> list[Household]:
+    """Attach what this caller may fire now and the pending request, in one query per page;
+    `none_pending`: the caller knows none is (it has just moved them: a move closes them)."""
+    pending = {} if none_pending else pending_approvals([h.id for h in households])
     for household in households:
         definition = workflow(household.workflow, household.workflow_version)
         triggers = triggers_for(definition, household.state, actor.role)

@@ -18,7 +18,7 @@ from tests.api.test_transitions_api import posted
 GET_HOUSEHOLD = 3  # the token's user with its unit; the household with its members; requests
 LIST_PAGE = 5  # user; bounded total; the page; its members; its pending requests
 REGISTER = 8  # user; unit; 4 inserts; the household with its members; requests
-TRANSITION = 15
+TRANSITION = 14
 
 
 @contextmanager
