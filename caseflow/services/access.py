@@ -6,8 +6,9 @@ from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import joinedload
 
 from caseflow.domain.errors import N_, Forbidden, NotFound
+from caseflow.domain.statuses import ApprovalStatus
 from caseflow.extensions import db
-from caseflow.models import Household, Unit, User
+from caseflow.models import Approval, Household, Unit, User
 
 WRITERS = ("case_worker", "supervisor", "admin")
 #: ids are PostgreSQL integers: a larger one names nothing (and cannot even be sent to SQL)
@@ -44,14 +45,40 @@ def household_for(
     """Return the household, or NotFound when unknown or outside the user's units; `members`:
     with its members, in the same query (what is shown of it)."""
     if not storable_id(household_id):
-        raise NotFound(N_("Household %(id)s not found."), params={"id": household_id})
+        raise _not_found(household_id)
     query = _LOCKED if lock else _WITH_MEMBERS if members else _HOUSEHOLD
     household = (
         db.session.execute(query, {"household_id": household_id}).unique().scalar_one_or_none()
     )
     if household is None or not in_scope(user, household.unit):
-        raise NotFound(N_("Household %(id)s not found."), params={"id": household_id})
+        raise _not_found(household_id)
     return household
+
+
+def shown_household(user: User, household_id: int) -> tuple[Household, Approval | None]:
+    """Return household_for's household with its members and its pending request (at most one
+    at a time), all in one query: what a household's page or answer shows."""
+    if not storable_id(household_id):
+        raise _not_found(household_id)
+    found = db.session.execute(_SHOWN, {"household_id": household_id}).unique().first()
+    if found is None or not in_scope(user, found[0].unit):
+        raise _not_found(household_id)
+    return found[0], found[1]
+
+
+_SHOWN = (
+    select(Household, Approval)
+    .outerjoin(
+        Approval,
+        (Approval.household_id == Household.id) & (Approval.status == ApprovalStatus.PENDING),
+    )
+    .where(Household.id == bindparam("household_id"))
+    .options(joinedload(Household.members))
+)
+
+
+def _not_found(household_id: int) -> NotFound:
+    return NotFound(N_("Household %(id)s not found."), params={"id": household_id})
 
 
 def require_role(user: User, *roles: str) -> None:

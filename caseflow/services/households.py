@@ -42,6 +42,7 @@ from caseflow.services.access import (
     in_scope,
     require_role,
     scoped,
+    shown_household,
     unit_by_code,
 )
 from caseflow.services.definitions import current_workflow, workflow
@@ -250,9 +251,9 @@ def get(actor: User, household_id: int) -> Household:
 
 
 def shown(actor: User, household: Household | int, *, moved: bool = False) -> Household:
-    """Return a household the actor may see as the API shows it: with its members (one query)
-    and annotated (what the caller may fire, the pending request: one query, none when the
-    household has just been `moved`, as a move closes its pending request).
+    """Return a household the actor may see as the API shows it, annotated (what the caller may
+    fire, its pending request): with its members and its request in one query; no request
+    when the household has just been `moved`, as a move closes it.
 
     `household` may be one just committed (expired): it is read again once, by its id, with
     what is shown of it, instead of attribute by attribute.
@@ -262,8 +263,11 @@ def shown(actor: User, household: Household | int, *, moved: bool = False) -> Ho
         if not state.expired_attributes and "members" in state.dict:
             return annotate(actor, [household], none_pending=moved)[0]
         household = state.identity[0]
-    found = household_for(actor, household, members=True)
-    return annotate(actor, [found], none_pending=moved)[0]
+    if moved:
+        found = household_for(actor, household, members=True)
+        return annotate(actor, [found], none_pending=True)[0]
+    found, pending = shown_household(actor, household)  # its request in the same query
+    return annotate(actor, [found], pending={found.id: pending} if pending else {})[0]
 
 
 def search(
@@ -446,11 +450,17 @@ def deadlines(actor: User, household_id: int) -> list[Deadline]:
 
 
 def annotate(
-    actor: User, households: list[Household], *, none_pending: bool = False
+    actor: User,
+    households: list[Household],
+    *,
+    none_pending: bool = False,
+    pending: Mapping[int, Approval] | None = None,
 ) -> list[Household]:
     """Attach what this caller may fire now and the pending request, in one query per page;
-    `none_pending`: the caller knows none is (it has just moved them: a move closes them)."""
-    pending = {} if none_pending else pending_approvals([h.id for h in households])
+    `none_pending`: the caller knows none is (it has just moved them: a move closes them);
+    `pending`: the caller read them already."""
+    if pending is None:
+        pending = {} if none_pending else pending_approvals([h.id for h in households])
     for household in households:
         definition = workflow(household.workflow, household.workflow_version)
         triggers = triggers_for(definition, household.state, actor.role)
