@@ -1,4 +1,5 @@
-"""Where a request's time goes: pyinstrument over GET household, the list and a transition.
+"""Where a request's time goes: pyinstrument over GET household, the list, POST household and
+a transition.
 
     python bench/profile_requests.py [--db URL] [--requests 300] [--html DIR]
 
@@ -36,6 +37,11 @@ def main() -> None:
     cases = {
         "get_household": lambda: client.get(f"/api/v1/households/{world.one}", headers=headers),
         "list": lambda: client.get("/api/v1/households?per_page=50", headers=headers),
+        "post_household": lambda: client.post(
+            "/api/v1/households",
+            json={"head_name": "Nguyễn Văn Bench", "unit_code": "C1", "village": "Thôn 1"},
+            headers=headers,
+        ),
         "transition": lambda: client.post(
             f"/api/v1/households/{next(ids)}/transitions",
             json={"trigger": "start_review", "data": {"started_on": world.started_on}},

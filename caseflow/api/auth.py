@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import request
+from flask import g, request
 from flask_login import current_user
 
 from caseflow.api.base import Blueprint, error_response
@@ -18,6 +18,9 @@ def require_token():
     """Refuse every API request without a valid bearer token (except asking for one)."""
     if request.endpoint in PUBLIC_ENDPOINTS or request.method == "OPTIONS":
         return None
+    # the caller is read for this request (users.user_for_token, detached from the session),
+    # never taken over from an earlier request run in the same app context
+    g.pop("_login_user", None)
     if not current_user.is_authenticated:
         return error_response(401, "unauthorized", "A valid bearer token is required.")
     return None

@@ -28,7 +28,7 @@ blp = Blueprint("households", __name__, description="Households and their lifecy
 
 
 def _one(household):
-    return households.annotate(actor(), [household])[0]
+    return households.shown(actor(), household)
 
 
 @blp.route("/households", methods=["POST"])
@@ -62,7 +62,7 @@ def search(args):
 @blp.route("/households/<int:household_id>", methods=["GET"])
 @blp.response(200, HouseholdSchema)
 def show(household_id):
-    return _one(households.get(actor(), household_id))
+    return _one(household_id)
 
 
 @blp.route("/households/<int:household_id>", methods=["PATCH"])
@@ -105,7 +105,8 @@ def fire(args, household_id):
     if outcome.approval is not None:
         body = ApprovalResultSchema().dump({"approval": outcome.approval})
         return make_response(jsonify(body), 202)
-    return {"household": _one(outcome.household), "event": outcome.event}
+    household = households.shown(actor(), outcome.household, moved=True)
+    return {"household": household, "event": outcome.event}
 
 
 @blp.route("/households/<int:household_id>/history", methods=["GET"])

@@ -61,14 +61,21 @@ def transition_for(definition: WorkflowDef, state: str, trigger: str) -> Transit
 
 def triggers_for(definition: WorkflowDef, state: str, role: str | None) -> list[str]:
     """Return the triggers a person of `role` may fire from `state` (not automatic ones)."""
+    return list(_triggers(definition, state, role))
+
+
+@lru_cache(maxsize=1024)
+def _triggers(definition: WorkflowDef, state: str, role: str | None) -> tuple[str, ...]:
+    # a definition never changes under its (name, version, digest): a list page asks this for
+    # every household, so it is worked out once per state and role, not once per row
     names = machine_for(definition).get_triggers(state)
-    return [
+    return tuple(
         name
         for name in names
         if (t := definition.transition(name, state))
         and not t.automatic
         and (role == "admin" or role in t.roles)
-    ]
+    )
 
 
 def validate_payload(

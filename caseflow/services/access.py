@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Select
+from sqlalchemy import Select, bindparam, select
+from sqlalchemy.orm import joinedload
 
 from caseflow.domain.errors import N_, Forbidden, NotFound
+from caseflow.domain.statuses import ApprovalStatus
 from caseflow.extensions import db
-from caseflow.models import Household, Unit, User
+from caseflow.models import Approval, Household, Unit, User
 
 WRITERS = ("case_worker", "supervisor", "admin")
 #: ids are PostgreSQL integers: a larger one names nothing (and cannot even be sent to SQL)
@@ -30,17 +32,53 @@ def scoped(query: Select, user: User) -> Select:
     return query.where(Unit.path.startswith(user.scope_path, autoescape=True))
 
 
-def household_for(user: User, household_id: int, *, lock: bool = False) -> Household:
-    """Return the household, or NotFound when unknown or outside the user's units."""
+#: the statements of household_for, built once: building a statement (its operators, its
+#: options, its cache key) cost about as much as running it, on every request
+_HOUSEHOLD = select(Household).where(Household.id == bindparam("household_id"))
+_WITH_MEMBERS = _HOUSEHOLD.options(joinedload(Household.members))
+_LOCKED = _HOUSEHOLD.with_for_update(of=Household)
+
+
+def household_for(
+    user: User, household_id: int, *, lock: bool = False, members: bool = False
+) -> Household:
+    """Return the household, or NotFound when unknown or outside the user's units; `members`:
+    with its members, in the same query (what is shown of it)."""
     if not storable_id(household_id):
-        raise NotFound(N_("Household %(id)s not found."), params={"id": household_id})
-    query = db.select(Household).where(Household.id == household_id)
-    if lock:
-        query = query.with_for_update(of=Household)
-    household = db.session.scalar(query)
+        raise _not_found(household_id)
+    query = _LOCKED if lock else _WITH_MEMBERS if members else _HOUSEHOLD
+    household = (
+        db.session.execute(query, {"household_id": household_id}).unique().scalar_one_or_none()
+    )
     if household is None or not in_scope(user, household.unit):
-        raise NotFound(N_("Household %(id)s not found."), params={"id": household_id})
+        raise _not_found(household_id)
     return household
+
+
+def shown_household(user: User, household_id: int) -> tuple[Household, Approval | None]:
+    """Return household_for's household with its members and its pending request (at most one
+    at a time), all in one query: what a household's page or answer shows."""
+    if not storable_id(household_id):
+        raise _not_found(household_id)
+    found = db.session.execute(_SHOWN, {"household_id": household_id}).unique().first()
+    if found is None or not in_scope(user, found[0].unit):
+        raise _not_found(household_id)
+    return found[0], found[1]
+
+
+_SHOWN = (
+    select(Household, Approval)
+    .outerjoin(
+        Approval,
+        (Approval.household_id == Household.id) & (Approval.status == ApprovalStatus.PENDING),
+    )
+    .where(Household.id == bindparam("household_id"))
+    .options(joinedload(Household.members))
+)
+
+
+def _not_found(household_id: int) -> NotFound:
+    return NotFound(N_("Household %(id)s not found."), params={"id": household_id})
 
 
 def require_role(user: User, *roles: str) -> None:

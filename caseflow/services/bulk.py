@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from sqlalchemy import bindparam, select
+
 from caseflow import clock
 from caseflow.domain.classification import ClassificationError, classify
 from caseflow.domain.engine import transition_for
@@ -214,13 +216,14 @@ def _pending_versions(views: Mapping[int, CaseView | None]) -> dict[int, int]:
     """The case version each household's pending request was made on, in one query."""
     if not views:
         return {}
-    return dict(
-        db.session.execute(
-            db.select(Approval.household_id, Approval.case_version).where(
-                Approval.household_id.in_(list(views)), Approval.status == ApprovalStatus.PENDING
-            )
-        ).all()
-    )
+    return dict(db.session.execute(_PENDING_VERSIONS, {"ids": list(views)}).all())
+
+
+#: _pending_versions' statement, built once (every transition runs it)
+_PENDING_VERSIONS = select(Approval.household_id, Approval.case_version).where(
+    Approval.household_id.in_(bindparam("ids", expanding=True)),
+    Approval.status == ApprovalStatus.PENDING,
+)
 
 
 def _already_pending() -> Conflict:

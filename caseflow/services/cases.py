@@ -47,7 +47,7 @@ def fire(
     [result] = bulk.fire_all(
         actor, [bulk.Order(household_id, trigger, data or {}, reason, version, typed)]
     )
-    household = household_for(actor, household_id)
+    household = household_for(actor, household_id, members=True)  # as it is shown
     if result.approval_id is not None:
         return Outcome(household, approval=db.session.get(Approval, result.approval_id))
     return Outcome(household, event=db.session.get(Event, result.event_id))

@@ -7,6 +7,7 @@ import json
 import secrets
 from collections.abc import Mapping
 
+from sqlalchemy import bindparam, inspect, select
 from sqlalchemy.orm import selectinload
 
 from caseflow import clock
@@ -41,6 +42,7 @@ from caseflow.services.access import (
     in_scope,
     require_role,
     scoped,
+    shown_household,
     unit_by_code,
 )
 from caseflow.services.definitions import current_workflow, workflow
@@ -248,6 +250,26 @@ def get(actor: User, household_id: int) -> Household:
     return household_for(actor, household_id)
 
 
+def shown(actor: User, household: Household | int, *, moved: bool = False) -> Household:
+    """Return a household the actor may see as the API shows it, annotated (what the caller may
+    fire, its pending request): with its members and its request in one query; no request
+    when the household has just been `moved`, as a move closes it.
+
+    `household` may be one just committed (expired): it is read again once, by its id, with
+    what is shown of it, instead of attribute by attribute.
+    """
+    if isinstance(household, Household):
+        state = inspect(household)
+        if not state.expired_attributes and "members" in state.dict:
+            return annotate(actor, [household], none_pending=moved)[0]
+        household = state.identity[0]
+    if moved:
+        found = household_for(actor, household, members=True)
+        return annotate(actor, [found], none_pending=True)[0]
+    found, pending = shown_household(actor, household)  # its request in the same query
+    return annotate(actor, [found], pending={found.id: pending} if pending else {})[0]
+
+
 def search(
     actor: User,
     *,
@@ -382,15 +404,18 @@ def _apply(household: Household, found: facts.Changes) -> None:
     household.updated_at = clock.now()
 
 
+#: pending_approvals' statement, built once (every household shown runs it)
+_PENDING = select(Approval).where(
+    Approval.household_id.in_(bindparam("household_ids", expanding=True)),
+    Approval.status == "pending",
+)
+
+
 def pending_approvals(household_ids: list[int]) -> dict[int, Approval]:
     """Return the pending request of each household, in one query."""
     if not household_ids:
         return {}
-    rows = db.session.scalars(
-        db.select(Approval).where(
-            Approval.household_id.in_(household_ids), Approval.status == "pending"
-        )
-    )
+    rows = db.session.scalars(_PENDING, {"household_ids": household_ids})
     return {a.household_id: a for a in rows}
 
 
@@ -424,9 +449,18 @@ def deadlines(actor: User, household_id: int) -> list[Deadline]:
     )
 
 
-def annotate(actor: User, households: list[Household]) -> list[Household]:
-    """Attach what this caller may fire now and the pending request, in one query per page."""
-    pending = pending_approvals([h.id for h in households])
+def annotate(
+    actor: User,
+    households: list[Household],
+    *,
+    none_pending: bool = False,
+    pending: Mapping[int, Approval] | None = None,
+) -> list[Household]:
+    """Attach what this caller may fire now and the pending request, in one query per page;
+    `none_pending`: the caller knows none is (it has just moved them: a move closes them);
+    `pending`: the caller read them already."""
+    if pending is None:
+        pending = {} if none_pending else pending_approvals([h.id for h in households])
     for household in households:
         definition = workflow(household.workflow, household.workflow_version)
         triggers = triggers_for(definition, household.state, actor.role)

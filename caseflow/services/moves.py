@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import bindparam, insert, update
+from sqlalchemy import bindparam, insert, select, update
 
 from caseflow import clock
 from caseflow.domain.errors import N_, StaleVersion
@@ -48,6 +48,11 @@ COLUMNS = (
 )
 
 
+#: the ORM UPDATEs of `write` leave the session's objects alone (matching each against the
+#: rows it would change cost more than the statement): `write` expires them all at its end
+NO_SYNC = {"synchronize_session": False}
+
+
 @dataclass
 class Written:
     """The ids of the rows written for each move, in the order of the moves (when asked)."""
@@ -75,19 +80,35 @@ def views(ids: Iterable[int], actor: User | None = None) -> dict[int, CaseView]:
     }
 
 
+#: the reads of `views` by household ids, built once (a single move runs them all: building
+#: a statement cost about as much as running it)
+_IDS = bindparam("ids", expanding=True)
+_LIVE = select(
+    Deadline.household_id,
+    Deadline.id,
+    Deadline.key,
+    Deadline.state,
+    Deadline.until_states,
+    Deadline.status,
+).where(Deadline.household_id.in_(_IDS))
+_STATE_DATA = select(Event.household_id, Event.data).where(
+    Event.id.in_(
+        select(db.func.max(Event.id))
+        .where(Event.household_id.in_(_IDS), Event.trigger != EDIT)
+        .group_by(Event.household_id)
+    )
+)
+_PROPOSED = (
+    select(SupportItem.household_id, SupportItem.id)
+    .where(SupportItem.household_id.in_(_IDS), SupportItem.state == "proposed")
+    .order_by(SupportItem.id)
+)
+
+
 def _live(ids: Iterable[int]) -> dict[int, list[LiveDeadline]]:
     # by household only, so that no plan walks ix_deadline_due over every pending row
     found: dict[int, list[LiveDeadline]] = {}
-    rows = db.session.execute(
-        db.select(
-            Deadline.household_id,
-            Deadline.id,
-            Deadline.key,
-            Deadline.state,
-            Deadline.until_states,
-            Deadline.status,
-        ).where(Deadline.household_id.in_(list(ids)))
-    )
+    rows = db.session.execute(_LIVE, {"ids": list(ids)})
     for row in rows:
         if row.status in LIVE_DEADLINES:
             found.setdefault(row.household_id, []).append(
@@ -98,24 +119,13 @@ def _live(ids: Iterable[int]) -> dict[int, list[LiveDeadline]]:
 
 def _state_data(ids: Iterable[int]) -> dict[int, dict]:
     """The payload of the move that entered each household's state (edits are not moves)."""
-    entered = (
-        db.select(db.func.max(Event.id))
-        .where(Event.household_id.in_(list(ids)), Event.trigger != EDIT)
-        .group_by(Event.household_id)
-    )
-    rows = db.session.execute(
-        db.select(Event.household_id, Event.data).where(Event.id.in_(entered))
-    )
+    rows = db.session.execute(_STATE_DATA, {"ids": list(ids)})
     return {row.household_id: row.data or {} for row in rows}
 
 
 def _proposed(ids: Iterable[int]) -> dict[int, list[int]]:
     found: dict[int, list[int]] = {}
-    rows = db.session.execute(
-        db.select(SupportItem.household_id, SupportItem.id)
-        .where(SupportItem.household_id.in_(list(ids)), SupportItem.state == "proposed")
-        .order_by(SupportItem.id)
-    )
+    rows = db.session.execute(_PROPOSED, {"ids": list(ids)})
     for row in rows:
         found.setdefault(row.household_id, []).append(row.id)
     return found
@@ -132,7 +142,8 @@ def write(moves: Sequence[Move], *, returning: bool = False) -> Written:
     ended = [i for move in moves for i in move.ended_deadlines]
     if ended:
         session.execute(
-            update(Deadline).where(Deadline.id.in_(ended)).values(status=DeadlineStatus.CANCELLED)
+            update(Deadline).where(Deadline.id.in_(ended)).values(status=DeadlineStatus.CANCELLED),
+            execution_options=NO_SYNC,
         )
     moved = moved_to(moves)
     alerts.close_ended(moved)
@@ -224,7 +235,8 @@ def _close_stale_requests(moves: Sequence[Move]) -> None:
     if keep:
         statement = statement.where(Approval.id.not_in(keep))
     db.session.execute(
-        statement.values(status=ApprovalStatus.STALE, decided_by=SYSTEM, decided_at=now)
+        statement.values(status=ApprovalStatus.STALE, decided_by=SYSTEM, decided_at=now),
+        execution_options=NO_SYNC,
     )
 
 
