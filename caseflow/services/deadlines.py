@@ -22,7 +22,7 @@ from caseflow.services import alerts, deadline_sets, outbox
 from caseflow.services.claims import claim
 from caseflow.services.deadline_sets import SUPERVISOR, timer_of
 from caseflow.services.definitions import workflow
-from caseflow.services.retries import backoff
+from caseflow.services.retries import record_failure, still_claimed
 
 logger = logging.getLogger(__name__)
 
@@ -206,7 +206,7 @@ def _give_up_claim(due: Claim) -> str:
         .with_for_update(of=Household)
         .execution_options(populate_existing=True)
     )
-    deadline = _still_claimed(due)
+    deadline = still_claimed(due)
     if deadline is None:
         db.session.rollback()
         return "skipped"
@@ -215,35 +215,17 @@ def _give_up_claim(due: Claim) -> str:
     return "failed"
 
 
-def _still_claimed(due: Claim) -> Deadline | None:
-    return db.session.scalar(
-        db.select(Deadline)
-        .where(
-            Deadline.id == due.id,
-            Deadline.status == "claimed",
-            Deadline.claimed_until == due.claimed_until,
-        )
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
-
-
 def _record_failure(due: Claim, error: str) -> None:
     """Put a failed deadline back for a later retry, or give it up after MAX_ATTEMPTS."""
-    try:
-        deadline = _still_claimed(due)
-        if deadline is None:
-            return
-        if due.attempts >= MAX_ATTEMPTS:
-            _give_up(db.session.get(Household, due.household_id), deadline, error)
-        else:
-            deadline.status, deadline.claimed_until = "pending", None
-            deadline.retry_at = clock.wall_now() + backoff(due.attempts)
-            deadline.last_error = error[:2000]
-        db.session.commit()
-    except Exception:  # noqa: BLE001 - the claim expires and the next sweep tries again
-        db.session.rollback()
-        logger.exception("Could not record the failure of deadline %s", due.id)
+    record_failure(
+        due,
+        error,
+        MAX_ATTEMPTS,
+        lambda deadline, error: _give_up(
+            db.session.get(Household, due.household_id), deadline, error
+        ),
+        "deadline",
+    )
 
 
 def _give_up(household: Household, deadline: Deadline, error: str) -> None:

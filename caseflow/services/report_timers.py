@@ -24,7 +24,7 @@ from caseflow.models import Alert, Deadline, Unit
 from caseflow.services import alerts, outbox
 from caseflow.services.definitions import business_calendar
 from caseflow.services.reports_up_rules import rules
-from caseflow.services.retries import backoff
+from caseflow.services.retries import record_failure
 
 logger = logging.getLogger(__name__)
 
@@ -203,26 +203,9 @@ def _messages(found: Due, unit: Unit, kind: str) -> tuple[str, str]:
 
 def _failed(due, error: str, max_attempts: int) -> None:
     """Put a failed unit timer back for a later retry, or give it up after the last try."""
-    try:
-        deadline = db.session.scalar(
-            db.select(Deadline)
-            .where(
-                Deadline.id == due.id,
-                Deadline.status == DeadlineStatus.CLAIMED,
-                Deadline.claimed_until == due.claimed_until,
-            )
-            .with_for_update()
-            .execution_options(populate_existing=True)
-        )
-        if deadline is None:
-            return
-        if due.attempts >= max_attempts:
-            deadline.status, deadline.claimed_until = DeadlineStatus.FAILED, None
-        else:
-            deadline.status, deadline.claimed_until = DeadlineStatus.PENDING, None
-            deadline.retry_at = clock.wall_now() + backoff(due.attempts)
-        deadline.last_error = error[:2000]
-        db.session.commit()
-    except Exception:  # noqa: BLE001 - the claim expires and the next sweep tries again
-        db.session.rollback()
-        logger.exception("Could not record the failure of report timer %s", due.id)
+    record_failure(due, error, max_attempts, _give_up, "report timer")
+
+
+def _give_up(deadline: Deadline, error: str) -> None:
+    deadline.status, deadline.claimed_until = DeadlineStatus.FAILED, None
+    deadline.last_error = error[:2000]

@@ -26,7 +26,7 @@ from caseflow.extensions import db
 from caseflow.models import Alert, Deadline, ReviewRound
 from caseflow.services import alerts, outbox
 from caseflow.services.definitions import business_calendar
-from caseflow.services.retries import backoff
+from caseflow.services.retries import record_failure
 from caseflow.services.round_rules import kind as kind_of
 
 logger = logging.getLogger(__name__)
@@ -205,29 +205,15 @@ def _alert(
 
 def _failed(due, error: str, deadlines) -> None:
     """Put a failed round timer back for a later retry, or give it up after the last try."""
-    try:
-        deadline = db.session.scalar(
-            db.select(Deadline)
-            .where(
-                Deadline.id == due.id,
-                Deadline.status == DeadlineStatus.CLAIMED,
-                Deadline.claimed_until == due.claimed_until,
-            )
-            .with_for_update()
-            .execution_options(populate_existing=True)
-        )
-        if deadline is None:
-            return
-        if due.attempts >= deadlines.MAX_ATTEMPTS:
-            _give_up(db.session.get(ReviewRound, deadline.round_id), deadline, error)
-        else:
-            deadline.status, deadline.claimed_until = DeadlineStatus.PENDING, None
-            deadline.retry_at = clock.wall_now() + backoff(due.attempts)
-            deadline.last_error = error[:2000]
-        db.session.commit()
-    except Exception:  # noqa: BLE001 - the claim expires and the next sweep tries again
-        db.session.rollback()
-        logger.exception("Could not record the failure of round timer %s", due.id)
+    record_failure(
+        due,
+        error,
+        deadlines.MAX_ATTEMPTS,
+        lambda deadline, error: _give_up(
+            db.session.get(ReviewRound, deadline.round_id), deadline, error
+        ),
+        "round timer",
+    )
 
 
 def _give_up(found: ReviewRound, deadline: Deadline, error: str) -> None:
