@@ -25,29 +25,14 @@ from sqlalchemy import bindparam, insert, text, update  # noqa: E402
 from bench.common import empty_database  # noqa: E402
 from bench.sweep_bench import deployed_version  # noqa: E402
 from caseflow import clock, create_app  # noqa: E402
+from caseflow.domain.standards import INDICATOR_KEYS  # noqa: E402
 from caseflow.extensions import db  # noqa: E402
 from caseflow.models import Assessment, Deadline, Event, Household  # noqa: E402
 from caseflow.services import bulk, units, users  # noqa: E402
 
 SURVEY = {
     "income_per_capita_month": 1_200_000,
-    "deprivations": {
-        k: k in ("water", "telecom", "employment")
-        for k in (
-            "employment",
-            "dependants",
-            "nutrition",
-            "health_insurance",
-            "adult_education",
-            "child_schooling",
-            "housing_quality",
-            "housing_area",
-            "water",
-            "sanitation",
-            "telecom",
-            "information_access",
-        )
-    },
+    "deprivations": {k: k in ("water", "telecom", "employment") for k in INDICATOR_KEYS},
 }
 
 

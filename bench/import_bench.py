@@ -32,23 +32,11 @@ from sqlalchemy import insert, text  # noqa: E402
 from bench.common import empty_database  # noqa: E402
 from caseflow import clock, create_app  # noqa: E402
 from caseflow.domain.sheet_format import HOUSEHOLD_SHEET, MEMBER_SHEET  # noqa: E402
+from caseflow.domain.standards import INDICATOR_KEYS  # noqa: E402
 from caseflow.extensions import db  # noqa: E402
 from caseflow.models import Assessment, Event, Household, Member  # noqa: E402
 
-INDICATORS = (
-    "employment",
-    "dependants",
-    "nutrition",
-    "health_insurance",
-    "adult_education",
-    "child_schooling",
-    "housing_quality",
-    "housing_area",
-    "water",
-    "sanitation",
-    "telecom",
-    "information_access",
-)
+INDICATORS = INDICATOR_KEYS
 DEPRIVED = ("employment", "health_insurance", "water")
 SURVEYED_ON = date(2026, 10, 1)
 CHUNK = 1000

@@ -29,6 +29,7 @@ from sqlalchemy import text  # noqa: E402
 
 from bench.common import empty_database  # noqa: E402
 from caseflow import clock, create_app  # noqa: E402
+from caseflow.domain.standards import INDICATOR_KEYS  # noqa: E402
 from caseflow.extensions import db  # noqa: E402
 from caseflow.models import User  # noqa: E402
 from caseflow.services import (  # noqa: E402
@@ -43,20 +44,7 @@ from caseflow.services.spreadsheets import xlsx  # noqa: E402
 
 COMMUNES = 100
 KINDS = ("units", "flows", "deprivations", "coverage", "overdue")
-INDICATORS = [
-    "employment",
-    "dependants",
-    "nutrition",
-    "health_insurance",
-    "adult_education",
-    "child_schooling",
-    "housing_quality",
-    "housing_area",
-    "water",
-    "sanitation",
-    "telecom",
-    "information_access",
-]
+INDICATORS = list(INDICATOR_KEYS)
 
 
 def main() -> None:

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
 
 from caseflow import clock
+from caseflow.domain.standards import INDICATOR_KEYS
 from caseflow.extensions import db
 from caseflow.models import Unit, User
 from caseflow.services import (
@@ -81,20 +82,7 @@ PLAN = [
     ("graduated", 1),
 ]
 DECISIONS = ("request", "decide", "decide_exit")
-KEYS = (
-    "employment",
-    "dependants",
-    "nutrition",
-    "health_insurance",
-    "adult_education",
-    "child_schooling",
-    "housing_quality",
-    "housing_area",
-    "water",
-    "sanitation",
-    "telecom",
-    "information_access",
-)
+KEYS = INDICATOR_KEYS  # the 07/2021 standard's, under which the demo's surveys are
 
 
 def load() -> Iterator[str]:
