@@ -41,10 +41,10 @@ def test_the_commune_is_reminded_a_week_before_the_closing_day(ctx, world) -> No
     listed(world, round_id, [household])
 
     deadlines.sweep(at(date(YEAR, 12, 6)))
-    assert len(_alerts(round_id)) == 2  # the preliminary report's, not yet the closing day's
+    assert len(_alerts(round_id)) == 1  # the preliminary report's, not yet the closing day's
     deadlines.sweep(at(date(YEAR, 12, 7)))
 
-    assert len(_alerts(round_id)) == 4
+    assert len(_alerts(round_id)) == 3
     closing = [a for a in _alerts(round_id) if a.due_at == at(date(YEAR, 12, 14), 0)]
     assert {(a.role, a.kind, a.household_id, a.unit_id) for a in closing} == {
         ("case_worker", "reminder", None, world.user("worker").unit_id),
@@ -59,17 +59,19 @@ def test_the_commune_is_reminded_a_week_before_the_closing_day(ctx, world) -> No
     assert any(a.id in {c.id for c in closing} for a in shown)
 
 
-def test_the_report_days_remind_the_officers_over_the_commune(ctx, world) -> None:
+def test_the_report_days_remind_the_rounds_case_workers_not_again_the_officers(ctx, world) -> None:
     round_id = periodic(world)
 
     deadlines.sweep(at(date(YEAR, 11, 10)))
 
-    [officers] = [a for a in _alerts(round_id) if a.role == "officer"]
-    assert "Báo cáo sơ bộ" in officers.message and "15/11/2026" in officers.message
-    seen, _ = alerts.list_for(world.user("officer"))  # the officer sits at the province
-    assert officers.id in {a.id for a in seen}
+    # the officers are reminded of the report by the reports that go up (test_report_timers)
+    [workers] = [a for a in _alerts(round_id) if a.role == "case_worker"]
+    assert not [a for a in _alerts(round_id) if a.role == "officer"]
+    assert "Báo cáo sơ bộ" in workers.message and "15/11/2026" in workers.message
+    seen, _ = alerts.list_for(world.user("worker"))
+    assert workers.id in {a.id for a in seen}
     not_theirs, _ = alerts.list_for(world.user("outsider"))
-    assert officers.id not in {a.id for a in not_theirs}
+    assert workers.id not in {a.id for a in not_theirs}
 
 
 def test_each_round_timer_raises_one_alert_however_often_the_sweep_runs(ctx, world) -> None:
@@ -78,7 +80,7 @@ def test_each_round_timer_raises_one_alert_however_often_the_sweep_runs(ctx, wor
     for _ in range(3):
         deadlines.sweep(at(date(YEAR, 12, 16)))
 
-    assert len(_alerts(round_id)) == 6
+    assert len(_alerts(round_id)) == 4  # closing (case worker, chair), both reports (case worker)
     assert {d.status for d in db.session.scalars(db.select(Deadline))} == {"fired"}
 
 
@@ -131,7 +133,7 @@ def test_a_round_timer_that_fails_is_retried_then_raised_to_the_supervisors(
 
     first = deadlines.sweep(at(date(YEAR, 11, 10)))
 
-    assert first.failed == 2
+    assert first.failed == 1
     rows = db.session.scalars(
         db.select(Deadline)
         .where(Deadline.round_id == round_id, Deadline.timer == "preliminary_report")

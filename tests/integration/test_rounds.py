@@ -52,9 +52,7 @@ def test_a_periodic_round_takes_its_days_and_timers_from_the_rounds_file(ctx, wo
         for key in (
             "closing:case_worker",
             "closing:supervisor",
-            "preliminary_report:officer",
             "preliminary_report:case_worker",
-            "official_report:officer",
             "official_report:case_worker",
         )
     }
@@ -462,7 +460,7 @@ def test_a_round_closed_by_hand_lists_the_undecided_and_frees_them(ctx, world) -
         ).all()
     )
     assert timers["closing:case_worker"] == "cancelled"
-    assert timers["official_report:officer"] == "pending"  # the report is still due
+    assert timers["official_report:case_worker"] == "pending"  # the report is still due
     with on(date(YEAR, 9, 5)):
         regular = rounds.create(
             world.user("worker"), {"unit_code": "C1", "kind": "regular", "year": YEAR, "month": 9}
