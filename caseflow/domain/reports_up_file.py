@@ -4,10 +4,10 @@ itself."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, NoReturn
+from typing import Any
 
-from caseflow.domain.calendar import Duration, DurationError, parse_duration
-from caseflow.domain.errors import WorkflowError
+from caseflow.domain.calendar import DurationError, parse_duration
+from caseflow.domain.file_reader import FileReader
 from caseflow.domain.reports_up import BY, COVERS, FIGURES, ReportsUpDef, ReportUp
 
 ROLES = ("case_worker", "supervisor", "officer")
@@ -28,24 +28,7 @@ def parse_reports_up(data: Any, source: str) -> ReportsUpDef:
     return ReportsUpDef(parsed)
 
 
-class _Reader:
-    def __init__(self, source: str):
-        self.source = source
-
-    def fail(self, problem: str) -> NoReturn:
-        raise WorkflowError(self.source, problem)
-
-    def mapping(self, value: Any, where: str) -> Mapping[str, Any]:
-        if not isinstance(value, Mapping):
-            self.fail(f"{where} must be a mapping")
-        return value
-
-    def text(self, data: Mapping, key: str, where: str) -> str:
-        value = data.get(key)
-        if not isinstance(value, str) or not value.strip():
-            self.fail(f"{where} must be non-empty text")
-        return value.strip()
-
+class _Reader(FileReader):
     def choice(self, data: Mapping, key: str, where: str, allowed: tuple[str, ...]) -> str:
         value = data.get(key)
         if value not in allowed:
@@ -59,15 +42,6 @@ class _Reader:
         if not isinstance(value, list) or not value or any(v not in allowed for v in value):
             self.fail(f"{where} must be a list of {', '.join(allowed)}, not {value!r}")
         return tuple(value)
-
-    def duration(self, value: Any, where: str) -> Duration:
-        try:
-            found = parse_duration(value)
-        except DurationError as error:
-            self.fail(f"{where}: {error.message}")
-        if found.unit not in ("days", "working_days"):
-            self.fail(f"{where} must be days or working days, not {value!r}")
-        return found
 
     def due(self, value: Any, where: str) -> tuple[int, int | None]:
         """'DD' (monthly, 1 to 28) or 'MM-DD' (yearly)."""

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import string
 from collections.abc import Mapping
-from typing import Any, NoReturn
+from typing import Any
 
-from caseflow.domain.calendar import Duration, DurationError, parse_duration
-from caseflow.domain.errors import WorkflowError
+from caseflow.domain.calendar import DurationError, parse_duration
+from caseflow.domain.file_reader import FileReader
 from caseflow.domain.rounds import (
     MESSAGE_FIELDS,
     TITLE_FIELDS,
@@ -43,38 +43,12 @@ def parse_rounds(data: Any, source: str, lifecycle: WorkflowDef | None = None) -
     return found
 
 
-class _Reader:
-    def __init__(self, source: str):
-        self.source = source
-
-    def fail(self, problem: str) -> NoReturn:
-        raise WorkflowError(self.source, problem)
-
-    def mapping(self, value: Any, where: str) -> Mapping[str, Any]:
-        if not isinstance(value, Mapping):
-            self.fail(f"{where} must be a mapping")
-        return value
-
-    def text(self, data: Mapping, key: str, where: str) -> str:
-        value = data.get(key)
-        if not isinstance(value, str) or not value.strip():
-            self.fail(f"{where} must be non-empty text")
-        return value.strip()
-
+class _Reader(FileReader):
     def label(self, data: Mapping, where: str) -> tuple[str, str]:
         names = self.mapping(data.get("label"), f"{where}.label")
         return self.text(names, "vi", f"{where}.label.vi"), self.text(
             names, "en", f"{where}.label.en"
         )
-
-    def duration(self, value: Any, where: str) -> Duration:
-        try:
-            found = parse_duration(value)
-        except DurationError as error:
-            self.fail(f"{where}: {error.message}")
-        if found.unit not in ("days", "working_days"):
-            self.fail(f"{where} must be days or working days, not {value!r}")
-        return found
 
     def month_day(self, value: Any, where: str) -> tuple[int, int]:
         try:
