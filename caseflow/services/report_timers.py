@@ -24,7 +24,7 @@ from caseflow.models import Alert, Deadline, Unit
 from caseflow.services import alerts, outbox
 from caseflow.services.definitions import business_calendar
 from caseflow.services.reports_up_rules import rules
-from caseflow.services.retries import record_failure
+from caseflow.services.retries import mark_fired, record_failure
 
 logger = logging.getLogger(__name__)
 
@@ -109,15 +109,7 @@ def fire(due) -> str:
 
 
 def _fire(due, max_attempts: int) -> str:
-    owned = db.session.execute(
-        db.update(Deadline)
-        .where(
-            Deadline.id == due.id,
-            Deadline.status == DeadlineStatus.CLAIMED,
-            Deadline.claimed_until == due.claimed_until,
-        )
-        .values(status=DeadlineStatus.FIRED, fired_at=clock.now(), claimed_until=None)
-    ).rowcount
+    owned = mark_fired(due)
     if not owned:  # taken over by another sweep
         db.session.rollback()
         return "skipped"

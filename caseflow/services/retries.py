@@ -1,5 +1,6 @@
-"""Trying again: the one backoff of the sweep's deadlines (a household's, a round's or a unit's)
-and of the outbox's messages, and the one way a failed deadline is put back or given up."""
+"""Claims and trying again: whether a sweep's claim still holds its deadline, the one backoff of
+the deadlines (a household's, a round's or a unit's) and of the outbox's messages, and the one
+way a failed deadline is put back or given up."""
 
 from __future__ import annotations
 
@@ -23,17 +24,34 @@ def backoff(attempts: int) -> timedelta:
     return min(FIRST_RETRY * 2 ** max(attempts - 1, 0), LONGEST_RETRY)
 
 
+def _held(due):
+    """The condition that the claim `due` still holds its deadline."""
+    return (
+        (Deadline.id == due.id)
+        & (Deadline.status == DeadlineStatus.CLAIMED)
+        & (Deadline.claimed_until == due.claimed_until)
+    )
+
+
 def still_claimed(due) -> Deadline | None:
     """Return the claimed deadline, locked, if the claim `due` is still the one holding it."""
     return db.session.scalar(
         db.select(Deadline)
-        .where(
-            Deadline.id == due.id,
-            Deadline.status == DeadlineStatus.CLAIMED,
-            Deadline.claimed_until == due.claimed_until,
-        )
+        .where(_held(due))
         .with_for_update()
         .execution_options(populate_existing=True)
+    )
+
+
+def mark_fired(due) -> bool:
+    """Mark the claimed deadline fired; False when the claim no longer holds it (cancelled
+    meanwhile, or taken over by another sweep)."""
+    return bool(
+        db.session.execute(
+            db.update(Deadline)
+            .where(_held(due))
+            .values(status=DeadlineStatus.FIRED, fired_at=clock.now(), claimed_until=None)
+        ).rowcount
     )
 
 

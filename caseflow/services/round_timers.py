@@ -26,7 +26,7 @@ from caseflow.extensions import db
 from caseflow.models import Alert, Deadline, ReviewRound
 from caseflow.services import alerts, outbox
 from caseflow.services.definitions import business_calendar
-from caseflow.services.retries import record_failure
+from caseflow.services.retries import mark_fired, record_failure
 from caseflow.services.round_rules import kind as kind_of
 
 logger = logging.getLogger(__name__)
@@ -122,15 +122,7 @@ def _fire(due) -> str:
         .with_for_update(of=ReviewRound)
         .execution_options(populate_existing=True)
     )
-    owned = db.session.execute(
-        db.update(Deadline)
-        .where(
-            Deadline.id == due.id,
-            Deadline.status == DeadlineStatus.CLAIMED,
-            Deadline.claimed_until == due.claimed_until,
-        )
-        .values(status=DeadlineStatus.FIRED, fired_at=clock.now(), claimed_until=None)
-    ).rowcount
+    owned = mark_fired(due)
     if not owned:  # cancelled as the round closed, or taken over by another sweep
         db.session.rollback()
         return "skipped"
