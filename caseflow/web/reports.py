@@ -6,10 +6,8 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_login import current_user
-from marshmallow import ValidationError
 
 from caseflow import clock
-from caseflow.domain.errors import N_, InvalidInput
 from caseflow.i18n import render
 from caseflow.reporting import file_response
 from caseflow.schemas import reports as schemas
@@ -87,19 +85,19 @@ def _record(code: str) -> None:
 
 
 def _args(kind: str) -> dict:
+    return page_args(ARGS.get(kind, schemas.ReportArgs))
+
+
+def page_args(schema) -> dict:
+    """Read a report page's query as typed (an empty box is not given); the reader's own unit
+    when none is asked."""
     query = request.args.to_dict()
     if not query.get("unit"):
-        query["unit"] = _default_unit()
-    query = {k: v for k, v in query.items() if v != ""}
-    try:
-        return ARGS.get(kind, schemas.ReportArgs)().load(query)
-    except ValidationError as error:
-        raise InvalidInput(
-            N_("Some fields are missing or wrong."), fields=error.messages
-        ) from error
+        query["unit"] = default_unit()
+    return load_typed(schema(), query)
 
 
-def _default_unit() -> str:
+def default_unit() -> str:
     if current_user.unit is not None:
         return current_user.unit.code
     found = units.list_units(current_user)
