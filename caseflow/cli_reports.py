@@ -37,7 +37,10 @@ def rebuild(as_of) -> None:
     from caseflow.services import report_summary
 
     built = report_summary.rebuild(as_of.date() if as_of else None)
-    click.echo(f"summary built through {built['built_through']}: {built['rows']} rows")
+    click.echo(
+        f"summary built through {built['built_through']}: {built['rows']} rows, "
+        f"{built['listed_spans']} listed spans"
+    )
 
 
 def _report_command(kind: str) -> None:

@@ -6,7 +6,7 @@ from caseflow.models.history import Approval, Event
 from caseflow.models.household import Household, Member
 from caseflow.models.population import UnitYear
 from caseflow.models.registration import RegistrationKey
-from caseflow.models.report_summary import StandingDay, SummaryBuilt
+from caseflow.models.report_summary import ListedSpan, StandingDay, SummaryBuilt
 from caseflow.models.round import ReviewRound, RoundHousehold, RoundMeeting
 from caseflow.models.support import Program, SupportItem
 from caseflow.models.unit import Unit
@@ -23,6 +23,7 @@ __all__ = [
     "Deadline",
     "Event",
     "Household",
+    "ListedSpan",
     "LoginAttempt",
     "Member",
     "Outbox",

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Index, String
+from sqlalchemy import Date, ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from caseflow.extensions import db
@@ -40,3 +40,38 @@ class SummaryBuilt(db.Model):
     built_through: Mapped[date] = mapped_column(Date)
     last_event_id: Mapped[int]
     built_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+#: a span still open: the household stands in it now
+OPEN = text("until IS NULL")
+
+
+class ListedSpan(db.Model):
+    """A while in which a household stood listed (poor or near-poor) in one class.
+
+    From the history event that put it in the class (`since`) to the event that took it out
+    (`until`, None while it lasts): a household stood listed at the end of a day when its
+    span began before the day's end and had not ended by then. Derived from the history, kept
+    in step by the one writer (services/moves.py), rebuilt by `caseflow report rebuild`; the
+    reports of past days read it instead of looking for each household's latest event.
+    """
+
+    __tablename__ = "report_listed_span"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("household.id"))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
+    classification: Mapped[str] = mapped_column(String(20))
+    since: Mapped[datetime] = mapped_column(UTCDateTime)
+    until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    __table_args__ = (
+        # one open span a household; the writer closes it by household
+        Index(
+            "uq_report_listed_span_open",
+            "household_id",
+            unique=True,
+            sqlite_where=OPEN,
+            postgresql_where=OPEN,
+        ),
+    )

@@ -9,6 +9,7 @@ from sqlalchemy.orm import aliased
 
 from caseflow import clock
 from caseflow.domain.errors import N_, NotFound
+from caseflow.domain.statuses import LISTED
 from caseflow.extensions import db
 from caseflow.models import Deadline, Household, Unit, User
 from caseflow.services import reports
@@ -75,8 +76,7 @@ def _unit(actor: User, code: str | None) -> Unit:
 def _count_households(unit: Unit, subunits: dict[int, SubUnit]) -> None:
     child, member = aliased(Unit), aliased(Unit)
     listed = {
-        cls: db.func.sum(db.case((Household.classification == cls, 1), else_=0))
-        for cls in ("poor", "near_poor")
+        cls: db.func.sum(db.case((Household.classification == cls, 1), else_=0)) for cls in LISTED
     }
     rows = db.session.execute(
         db.select(child.id, db.func.count(Household.id), listed["poor"], listed["near_poor"])

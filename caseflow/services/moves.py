@@ -28,7 +28,7 @@ from caseflow.models import (
     Unit,
     User,
 )
-from caseflow.services import alerts
+from caseflow.services import alerts, listed_spans
 from caseflow.services.access import scoped
 from caseflow.services.effects import EFFECTS
 
@@ -150,6 +150,7 @@ def write(moves: Sequence[Move], *, returning: bool = False) -> Written:
     _close_stale_requests(moves)
     written.assessments = _insert(Assessment, [m.assessment for m in moves], returning)
     written.events = _insert(Event, [m.event or None for m in moves], returning)
+    listed_spans.follow(moves)
     _insert(
         Deadline,
         [_deadline_row(m.case.id, plan, m.event["at"]) for m in moves for plan in m.new_deadlines],

@@ -14,9 +14,8 @@ from caseflow import clock
 from caseflow.domain.errors import N_, InvalidInput, Msg
 from caseflow.extensions import db
 from caseflow.models import Event, Household, Unit
+from caseflow.services import listed_spans
 from caseflow.services.definitions import business_calendar
-
-LISTED = ("poor", "near_poor")
 
 
 def cutoff(day: date):
@@ -104,6 +103,13 @@ def standing(as_of: date, name: str = "standing") -> Subquery:
         .join(latest, latest.c.id == Event.id)
         .subquery(name)
     )
+
+
+def listed(as_of: date, name: str = "listed") -> Subquery:
+    """The households listed (poor or near-poor) at the end of `as_of`, with their unit and
+    class: the same answer as `standing` for them, read from the spans (services/listed_spans)
+    rather than by finding each household's latest event."""
+    return listed_spans.listed_at(None if as_of >= clock.today() else cutoff(as_of), name)
 
 
 def plain_plans() -> None:

@@ -5,19 +5,19 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from caseflow.domain.statuses import LISTED
 from caseflow.extensions import db
 from caseflow.models import Event, Unit, User
 from caseflow.services import unit_years
 from caseflow.services.access import unit_by_code
 from caseflow.services.report_basis import (
-    LISTED,
     check_day,
     check_period,
     cutoff,
     history_warnings,
     in_subtree,
+    listed,
     percent,
-    standing,
 )
 from caseflow.services.report_units import counts
 
@@ -27,7 +27,7 @@ def flows(actor: User, unit_code: str, start: date, end: date) -> dict:
     unit = unit_by_code(unit_code, actor, "unit")
     check_period(start, end)
     eve = start - timedelta(days=1)
-    moved = _moved(unit, standing(eve, "before"), standing(end, "after"))
+    moved = _moved(unit, eve, end)
     rate_from = _rate(unit, eve, moved["households_from"], moved["poor_from"])
     rate_to = _rate(unit, end, moved["households_to"], moved["poor_to"])
     change = round(rate_to - rate_from, 2)
@@ -78,36 +78,35 @@ def _rate(unit: Unit, day: date, households: int, poor: int) -> float:
     return percent(poor, basis)
 
 
-def _moved(unit: Unit, before, after) -> dict[str, int]:
-    """In one pass over both days' standings: the households and the poor at each end, the
-    households in a class at the end and not at the start (entered), and the reverse (exited).
+def _moved(unit: Unit, eve: date, end: date) -> dict[str, int]:
+    """The households and the poor at each end (the units' counts), and per class the listed
+    households in it at the end and not at the start (entered), and the reverse (exited).
 
-    A household with an event before the start has one before the end, so `after` holds every
-    household of `before`.
+    Only listed households can enter or leave a class, so both come from the listed at each
+    end (services/listed_spans), joined on the household: in a class at the end, less those
+    that were in it at the start too.
     """
-    was_here = in_subtree(unit, before.c.unit_id)
-    is_here = in_subtree(unit, after.c.unit_id)
-    columns = {
-        "households_from": was_here,
-        "poor_from": db.and_(was_here, before.c.classification == "poor"),
-        "households_to": is_here,
-        "poor_to": db.and_(is_here, after.c.classification == "poor"),
+    households_from, poor_from, _ = counts(unit, eve)
+    households_to, poor_to, _ = counts(unit, end)
+    before, after = listed(eve, "before"), listed(end, "after")
+    moved = {
+        "households_from": households_from,
+        "poor_from": poor_from,
+        "households_to": households_to,
+        "poor_to": poor_to,
     }
-    for cls in LISTED:
-        was, now = before.c.classification == cls, after.c.classification == cls
-        columns[f"entered_{cls}"] = db.and_(
-            is_here, now, db.or_(before.c.classification.is_(None), db.not_(was))
+    for kind, here, there in (("entered", after, before), ("exited", before, after)):
+        stayed = db.case((there.c.classification == here.c.classification, 1), else_=0)
+        rows = db.session.execute(
+            db.select(here.c.classification, db.func.count(), db.func.sum(stayed))
+            .select_from(here)
+            .outerjoin(there, there.c.household_id == here.c.household_id)
+            .where(in_subtree(unit, here.c.unit_id))
+            .group_by(here.c.classification)
         )
-        columns[f"exited_{cls}"] = db.and_(
-            was_here, was, db.or_(after.c.classification.is_(None), db.not_(now))
-        )
-    row = db.session.execute(
-        db.select(*(db.func.sum(db.case((c, 1), else_=0)).label(k) for k, c in columns.items()))
-        .select_from(after)
-        .outerjoin(before, before.c.household_id == after.c.household_id)
-        .where(db.or_(is_here, was_here))
-    ).one()
-    return {key: value or 0 for key, value in row._mapping.items()}
+        found = {cls: total - (same or 0) for cls, total, same in rows}
+        moved.update({f"{kind}_{cls}": found.get(cls, 0) for cls in LISTED})
+    return moved
 
 
 def _events(unit: Unit, trigger: str, eve: date, end: date) -> int:

@@ -16,7 +16,7 @@ from sqlalchemy import insert, text
 from caseflow import clock
 from caseflow.extensions import db
 from caseflow.models import Event, StandingDay, SummaryBuilt
-from caseflow.services import transaction
+from caseflow.services import listed_spans, transaction
 from caseflow.services.report_basis import cutoff
 
 BATCH = 20_000
@@ -35,7 +35,8 @@ def rebuild(through: date | None = None) -> dict:
             _summed_in_python(cutoff(through), last)
         db.session.add(SummaryBuilt(built_through=through, last_event_id=last))
         rows = db.session.scalar(db.select(db.func.count(StandingDay.id)))
-    return {"built_through": through, "rows": rows}
+        spans = listed_spans.rebuild()
+    return {"built_through": through, "rows": rows, "listed_spans": spans}
 
 
 #: PostgreSQL: the same sums in one statement (each event +1 where it stands, -1 where the

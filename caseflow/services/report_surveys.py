@@ -13,13 +13,12 @@ from caseflow.models import Assessment, SupportItem, User
 from caseflow.services.access import unit_by_code
 from caseflow.services.definitions import standards
 from caseflow.services.report_basis import (
-    LISTED,
     check_day,
     cutoff,
     history_warnings,
     in_subtree,
+    listed,
     share,
-    standing,
 )
 from caseflow.services.supports import programs
 
@@ -87,7 +86,7 @@ def _surveyed(actor: User, unit_code: str, as_of: date):
     """The listed households at the end of `as_of`, each with its latest survey by then."""
     unit = unit_by_code(unit_code, actor, "unit")
     check_day(as_of)
-    now = standing(as_of)
+    now = listed(as_of)
     latest = (
         db.select(db.func.max(Assessment.id).label("id"))
         .where(Assessment.surveyed_on <= as_of)
@@ -104,7 +103,7 @@ def _surveyed(actor: User, unit_code: str, as_of: date):
         )
         .join(Assessment, Assessment.household_id == now.c.household_id)
         .join(latest, latest.c.id == Assessment.id)
-        .where(now.c.classification.in_(LISTED), in_subtree(unit, now.c.unit_id))
+        .where(in_subtree(unit, now.c.unit_id))
         .cte("surveyed")
         .prefix_with("MATERIALIZED", dialect="postgresql")
     )

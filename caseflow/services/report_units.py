@@ -7,12 +7,12 @@ from datetime import date
 from sqlalchemy.orm import aliased
 
 from caseflow import clock
+from caseflow.domain.statuses import LISTED
 from caseflow.extensions import db
 from caseflow.models import Deadline, Household, StandingDay, Unit, User
 from caseflow.services import report_summary, unit_years
 from caseflow.services.access import unit_by_code
 from caseflow.services.report_basis import (
-    LISTED,
     check_day,
     history_warnings,
     share,
@@ -108,6 +108,30 @@ def _summed(unit: Unit, children: list[Unit], as_of: date) -> dict[int, tuple[in
         .group_by(group.id)
     )
     return {uid: (n or 0, poor or 0, near or 0) for uid, n, poor, near in rows}
+
+
+def by_standing(unit: Unit, as_of: date) -> list[tuple[str, str | None, int]]:
+    """The households of the unit's subtree at the end of `as_of` by state and class (from
+    the summary when it answers for the day, else from the history)."""
+    member = aliased(Unit)
+    in_unit = member.path.startswith(unit.path, autoescape=True)
+    if as_of < clock.today() and report_summary.usable(as_of):
+        day = StandingDay
+        query = (
+            db.select(day.state, day.classification, db.func.sum(day.households))
+            .join(member, member.id == day.unit_id)
+            .where(in_unit, day.day <= as_of)
+            .group_by(day.state, day.classification)
+        )
+    else:
+        now = standing(as_of)
+        query = (
+            db.select(now.c.to_state, now.c.classification, db.func.count())
+            .join(member, member.id == now.c.unit_id)
+            .where(in_unit)
+            .group_by(now.c.to_state, now.c.classification)
+        )
+    return [(state, cls, n) for state, cls, n in db.session.execute(query) if n]
 
 
 def overdue(actor: User, unit_code: str) -> dict:

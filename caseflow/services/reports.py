@@ -1,35 +1,20 @@
-"""Reports computed from history, so any of them can be asked "as of" a past date."""
+"""The summary of a unit as of a date: households by class and state, and the rates (on the
+reports' one basis, services/report_basis.py)."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
-from caseflow.extensions import db
-from caseflow.models import Event, Unit, User
-from caseflow.services import unit_years
+from caseflow.domain.statuses import LISTED
+from caseflow.models import User
+from caseflow.services import report_units, unit_years
 from caseflow.services.access import unit_by_code
-from caseflow.services.definitions import business_calendar
-
-LISTED = ("poor", "near_poor")
 
 
 def summary(actor: User, unit_code: str, as_of: date) -> dict:
     """Count households by class and state in a unit's subtree at the end of `as_of`."""
     unit = unit_by_code(unit_code, actor, "unit")
-    cutoff = business_calendar().start_of_day(as_of + timedelta(days=1))
-    latest = (
-        db.select(db.func.max(Event.id).label("id"))
-        .where(Event.at < cutoff)
-        .group_by(Event.household_id)
-        .subquery()
-    )
-    rows = db.session.execute(
-        db.select(Event.to_state, Event.classification, db.func.count())
-        .join(latest, latest.c.id == Event.id)
-        .join(Unit, Unit.id == Event.unit_id)
-        .where(Unit.path.startswith(unit.path))
-        .group_by(Event.to_state, Event.classification)
-    ).all()
+    rows = report_units.by_standing(unit, as_of)
     by_state: dict[str, int] = {}
     by_class = dict.fromkeys(LISTED, 0)
     for state, classification, count in rows:

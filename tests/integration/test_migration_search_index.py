@@ -4,15 +4,12 @@ database of its own, caseflow_lists_migration, made and dropped by the test)."""
 
 from __future__ import annotations
 
-import os
-
 import pytest
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 
-from caseflow import create_app
-from caseflow.config import normalise_db_url
 from caseflow.extensions import db
+from tests.migration_support import database_at
 
 BEFORE = "7c3f1a9e2b64"
 UNIT = "INSERT INTO unit (id, code, name, level, path) VALUES (1, 'C1', 'Xã', 'commune', '/1/')"
@@ -25,36 +22,10 @@ HOUSEHOLD = (
 MEMBER = "INSERT INTO member (household_id, full_name, disability) VALUES (:id, :name, false)"
 
 
-def _server() -> str | None:
-    given = os.environ.get("CASEFLOW_TEST_DATABASE_URL")
-    if not given or not given.startswith("postgresql"):
-        return None
-    return normalise_db_url(given).rsplit("/", 1)[0]
-
-
-def _fresh(server: str, make: bool) -> None:
-    engine = create_engine(f"{server}/postgres", isolation_level="AUTOCOMMIT")
-    with engine.connect() as connection:
-        connection.execute(text("DROP DATABASE IF EXISTS caseflow_lists_migration"))
-        if make:
-            connection.execute(text("CREATE DATABASE caseflow_lists_migration"))
-    engine.dispose()
-
-
 @pytest.fixture(params=["sqlite", "postgresql"])
 def old_database(request, tmp_path):
     """A database of its own, at the revision before the search index, with two households."""
-    server = None
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path}/old.sqlite"
-    elif (server := _server()) is not None:
-        _fresh(server, make=True)
-        url = f"{server}/caseflow_lists_migration"
-    else:
-        pytest.skip("needs PostgreSQL (run with CASEFLOW_TEST_DATABASE_URL=postgresql://...)")
-    app = create_app({"TESTING": True, "SECRET_KEY": "test", "SQLALCHEMY_DATABASE_URI": url})
-    with app.app_context():
-        upgrade(revision=BEFORE)
+    with database_at(request.param, BEFORE, "caseflow_lists_migration", tmp_path) as app:
         with db.engine.begin() as connection:
             connection.execute(text(UNIT))
             for id_, code, name, phone, national_id in (
@@ -74,10 +45,6 @@ def old_database(request, tmp_path):
                 )
             connection.execute(text(MEMBER), {"id": 1, "name": "Trần Đức Bình"})
         yield app
-        db.session.remove()
-        db.engine.dispose()
-    if server is not None:
-        _fresh(server, make=False)
 
 
 def texts() -> dict[int, str]:

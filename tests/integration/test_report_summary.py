@@ -8,7 +8,10 @@ from datetime import timedelta
 import pytest
 
 from caseflow import clock
-from caseflow.services import report_summary
+from caseflow.extensions import db
+from caseflow.models import Unit
+from caseflow.services import report_summary, report_units
+from caseflow.services.report_basis import standing
 from tests.factories import at
 from tests.reports_support import D1, D3, D4, D6, D7, known_history, report
 
@@ -55,3 +58,22 @@ def test_history_written_since_the_rebuild_on_an_earlier_day_sets_the_summary_as
     with rebuilt.app_context():
         assert not report_summary.usable(D6)
     assert _c1(api, D6) == (4, 0, 1)
+
+
+@pytest.mark.parametrize("day", [D1 - timedelta(days=1), D1, D3, D4, D6, D7])
+def test_the_summary_gives_the_households_by_state_and_class_the_history_gives(
+    rebuilt, day
+) -> None:
+    with rebuilt.app_context():
+        province = db.session.scalar(db.select(Unit).where(Unit.code == "P"))
+        assert report_summary.usable(day)
+        was = standing(day)
+        from_history = db.session.execute(
+            db.select(was.c.to_state, was.c.classification, db.func.count()).group_by(
+                was.c.to_state, was.c.classification
+            )
+        ).all()
+
+        assert sorted(report_units.by_standing(province, day), key=str) == sorted(
+            map(tuple, from_history), key=str
+        )
