@@ -23,13 +23,19 @@ _starting = threading.Lock()
 
 
 def tick(app: Flask) -> None:
-    """Sweep once, in an app context of its own."""
+    """Sweep once, then bring the reports' summary up to yesterday (once a day: one read on
+    the other ticks), in an app context of its own."""
     from caseflow.extensions import db
-    from caseflow.services import deadlines
+    from caseflow.services import deadlines, report_summary
 
     with app.app_context():
         try:
             deadlines.sweep()
+            db.session.remove()
+            try:
+                report_summary.extend()
+            except Exception:  # the reports read the history meanwhile; the next tick tries again
+                logger.exception("The reports' summary was not extended")
         finally:
             db.session.remove()
 

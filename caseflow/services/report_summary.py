@@ -12,6 +12,7 @@ from collections import Counter
 from datetime import date, timedelta
 
 from sqlalchemy import insert, text
+from sqlalchemy.orm import aliased
 
 from caseflow import clock
 from caseflow.extensions import db
@@ -26,17 +27,64 @@ def rebuild(through: date | None = None) -> dict:
     """Derive the summary again from the whole history, through `through` (default yesterday)."""
     through = through or clock.today() - timedelta(days=1)
     with transaction():
-        db.session.execute(db.delete(StandingDay))
-        db.session.execute(db.delete(SummaryBuilt))
+        _exclusive()
+        return _rebuilt(through)
+
+
+def extend(through: date | None = None) -> dict | None:
+    """Bring the summary up to `through` (default yesterday) from the events of the days it
+    lacks; rebuild it all when it was never built or an event written since it was built falls
+    on a day it holds. None when it already reaches that day. The clock calls it each tick
+    (scheduler.tick): one read a tick, the work once a day."""
+    through = through or clock.today() - timedelta(days=1)
+    built = _built()
+    if built is not None and built.built_through >= through:
+        return None
+    with transaction():
+        _exclusive()
+        built = _built()  # again, now that no one else extends it
+        if built is not None and built.built_through >= through:
+            return None
+        if built is None or _late(built):
+            return _rebuilt(through)
         last = db.session.scalar(db.select(db.func.max(Event.id))) or 0
-        if db.session.get_bind().dialect.name == "postgresql":
-            _summed_in_sql(cutoff(through), last)
-        else:
-            _summed_in_python(cutoff(through), last)
+        since = cutoff(built.built_through)
+        _insert_changes(_changes(Event.at >= since, Event.at < cutoff(through), Event.id <= last))
         db.session.add(SummaryBuilt(built_through=through, last_event_id=last))
-        rows = db.session.scalar(db.select(db.func.count(StandingDay.id)))
-        spans = listed_spans.rebuild()
+    return {"built_through": through, "extended_from": built.built_through}
+
+
+def _rebuilt(through: date) -> dict:
+    db.session.execute(db.delete(StandingDay))
+    db.session.execute(db.delete(SummaryBuilt))
+    last = db.session.scalar(db.select(db.func.max(Event.id))) or 0
+    if db.session.get_bind().dialect.name == "postgresql":
+        _summed_in_sql(cutoff(through), last)
+    else:
+        _insert_changes(_changes(Event.at < cutoff(through), Event.id <= last))
+    db.session.add(SummaryBuilt(built_through=through, last_event_id=last))
+    rows = db.session.scalar(db.select(db.func.count(StandingDay.id)))
+    spans = listed_spans.rebuild()
     return {"built_through": through, "rows": rows, "listed_spans": spans}
+
+
+def _built() -> SummaryBuilt | None:
+    return db.session.scalar(db.select(SummaryBuilt).order_by(SummaryBuilt.id.desc()).limit(1))
+
+
+def _late(built: SummaryBuilt):
+    """An event written since the summary was built that falls on a day it holds."""
+    late = db.select(Event.id).where(
+        Event.id > built.last_event_id, Event.at < cutoff(built.built_through)
+    )
+    return db.session.scalar(db.select(late.exists()))
+
+
+def _exclusive() -> None:
+    """PostgreSQL: one builder at a time (several clocks may tick at once); SQLite writes one
+    transaction at a time anyway."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text("LOCK TABLE report_summary_built IN EXCLUSIVE MODE"))
 
 
 #: PostgreSQL: the same sums in one statement (each event +1 where it stands, -1 where the
@@ -70,41 +118,57 @@ def _summed_in_sql(before, last: int) -> None:
     db.session.execute(statement, {"zone": str(clock.BUSINESS_TZ), "before": before, "last": last})
 
 
-def _summed_in_python(before, last: int) -> None:
+def _insert_changes(changes: Counter) -> None:
     rows = [
         {"unit_id": u, "day": d, "state": s, "classification": c, "households": n}
-        for (u, d, s, c), n in _changes(before, last).items()
+        for (u, d, s, c), n in changes.items()
         if n
     ]
     for start in range(0, len(rows), BATCH):
         db.session.execute(insert(StandingDay.__table__), rows[start : start + BATCH])
 
 
-def _changes(before, last: int) -> Counter:
+#: each event with the standing of the household's event before it (None for its first)
+_BEFORE = aliased(Event)
+_EARLIER = aliased(Event)
+_PREVIOUS = (
+    db.select(db.func.max(_EARLIER.id))
+    .where(_EARLIER.household_id == Event.household_id, _EARLIER.id < Event.id)
+    .correlate(Event)
+    .scalar_subquery()
+)
+
+
+def _changes(*conditions) -> Counter:
+    """Each chosen event +1 where it stands and -1 where the household's event before it stood,
+    on the event's business day (read in the events' order, in batches)."""
     changes: Counter = Counter()
-    previous: dict = {}
     query = (
-        db.select(Event.household_id, Event.at, Event.unit_id, Event.to_state, Event.classification)
-        .where(Event.at < before, Event.id <= last)
-        .order_by(Event.household_id, Event.id)
+        db.select(
+            Event.at,
+            Event.unit_id,
+            Event.to_state,
+            Event.classification,
+            _BEFORE.unit_id,
+            _BEFORE.to_state,
+            _BEFORE.classification,
+        )
+        .outerjoin(_BEFORE, _BEFORE.id == _PREVIOUS)
+        .where(*conditions)
         .execution_options(yield_per=BATCH)
     )
-    current = None
-    for household, at, unit, state, cls in db.session.execute(query):
-        if household != current:
-            current, previous = household, None
+    for at, unit, state, cls, was_unit, was_state, was_cls in db.session.execute(query):
         day = at.astimezone(clock.BUSINESS_TZ).date()
-        if previous is not None:
-            changes[(*previous[:1], day, *previous[1:])] -= 1
         changes[(unit, day, state, cls)] += 1
-        previous = (unit, state, cls)
+        if was_unit is not None:
+            changes[(was_unit, day, was_state, was_cls)] -= 1
     return changes
 
 
 def usable(day: date) -> bool:
     """Tell whether the summary answers for `day`: built through it, and no event written since
     it was built falls on or before it."""
-    built = db.session.scalar(db.select(SummaryBuilt).order_by(SummaryBuilt.id.desc()).limit(1))
+    built = _built()
     if built is None or day > built.built_through:
         return False
     late = db.select(Event.id).where(Event.id > built.last_event_id, Event.at < cutoff(day))

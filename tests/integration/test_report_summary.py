@@ -7,9 +7,9 @@ from datetime import timedelta
 
 import pytest
 
-from caseflow import clock
+from caseflow import clock, scheduler
 from caseflow.extensions import db
-from caseflow.models import Unit
+from caseflow.models import StandingDay, SummaryBuilt, Unit
 from caseflow.services import report_summary, report_units
 from caseflow.services.report_basis import standing
 from tests.factories import at
@@ -77,3 +77,48 @@ def test_the_summary_gives_the_households_by_state_and_class_the_history_gives(
         assert sorted(report_units.by_standing(province, day), key=str) == sorted(
             map(tuple, from_history), key=str
         )
+
+
+def _rows() -> list[tuple]:
+    day = StandingDay
+    found = db.session.execute(
+        db.select(day.unit_id, day.day, day.state, day.classification, day.households)
+    )
+    return sorted(map(tuple, found), key=str)
+
+
+def test_extending_the_summary_adds_the_days_it_lacks_as_a_rebuild_would(api, clean) -> None:
+    known_history(api)
+    with clean.app_context():
+        report_summary.rebuild(D3)
+        extended = report_summary.extend(D7)
+        assert extended == {"built_through": D7, "extended_from": D3}
+        found = _rows()
+        report_summary.rebuild(D7)
+
+        assert found == _rows()
+        assert report_summary.usable(D7)
+        assert report_summary.extend(D7) is None
+
+
+def test_a_late_event_makes_the_extension_a_rebuild(api, clean) -> None:
+    known_history(api)
+    with clean.app_context():
+        report_summary.rebuild(D6)
+    with clock.frozen_at(at(D4)):
+        api.register(head_name="Hộ Muộn")
+    with clean.app_context():
+        assert "rows" in report_summary.extend(D7)
+        assert report_summary.usable(D6)
+    assert _c1(api, D6) == (4, 0, 1)
+
+
+def test_the_clock_keeps_the_summary_up_to_yesterday(api, clean) -> None:
+    known_history(api)
+    scheduler.tick(clean)
+    with clean.app_context():
+        assert report_summary.usable(clock.today() - timedelta(days=1))
+        built = db.session.scalar(db.select(db.func.count(SummaryBuilt.id)))
+    scheduler.tick(clean)
+    with clean.app_context():
+        assert db.session.scalar(db.select(db.func.count(SummaryBuilt.id))) == built
