@@ -43,7 +43,7 @@ from caseflow.services.report_sheets import sheet  # noqa: E402
 from caseflow.services.spreadsheets import xlsx  # noqa: E402
 
 COMMUNES = 100
-KINDS = ("units", "flows", "deprivations", "coverage", "overdue")
+KINDS = ("summary", "units", "flows", "deprivations", "coverage", "overdue")
 INDICATORS = list(INDICATOR_KEYS)
 
 
@@ -70,7 +70,8 @@ def main() -> None:
             started = time.perf_counter()
             built = report_summary.rebuild()
             print(
-                f"summary rebuilt in {time.perf_counter() - started:.1f} s: {built['rows']:,} rows"
+                f"summary rebuilt in {time.perf_counter() - started:.1f} s: {built['rows']:,} rows,"
+                f" {built['listed_spans']:,} listed spans"
             )
         officer = db.session.scalar(db.select(User).where(User.username == "officer"))
         today = clock.today()
