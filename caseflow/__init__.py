@@ -97,10 +97,17 @@ def _configure_sqlite(app: Flask, db) -> None:
     Python's sqlite3 module begins a transaction only before a write, so the reads before it
     see no consistent snapshot and SAVEPOINTs misbehave; SQLAlchemy's documented recipe turns
     that off and emits BEGIN when a transaction starts.
+
+    A transaction that will write begins IMMEDIATE, taking the write lock first: a deferred
+    one that read and then writes after another connection's commit is refused at once (its
+    snapshot is stale: SQLITE_BUSY_SNAPSHOT, which busy_timeout does not wait for), where an
+    immediate one waits its turn. Reads (GET) stay deferred and run beside the writer (WAL).
     """
     if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         return
     from sqlalchemy import event
+
+    from caseflow.services import will_write
 
     with app.app_context():
 
@@ -115,7 +122,7 @@ def _configure_sqlite(app: Flask, db) -> None:
 
         @event.listens_for(db.engine, "begin")
         def _on_begin(connection):
-            connection.exec_driver_sql("BEGIN")
+            connection.exec_driver_sql("BEGIN IMMEDIATE" if will_write() else "BEGIN")
 
 
 def _register(app: Flask) -> None:

@@ -4,12 +4,37 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 
+from flask import has_request_context, request
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
 from caseflow.domain.errors import N_, Conflict, StaleVersion
 from caseflow.extensions import db
+
+#: set while background work that writes runs (the clock's firing), outside any request
+_WRITING: ContextVar[bool] = ContextVar("caseflow_writing", default=False)
+#: the methods that only read
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def will_write() -> bool:
+    """Tell whether the transaction about to begin belongs to work that writes: a request
+    other than GET/HEAD/OPTIONS, or a block under `writing()` (SQLite begins it IMMEDIATE)."""
+    if _WRITING.get():
+        return True
+    return has_request_context() and request.method not in SAFE_METHODS
+
+
+@contextmanager
+def writing() -> Iterator[None]:
+    """Mark the transactions begun in the block as writing ones (see `will_write`)."""
+    token = _WRITING.set(True)
+    try:
+        yield
+    finally:
+        _WRITING.reset(token)
 
 
 @contextmanager

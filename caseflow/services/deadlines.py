@@ -18,7 +18,7 @@ from sqlalchemy import or_
 from caseflow import clock
 from caseflow.extensions import db
 from caseflow.models import Deadline, Household
-from caseflow.services import alerts, deadline_sets, outbox
+from caseflow.services import alerts, deadline_sets, outbox, writing
 from caseflow.services.claims import claim
 from caseflow.services.deadline_sets import SUPERVISOR, timer_of
 from caseflow.services.definitions import workflow
@@ -70,15 +70,16 @@ def sweep(
     batch = batch or BATCH
     result, handled = SweepResult(), 0
     deadlines_due, messages_due = anything_due()
-    while deadlines_due and (limit is None or handled < limit):
-        claims = claim_due(batch if limit is None else min(batch, limit - handled))
-        if not claims:
-            break
-        for outcome in fire_claims(claims):
-            setattr(result, outcome, getattr(result, outcome) + 1)
-        handled += len(claims)
-    if deliver and (handled or messages_due):
-        result.delivered = outbox.deliver_due()
+    with writing():  # read, then write: on SQLite each transaction takes the write lock first
+        while deadlines_due and (limit is None or handled < limit):
+            claims = claim_due(batch if limit is None else min(batch, limit - handled))
+            if not claims:
+                break
+            for outcome in fire_claims(claims):
+                setattr(result, outcome, getattr(result, outcome) + 1)
+            handled += len(claims)
+        if deliver and (handled or messages_due):
+            result.delivered = outbox.deliver_due()
     if handled:
         logger.info("Sweep at %s: %s", clock.now().isoformat(), result)
     return result

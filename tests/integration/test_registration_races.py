@@ -48,8 +48,16 @@ def at_once(app, world, requests: list[tuple[dict, dict]]) -> list:
     return responses
 
 
-def both_past_the_first_look(monkeypatch, parties: int = 2) -> None:
-    """Let every request find no household for its key before any of them writes one."""
+def both_past_the_first_look(app, monkeypatch, parties: int = 2) -> None:
+    """Let every request find no household for its key before any of them writes one.
+
+    On SQLite a writing request takes the write lock as it begins, so the second cannot look
+    before the first has written and committed: the requests are sent at once all the same,
+    without a gate that would wait for a request that cannot start.
+    """
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            return
     gate = threading.Barrier(parties, timeout=TIMEOUT)
     original: Callable = households._register
     waited = threading.local()
@@ -71,7 +79,7 @@ def count(app, model) -> int:
 
 
 def test_two_identical_posts_at_once_register_one_household(app, world, monkeypatch) -> None:
-    both_past_the_first_look(monkeypatch)
+    both_past_the_first_look(app, monkeypatch)
     key = {"Idempotency-Key": "phieu-race-1"}
 
     first, second = at_once(app, world, [(BODY, key), (BODY, key)])
@@ -82,7 +90,7 @@ def test_two_identical_posts_at_once_register_one_household(app, world, monkeypa
 
 
 def test_two_households_with_one_national_id_at_once_register_one(app, world, monkeypatch) -> None:
-    both_past_the_first_look(monkeypatch)
+    both_past_the_first_look(app, monkeypatch)
     body = {**BODY, "national_id": "036085001234"}
 
     responses = at_once(
@@ -99,7 +107,7 @@ def test_two_households_with_one_national_id_at_once_register_one(app, world, mo
 def test_one_form_sent_from_two_tabs_at_once_registers_one_household(
     app, world, monkeypatch
 ) -> None:
-    both_past_the_first_look(monkeypatch)
+    both_past_the_first_look(app, monkeypatch)
     tabs = [Pages(app.test_client()), Pages(app.test_client())]
     for tab in tabs:
         tab.login("worker")
