@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import Subquery, text
+from sqlalchemy import Subquery
 
 from caseflow import clock
 from caseflow.domain.errors import N_, InvalidInput, Msg
@@ -110,13 +110,6 @@ def listed(as_of: date, name: str = "listed") -> Subquery:
     class: the same answer as `standing` for them, read from the spans (services/listed_spans)
     rather than by finding each household's latest event."""
     return listed_spans.listed_at(None if as_of >= clock.today() else cutoff(as_of), name)
-
-
-def plain_plans() -> None:
-    """PostgreSQL: no JIT for this transaction's report queries (compiling them costs more than
-    running them; see services/round_roster.py)."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(text("SET LOCAL jit = off"))
 
 
 def in_subtree(unit: Unit, column):

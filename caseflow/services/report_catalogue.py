@@ -7,7 +7,7 @@ from datetime import date
 from caseflow import clock
 from caseflow.models import User
 from caseflow.services import report_flows, report_surveys, report_units, reports
-from caseflow.services.report_basis import check_day, plain_plans
+from caseflow.services.report_basis import check_day
 
 KINDS = ("summary", "units", "flows", "deprivations", "coverage", "overdue")
 
@@ -25,7 +25,6 @@ def build(
     No actor (the command line, run by the machine's operator): every unit is in scope.
     """
     day = as_of or clock.today()
-    plain_plans()
     if kind == "flows":
         end = end or clock.today()
         return report_flows.flows(actor, unit_code, start or date(end.year, 1, 1), end)

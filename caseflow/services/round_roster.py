@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import Select, case, exists, func, or_, select, text
+from sqlalchemy import Select, case, exists, func, or_, select
 
 from caseflow import clock
 from caseflow.domain.rounds import DECISIONS, STEP_OF_STATE, STEPS, RoundKind, Step
@@ -112,12 +112,11 @@ def stepped(base: Select):
     """The roster as a subquery with each household's step and reasons to be late.
 
     The roster is computed once (MATERIALIZED on PostgreSQL: each household's look-ups are
-    made once, not once for each flag that reads them), and PostgreSQL's JIT is off for the
-    transaction: its correlated look-ups make the planner's estimate large, and compiling the
-    query took several times longer than running it (3.0 s against 0.4 s, 10,000 households).
+    made once, not once for each flag that reads them). PostgreSQL's JIT is off on caseflow's
+    connections (caseflow/__init__.py): its correlated look-ups make the planner's estimate
+    large, and compiling the query took several times longer than running it (3.0 s against
+    0.4 s, 10,000 households).
     """
-    if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(text("SET LOCAL jit = off"))
     rows = base.cte("roster").prefix_with("MATERIALIZED", dialect="postgresql")
     now, today = clock.now(), clock.today()
     undecided = ~rows.c.decided
