@@ -13,6 +13,8 @@ from sqlalchemy import text
 
 from caseflow.extensions import db
 from caseflow.models import WhatIfBuilt, WhatIfClass
+from caseflow.services import whatif, whatif_table
+from caseflow.services.definitions import standards
 from tests.migration_support import database_at
 
 BEFORE = "d1a5f3c8b2e7"
@@ -78,6 +80,20 @@ def test_the_upgrade_makes_the_tables_empty_and_nothing_built(old_database) -> N
 
     assert db.session.scalar(db.select(db.func.count()).select_from(WhatIfClass)) == 0
     assert db.session.scalar(db.select(db.func.count()).select_from(WhatIfBuilt)) == 0
+    assert not any(whatif_table.usable(standard) for standard in standards())
+
+
+def test_until_the_rebuild_the_what_if_reads_the_surveys_and_says_so(old_database) -> None:
+    upgrade()
+    streamed = whatif.what_if(None, "C1", "2027-2030")
+
+    assert whatif_table.rebuild() == 2 * len(standards())
+    stored = whatif.what_if(None, "C1", "2027-2030")
+
+    assert [w["code"] for w in streamed.pop("warnings")] == ["whatif_not_built"]
+    assert stored.pop("warnings") == []
+    assert stored == streamed
+    assert stored["current"] == {"poor": 0, "near_poor": 0, "middle": 1, "better_off": 1}
 
 
 def test_the_downgrade_drops_the_tables(old_database) -> None:

@@ -1,7 +1,10 @@
 """The what-if's stored classes: followed by the one writer as surveys are recorded, derived
-again by the rebuild to the same rows."""
+again by the rebuild to the same rows, read for the same answers and files as the streaming
+path, and set aside (with a warning) for a standard changed since it was built."""
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 import pytest
 from sqlalchemy import event
@@ -10,8 +13,8 @@ from caseflow import clock
 from caseflow.domain.whatif import fingerprint
 from caseflow.extensions import db
 from caseflow.models import Assessment, WhatIfBuilt, WhatIfClass
-from caseflow.services import bulk, households, whatif_table
-from caseflow.services.definitions import standards
+from caseflow.services import bulk, households, whatif, whatif_table
+from caseflow.services.definitions import standard_by_code, standards
 from tests.factories import POOR_SURVEY, days_ago, deprived
 from tests.whatif_support import NEW, four_households, surveyed
 
@@ -38,6 +41,17 @@ def latest_survey(household_id: int) -> int:
     return db.session.scalar(
         db.select(db.func.max(Assessment.id)).where(Assessment.household_id == household_id)
     )
+
+
+def streamed(monkeypatch, ask):
+    """What `ask` answers when the table does not (the streaming path)."""
+    with monkeypatch.context() as patched:
+        patched.setattr(whatif_table, "usable", lambda standard: False)
+        return ask()
+
+
+def sheet_rows(unit_code: str, standard_code: str) -> list[list[list]]:
+    return [list(sheet.rows) for sheet in whatif.what_if_sheets(None, unit_code, standard_code)]
 
 
 @pytest.fixture
@@ -135,6 +149,79 @@ def test_a_move_without_a_survey_does_not_touch_the_table(built, api, clean) -> 
             event.remove(engine, "before_cursor_execute", listener)
 
     assert seen and not [sql for sql in seen if "report_whatif" in sql]
+
+
+@pytest.mark.parametrize("unit_code", ["P", "C1", "C2", "C1-V1", "W1"])
+@pytest.mark.parametrize("standard_code", [NEW, OLD])
+@pytest.mark.parametrize("shown", [0, 1, 1_000])
+def test_the_table_answers_as_the_surveys_do(
+    built, ctx, monkeypatch, unit_code, standard_code, shown
+) -> None:
+    from_table = whatif.what_if(None, unit_code, standard_code, shown)
+    from_surveys = streamed(
+        monkeypatch, lambda: whatif.what_if(None, unit_code, standard_code, shown)
+    )
+
+    assert from_table.pop("warnings") == []
+    assert [w["code"] for w in from_surveys.pop("warnings")] == ["whatif_not_built"]
+    assert from_table == from_surveys
+
+
+@pytest.mark.parametrize("unit_code", ["P", "C1", "C2"])
+@pytest.mark.parametrize("standard_code", [NEW, OLD])
+def test_the_files_from_the_table_are_those_from_the_surveys(
+    built, ctx, monkeypatch, unit_code, standard_code
+) -> None:
+    from_table = sheet_rows(unit_code, standard_code)
+
+    assert from_table == streamed(monkeypatch, lambda: sheet_rows(unit_code, standard_code))
+    changes, counts = from_table
+    # under their own standard no class changes; under 2027-2030 some do
+    assert (len(changes) > 0) == (standard_code == NEW) and len(counts) == 7
+
+
+def test_a_commune_counts_only_its_subtree(built, ctx) -> None:
+    counts = {code: whatif.what_if(None, code, NEW)["households"] for code in ("P", "C1", "C2")}
+
+    assert counts == {"P": 4, "C1": 3, "C2": 1}
+    changed = whatif.what_if(None, "C2", NEW)["changes"]
+    assert [c["household_id"] for c in changed] == [built["other_commune"]]
+
+
+def test_a_changed_standard_is_read_from_the_surveys_with_a_warning(
+    built, api, clean, monkeypatch
+) -> None:
+    with clean.app_context():
+        new = standard_by_code(NEW)
+        lower = {**new.areas, "rural": replace(new.areas["rural"], income_line=1_000_000)}
+        changed = [replace(new, areas=lower) if s is new else s for s in standards()]
+    monkeypatch.setattr(clean.extensions["caseflow.definitions"], "standards", changed)
+
+    report = api.get(f"/reports/what-if?unit=C1&standard={NEW}").json
+
+    assert [w["code"] for w in report["warnings"]] == ["whatif_not_built"]
+    assert "caseflow report rebuild" in report["warnings"][0]["message"]
+    # under a rural line of 1,000,000 the poor household (1,200,000) is poor no more
+    assert report["under"]["poor"] == {"min": 0, "max": 0}
+    with clean.app_context():
+        whatif_table.rebuild()
+    again = api.get(f"/reports/what-if?unit=C1&standard={NEW}").json
+    assert again["warnings"] == [] and again["under"] == report["under"]
+
+
+def test_rows_a_process_wrote_under_another_fingerprint_set_the_table_aside(
+    built, ctx, monkeypatch
+) -> None:
+    db.session.execute(
+        db.update(WhatIfClass)
+        .where(WhatIfClass.household_id == built["poor"], WhatIfClass.standard == NEW)
+        .values(fingerprint="0" * 16, low="middle", high="middle")
+    )
+
+    report = whatif.what_if(None, "C1", NEW)
+
+    assert [w["code"] for w in report["warnings"]] == ["whatif_not_built"]
+    assert report["under"]["poor"] == {"min": 1, "max": 2}  # the surveys' answer
 
 
 def test_the_command_rebuilds_the_table_and_says_how_many_rows(api, clean) -> None:
