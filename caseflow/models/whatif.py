@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from caseflow.extensions import db
@@ -27,6 +27,9 @@ class WhatIfClass(db.Model):
     #: the standard's code
     standard: Mapped[str] = mapped_column(String(40), primary_key=True)
     household_id: Mapped[int] = mapped_column(ForeignKey("household.id"), primary_key=True)
+    #: the household's unit, so that a subtree is counted without reading the households (a
+    #: household stays in the unit it was registered in: nothing writes household.unit_id)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
     #: domain.whatif.fingerprint of the standard the row was derived under
     fingerprint: Mapped[str] = mapped_column(String(16))
     #: the survey it was derived from
@@ -38,6 +41,8 @@ class WhatIfClass(db.Model):
     high: Mapped[str] = mapped_column(String(20))
     #: the standard's indicators the survey did not record, in its order, joined by ","
     unknown: Mapped[str] = mapped_column(Text)
+
+    __table_args__ = (Index("ix_report_whatif_unit", "standard", "unit_id"),)
 
 
 class WhatIfBuilt(db.Model):

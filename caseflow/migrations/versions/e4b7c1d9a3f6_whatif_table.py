@@ -24,6 +24,7 @@ def upgrade():
         "report_whatif",
         sa.Column("standard", sa.String(length=40), nullable=False),
         sa.Column("household_id", sa.Integer(), nullable=False),
+        sa.Column("unit_id", sa.Integer(), nullable=False),
         sa.Column("fingerprint", sa.String(length=16), nullable=False),
         sa.Column("assessment_id", sa.Integer(), nullable=False),
         sa.Column("current", sa.String(length=20), nullable=False),
@@ -32,8 +33,10 @@ def upgrade():
         sa.Column("unknown", sa.Text(), nullable=False),
         sa.ForeignKeyConstraint(["assessment_id"], ["assessment.id"]),
         sa.ForeignKeyConstraint(["household_id"], ["household.id"]),
+        sa.ForeignKeyConstraint(["unit_id"], ["unit.id"]),
         sa.PrimaryKeyConstraint("standard", "household_id"),
     )
+    op.create_index("ix_report_whatif_unit", "report_whatif", ["standard", "unit_id"])
     op.create_table(
         "report_whatif_built",
         sa.Column("standard", sa.String(length=40), nullable=False),
@@ -45,4 +48,5 @@ def upgrade():
 
 def downgrade():
     op.drop_table("report_whatif_built")
+    op.drop_index("ix_report_whatif_unit", table_name="report_whatif")
     op.drop_table("report_whatif")
