@@ -19,6 +19,7 @@ from tests.factories import POOR_SURVEY, days_ago, deprived
 from tests.whatif_support import NEW, four_households, surveyed
 
 OLD = "07/2021"
+COLUMNS = ("unit_id", "fingerprint", "assessment_id", "current", "low", "high", "unknown")
 
 
 def stored() -> set[tuple]:
@@ -115,6 +116,28 @@ def test_a_newer_survey_replaces_the_older_ones_rows(built, api, ctx) -> None:
     followed = stored()
     whatif_table.rebuild()
     assert stored() == followed
+
+
+def test_the_rebuild_puts_right_rows_changed_missing_or_left_over(built, api, ctx) -> None:
+    derived = stored()
+    hid = api.register()["id"]  # a household without any survey: no row of its own
+    db.session.execute(
+        db.update(WhatIfClass)
+        .where(WhatIfClass.household_id == built["poor"], WhatIfClass.standard == NEW)
+        .values(low="middle")
+    )
+    db.session.execute(
+        db.delete(WhatIfClass).where(WhatIfClass.household_id == built["better_off"])
+    )
+    stray = db.session.get(WhatIfClass, (OLD, built["uncertain"]))
+    db.session.add(
+        WhatIfClass(**{c: getattr(stray, c) for c in COLUMNS}, standard="2031", household_id=hid)
+    )
+    db.session.commit()
+
+    assert whatif_table.rebuild() == len(derived)
+
+    assert stored() == derived
 
 
 def test_a_list_of_surveys_is_followed_chunk_by_chunk(built, ctx, world, monkeypatch) -> None:
