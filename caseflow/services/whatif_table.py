@@ -137,15 +137,20 @@ def _load(rows: Iterable[dict]) -> int:
 
 def _replace_the_rows_that_differ() -> None:
     if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(text("ANALYZE whatif_rebuilt"))  # no autovacuum reads a temp table
+        # statistics of now for both sides, so that each statement below joins by hashing:
+        # no autovacuum reads a temporary table, and report_whatif may have been analysed
+        # empty: an anti-join by nested loop over it, per row derived, ran 15 min unfinished
+        db.session.execute(text("ANALYZE whatif_rebuilt"))
+        db.session.execute(text("ANALYZE report_whatif"))
     same = db.and_(*(_REBUILT.c[c.name] == c for c in _ROWS.columns))
+    # the rows that differ from the rebuild's, or that it did not derive, go; the others stay
     db.session.execute(_ROWS.delete().where(~db.select(_REBUILT).where(same).exists()))
-    held = db.select(_ROWS).where(
+    kept = db.select(_ROWS).where(
         _ROWS.c.standard == _REBUILT.c.standard, _ROWS.c.household_id == _REBUILT.c.household_id
     )
+    db.session.execute(_REBUILT.delete().where(kept.exists()))
     names = [c.name for c in _ROWS.columns]
-    missing = db.select(*(_REBUILT.c[n] for n in names)).where(~held.exists())
-    db.session.execute(insert(_ROWS).from_select(names, missing))
+    db.session.execute(insert(_ROWS).from_select(names, db.select(_REBUILT)))
 
 
 def rebuild_if_stale() -> int | None:
