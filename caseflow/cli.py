@@ -81,16 +81,19 @@ def fail_on_domain_error(function):
 @with_appcontext
 @fail_on_domain_error
 def init_db(app_role: str | None, app_password: str | None) -> None:
-    """Create or upgrade the tables, deploy the workflows, load the programme catalogue."""
+    """Create or upgrade the tables, deploy the workflows, load the programme catalogue, build
+    the what-if's stored classes (unless built for the standards as they are)."""
     from flask_migrate import upgrade
 
     from caseflow.services import app_role as app_role_service
-    from caseflow.services import supports
+    from caseflow.services import supports, whatif_table
     from caseflow.services.definitions import deploy
 
     upgrade()
     deploy()
     click.echo(f"database ready; {supports.sync_programs()} programmes in the catalogue")
+    rows = whatif_table.rebuild_if_stale()
+    click.echo("what-if already built" if rows is None else f"what-if built: {rows} rows")
     click.echo(import_module("caseflow.cli_reports_up").schedule_years())
     if app_role is not None:
         outcome = app_role_service.set_up(app_role, app_password)

@@ -1,5 +1,6 @@
 """`caseflow report KIND --unit CODE`: the reports of the API, printed or written to a file;
-`caseflow report rebuild`: the reports' summary derived again from the history."""
+`caseflow report rebuild`: the reports' summary derived again from the history, and the
+what-if's classes from the surveys."""
 
 from __future__ import annotations
 
@@ -33,14 +34,16 @@ def report() -> None:
 @with_appcontext
 @fail_on_domain_error
 def rebuild(as_of) -> None:
-    """Derive the reports' summary again from the history."""
-    from caseflow.services import report_summary
+    """Derive the reports' summary again from the history, and the what-if's stored classes
+    from the latest surveys."""
+    from caseflow.services import report_summary, whatif_table
 
     built = report_summary.rebuild(as_of.date() if as_of else None)
     click.echo(
         f"summary built through {built['built_through']}: {built['rows']} rows, "
         f"{built['listed_spans']} listed spans"
     )
+    click.echo(f"what-if built: {whatif_table.rebuild()} rows")
 
 
 def _report_command(kind: str) -> None:

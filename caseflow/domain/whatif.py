@@ -4,11 +4,17 @@ answer is a range: once with every unknown indicator not deprived, once with all
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 from caseflow.domain.classification import CLASSIFICATIONS, class_of_count
 from caseflow.domain.standards import Standard
+
+#: the version of the rule below (Reclassifier and class_of_count): a change of it makes every
+#: stored reclassification (services/whatif_table.py) unusable until it is derived again
+RULE_VERSION = 1
 
 
 @dataclass(frozen=True)
@@ -70,13 +76,27 @@ class Reclassifier:
         return Reclassified(survey.household_id, survey.classification, low, high, unknown)
 
 
+def fingerprint(standard: Standard) -> str:
+    """Return a short stable hash of all that reclassifying reads of ``standard``."""
+    read = {
+        "rule": RULE_VERSION,
+        "code": standard.code,
+        "indicators": standard.indicator_keys,
+        "poor_min_deprivations": standard.poor_min_deprivations,
+        "areas": {area: asdict(lines) for area, lines in standard.areas.items()},
+    }
+    text = json.dumps(read, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
 def _zeros() -> dict[str, int]:
     return dict.fromkeys(CLASSIFICATIONS, 0)
 
 
 @dataclass
 class Tally:
-    """Counts of many reclassified surveys, added one at a time (a province streams by)."""
+    """Counts of many reclassified surveys, added one at a time (a province streams by), or
+    by groups of households with the same result (as the what-if table counts them)."""
 
     households: int = 0
     current: dict[str, int] = field(default_factory=_zeros)
@@ -90,19 +110,19 @@ class Tally:
     #: per indicator, the surveys that did not record it
     unknown: dict[str, int] = field(default_factory=dict)
 
-    def add(self, result: Reclassified) -> None:
-        """Count one household's result."""
-        self.households += 1
-        self.current[result.current] = self.current.get(result.current, 0) + 1
+    def add(self, result: Reclassified, times: int = 1) -> None:
+        """Count one household's result (or ``times`` households with the same result)."""
+        self.households += times
+        self.current[result.current] = self.current.get(result.current, 0) + times
         for name in {result.low, result.high}:
-            self.possibly[name] += 1
+            self.possibly[name] += times
         if result.certain:
-            self.surely[result.low] += 1
+            self.surely[result.low] += times
         else:
-            self.uncertain += 1
-        self.changed += result.changes
+            self.uncertain += times
+        self.changed += result.changes * times
         for key in result.unknown:
-            self.unknown[key] = self.unknown.get(key, 0) + 1
+            self.unknown[key] = self.unknown.get(key, 0) + times
 
     def under(self) -> dict[str, dict[str, int]]:
         """Return per class the range {"min", "max"} of households under the other standard."""

@@ -12,6 +12,7 @@ from caseflow.models.support import Program, SupportItem
 from caseflow.models.unit import Unit
 from caseflow.models.user import ApiToken, LoginAttempt, User, UserSession
 from caseflow.models.visit import Visit
+from caseflow.models.whatif import WhatIfBuilt, WhatIfClass
 from caseflow.models.workflow import CalendarDay, WorkflowDefinition
 
 __all__ = [
@@ -40,5 +41,7 @@ __all__ = [
     "User",
     "UserSession",
     "Visit",
+    "WhatIfBuilt",
+    "WhatIfClass",
     "WorkflowDefinition",
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields
 
 from caseflow.schemas.common import Choice, StrictArgs, Text, Whole
+from caseflow.schemas.reports import WarningSchema
 from caseflow.services.whatif import CHANGES_SHOWN
 
 #: the most changes one JSON answer lists; the xlsx and CSV files list them all
@@ -48,3 +49,5 @@ class WhatIfSchema(Schema):
     changes_total = fields.Integer()
     unconfirmed = fields.List(fields.String())
     changes = fields.List(fields.Nested(ChangeSchema))
+    #: whatif_not_built: the classes were worked out again from every survey (slow)
+    warnings = fields.List(fields.Nested(WarningSchema))

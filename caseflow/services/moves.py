@@ -28,7 +28,7 @@ from caseflow.models import (
     Unit,
     User,
 )
-from caseflow.services import alerts, listed_spans
+from caseflow.services import alerts, listed_spans, whatif_table
 from caseflow.services.access import scoped
 from caseflow.services.effects import EFFECTS
 
@@ -149,6 +149,7 @@ def write(moves: Sequence[Move], *, returning: bool = False) -> Written:
     alerts.close_ended(moved)
     _close_stale_requests(moves)
     written.assessments = _insert(Assessment, [m.assessment for m in moves], returning)
+    whatif_table.follow_surveys(moves)
     written.events = _insert(Event, [m.event or None for m in moves], returning)
     listed_spans.follow(moves)
     _insert(

@@ -1,7 +1,10 @@
 """What-if: the latest surveys of a unit's households classified under another standard.
 
-The surveys are read in one query and streamed (a province holds a million households), each
-reclassified by the domain and counted as it goes by; only the changes asked for are kept.
+The classes are read from the what-if table (services/whatif_table.py) when it was built
+under the standard as it is now: counted in one GROUP BY, the changes read in order. Else
+the surveys are read in one query and streamed (a province holds a million households), each
+reclassified by the domain and counted as it goes by, and the answer warns that it was.
+Either way the answer, and the files, are the same.
 """
 
 from __future__ import annotations
@@ -12,11 +15,13 @@ from dataclasses import dataclass
 from caseflow.domain.classification import CLASSIFICATION_NAMES
 from caseflow.domain.errors import N_, InvalidInput, Msg
 from caseflow.domain.standards import Standard
-from caseflow.domain.whatif import Reclassified, Reclassifier, Survey, Tally
+from caseflow.domain.whatif import Reclassified, Reclassifier, Tally
 from caseflow.extensions import db
 from caseflow.models import Assessment, Household, Unit, User
+from caseflow.services import whatif_table
 from caseflow.services.access import unit_by_code
 from caseflow.services.definitions import standard_by_code, standards
+from caseflow.services.report_basis import warning
 from caseflow.services.spreadsheets import Sheet
 
 #: rows fetched at a time from the database's cursor
@@ -68,28 +73,56 @@ def what_if(
     actor's units only; None: the command line, which reads every unit)."""
     unit = unit_by_code(unit_code, actor, "unit")
     standard = target_standard(standard_code)
+    tally = _stored_tally(unit, standard)
+    if tally is not None:
+        changes = [Line(*found).view() for found in whatif_table.changes(unit, standard, shown)]
+        return {**_counts(unit, standard, tally), "changes": changes, "warnings": []}
     tally, changes = Tally(), []
     for line in changed_lines(unit, standard, tally):
         if len(changes) < shown:
             changes.append(line.view())
-    return {**_counts(unit, standard, tally), "changes": changes}
+    return {**_counts(unit, standard, tally), "changes": changes, "warnings": [_streamed(standard)]}
 
 
 def what_if_sheets(actor: User | None, unit_code: str, standard_code: str) -> list[Sheet]:
     """The changes, then the counts (made once the changes have streamed by), as sheets."""
     unit = unit_by_code(unit_code, actor, "unit")
     standard = target_standard(standard_code)
-    tally = Tally()
-    changes = Sheet("Hộ thay đổi phân loại", CHANGE_HEADERS, _change_rows(unit, standard, tally))
+    tally = _stored_tally(unit, standard)
+    if tally is None:
+        tally = Tally()
+        lines = changed_lines(unit, standard, tally)
+    else:
+        lines = (Line(*found) for found in whatif_table.changes(unit, standard))
+    changes = Sheet("Hộ thay đổi phân loại", CHANGE_HEADERS, _change_rows(lines))
     counts = Sheet("Tổng hợp", COUNT_HEADERS, _count_rows(unit, standard, tally))
     return [changes, counts]
+
+
+def _stored_tally(unit: Unit, standard: Standard) -> Tally | None:
+    """The counts from the what-if table, or None when it does not answer for `standard`."""
+    if not whatif_table.usable(standard):
+        return None
+    return whatif_table.tally(unit, standard)
+
+
+def _streamed(standard: Standard) -> dict:
+    return warning(
+        "whatif_not_built",
+        N_(
+            "The classes under %(standard)s are not stored for the standard as it is now: "
+            "every survey was classified again, which is slow for a province. Run "
+            "`caseflow report rebuild` to store them."
+        ),
+        standard=standard.code,
+    )
 
 
 def changed_lines(unit: Unit, standard: Standard, tally: Tally) -> Iterator[Line]:
     """Count every latest survey of the unit's subtree in ``tally``; yield those that change."""
     reclassify = Reclassifier(standard)
     for row in _latest_surveys(unit):
-        result = reclassify(_survey(row))
+        result = reclassify(whatif_table.survey(row))
         tally.add(result)
         if result.changes:
             yield Line(row.household_id, row.code, row.head_name, row.unit_code, result)
@@ -127,17 +160,6 @@ def _latest_surveys(unit: Unit):
     return db.session.execute(query)
 
 
-def _survey(row) -> Survey:
-    return Survey(
-        household_id=row.household_id,
-        classification=row.classification,
-        area=row.survey_area or row.area,
-        deprivations=row.deprivations or {},
-        income_vnd=row.income_per_capita_month,
-        income_score=row.income_score,
-    )
-
-
 def _counts(unit: Unit, standard: Standard, tally: Tally) -> dict:
     return {
         "unit": unit.code,
@@ -166,8 +188,8 @@ CHANGE_HEADERS = (
 COUNT_HEADERS = ("Phân loại", "Hiện nay", "Theo chuẩn mới: ít nhất", "Theo chuẩn mới: nhiều nhất")
 
 
-def _change_rows(unit: Unit, standard: Standard, tally: Tally) -> Iterator[list]:
-    for line in changed_lines(unit, standard, tally):
+def _change_rows(lines: Iterator[Line]) -> Iterator[list]:
+    for line in lines:
         result = line.result
         yield [
             line.household_code or f"#{line.household_id}",

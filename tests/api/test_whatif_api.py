@@ -9,6 +9,7 @@ import io
 import pytest
 from openpyxl import load_workbook
 
+from caseflow.services import whatif_table
 from tests.factories import assert_error, days_ago, deprived
 from tests.whatif_support import NEW, four_households
 
@@ -128,3 +129,16 @@ def test_csv_lists_the_changes(api, households):
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
     response.close()
     assert len(rows) == 3 and rows[0][0] == "Mã hộ"
+
+
+def test_the_answer_warns_until_the_classes_are_stored(api, households, clean):
+    before = api.get(f"/reports/what-if?unit=C1&standard={NEW}").json
+    with clean.app_context():
+        whatif_table.rebuild()
+    after = api.get(f"/reports/what-if?unit=C1&standard={NEW}").json
+
+    [warned] = before.pop("warnings")
+    assert warned["code"] == "whatif_not_built"
+    assert "caseflow report rebuild" in warned["message"]
+    assert after.pop("warnings") == []
+    assert after == before

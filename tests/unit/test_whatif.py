@@ -3,6 +3,7 @@ unknown (counted once not deprived, once deprived), against hand-counted tables.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -11,7 +12,7 @@ import pytest
 from caseflow.domain.classification import BETTER_OFF, MIDDLE, NEAR_POOR, POOR, classify
 from caseflow.domain.standards import INDICATOR_KEYS, standard_in_force
 from caseflow.domain.standards_files import load_standards_dir
-from caseflow.domain.whatif import Survey, Tally, reclassify
+from caseflow.domain.whatif import Survey, Tally, fingerprint, reclassify
 
 STANDARDS = load_standards_dir(Path(__file__).resolve().parents[2] / "workflows" / "standards")
 DECREE_07 = standard_in_force(STANDARDS, date(2024, 6, 1))
@@ -178,3 +179,55 @@ def test_the_range_ends_are_what_classify_says_of_full_surveys(area, income, cou
     for end, waste in ((result.low, False), (result.high, True)):
         full = {**{k: k in keys for k in DECREE_351.indicator_keys}, "domestic_waste": waste}
         assert end == classify(DECREE_351, area, full, income_vnd=income).classification
+
+
+def test_a_group_counts_as_that_many_households_added_one_by_one():
+    results = [
+        reclassify(Survey(1, current, area, deprivations, vnd, score), DECREE_351)
+        for _, current, area, vnd, score, deprivations, *_ in TO_2027
+    ]
+    one_by_one, grouped = Tally(), Tally()
+    for result in results:
+        for _ in range(3):
+            one_by_one.add(result)
+        grouped.add(result, times=3)
+    assert grouped == one_by_one
+    assert grouped.households == 27
+
+
+def test_the_fingerprint_is_stable_across_loads():
+    again = load_standards_dir(Path(__file__).resolve().parents[2] / "workflows" / "standards")
+    assert [fingerprint(s) for s in again] == [fingerprint(s) for s in STANDARDS]
+    assert fingerprint(DECREE_07) != fingerprint(DECREE_351)
+    assert len(fingerprint(DECREE_351)) == 16
+
+
+def _rural(standard, **lines):
+    return {**standard.areas, "rural": replace(standard.areas["rural"], **lines)}
+
+
+# each a change of what reclassifying reads: the stored classes no longer hold
+CHANGED = {
+    "code": lambda s: replace(s, code="2027-2030b"),
+    "income line": lambda s: replace(s, areas=_rural(s, income_line=2_300_000)),
+    "middle line": lambda s: replace(s, areas=_rural(s, middle_line=3_400_000)),
+    "score line": lambda s: replace(s, areas=_rural(s, income_line_score=210)),
+    "middle score line": lambda s: replace(s, areas=_rural(s, middle_line_score=310)),
+    "poor threshold": lambda s: replace(s, poor_min_deprivations=4),
+    "an indicator fewer": lambda s: replace(
+        s,
+        dimensions=(replace(s.dimensions[0], indicators=s.dimensions[0].indicators[1:]),)
+        + s.dimensions[1:],
+    ),
+    "indicators reordered": lambda s: replace(s, dimensions=s.dimensions[::-1]),
+}
+
+
+@pytest.mark.parametrize("change", CHANGED.values(), ids=CHANGED.keys())
+def test_the_fingerprint_changes_with_what_reclassifying_reads(change):
+    assert fingerprint(change(DECREE_351)) != fingerprint(DECREE_351)
+
+
+def test_the_fingerprint_ignores_the_names_and_dates():
+    renamed = replace(DECREE_351, name="another name", effective_to=date(2031, 12, 31))
+    assert fingerprint(renamed) == fingerprint(DECREE_351)

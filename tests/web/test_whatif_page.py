@@ -8,6 +8,7 @@ import re
 
 from openpyxl import load_workbook
 
+from caseflow.services import whatif_table
 from tests.web.support import unlabelled
 from tests.whatif_support import NEW, four_households
 
@@ -83,3 +84,20 @@ def test_a_unit_outside_the_readers_units_is_refused(pages, api_as) -> None:
     response = pages.get(f"/reports/what-if?unit=C2&standard={NEW}")
 
     assert response.status_code == 422
+
+
+def test_the_page_warns_when_the_classes_were_worked_out_from_every_survey(
+    pages, api_as, clean
+) -> None:
+    four_households(api_as)
+    pages.login("worker")
+
+    streamed = pages.get(f"/reports/what-if?unit=C1&standard={NEW}").text
+    with clean.app_context():
+        whatif_table.rebuild()
+    stored = pages.get(f"/reports/what-if?unit=C1&standard={NEW}").text
+
+    assert 'data-warning="whatif_not_built"' in streamed
+    assert "caseflow report rebuild" in streamed and "chưa được lưu sẵn" in streamed
+    assert 'data-warning="whatif_not_built"' not in stored
+    assert cells(stored, "what-if-counts") == cells(streamed, "what-if-counts")
