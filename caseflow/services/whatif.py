@@ -21,7 +21,7 @@ from caseflow.models import Assessment, Household, Unit, User
 from caseflow.services import whatif_table
 from caseflow.services.access import unit_by_code
 from caseflow.services.definitions import standard_by_code, standards
-from caseflow.services.report_basis import warning
+from caseflow.services.report_basis import in_subtree, warning
 from caseflow.services.spreadsheets import Sheet
 
 #: rows fetched at a time from the database's cursor
@@ -129,30 +129,14 @@ def changed_lines(unit: Unit, standard: Standard, tally: Tally) -> Iterator[Line
 
 
 def _latest_surveys(unit: Unit):
-    in_unit = Unit.path.startswith(unit.path, autoescape=True)
-    latest = (
-        db.select(db.func.max(Assessment.id).label("id"))
-        .join(Household, Household.id == Assessment.household_id)
-        .join(Unit, Unit.id == Household.unit_id)
-        .where(in_unit)
-        .group_by(Assessment.household_id)
-        .subquery()
+    """The latest surveys of the unit's subtree (whatif_table's one definition of latest),
+    with who and where, in the order of the households."""
+    in_unit = Assessment.household_id.in_(
+        db.select(Household.id).where(in_subtree(unit, Household.unit_id))
     )
     query = (
-        db.select(
-            Assessment.household_id,
-            Assessment.classification,
-            Assessment.area.label("survey_area"),
-            Assessment.deprivations,
-            Assessment.income_per_capita_month,
-            Assessment.income_score,
-            Household.code,
-            Household.head_name,
-            Household.area,
-            Unit.code.label("unit_code"),
-        )
-        .join(latest, latest.c.id == Assessment.id)
-        .join(Household, Household.id == Assessment.household_id)
+        whatif_table.latest_surveys(in_unit)
+        .add_columns(Household.code, Household.head_name, Unit.code.label("unit_code"))
         .join(Unit, Unit.id == Household.unit_id)
         .order_by(Assessment.household_id)
         .execution_options(yield_per=CHUNK)
