@@ -125,6 +125,12 @@ class InvalidInput(DomainError):
 
     code = "invalid_fields"
 
+    @classmethod
+    def on(cls, field: str, template: str, **params: object) -> InvalidInput:
+        """Refuse one field for one reason: the message and the field's reason are the same
+        sentence, translated where it is shown (never an English-only field text)."""
+        return cls(template, params=params, fields={field: [Msg(template, **params)]})
+
 
 class WorkflowError(DomainError):
     """A workflow definition file is wrong; the message names the file and the problem."""

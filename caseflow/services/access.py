@@ -93,9 +93,5 @@ def unit_by_code(code: str, user: User | None = None, field: str = "unit_code") 
 
     unit = db.session.scalar(db.select(Unit).where(Unit.code == code))
     if unit is None or (user is not None and not in_scope(user, unit)):
-        raise InvalidInput(
-            N_("Unknown unit '%(code)s'."),
-            params={"code": code},
-            fields={field: [f"Unknown unit '{code}'."]},
-        )
+        raise InvalidInput.on(field, N_("Unknown unit '%(code)s'."), code=code)
     return unit

@@ -16,10 +16,7 @@ KINDS = ("off", "working")
 def add(day: date, kind: str, note: str | None = None) -> CalendarDay:
     """Declare `day` off or working (replacing what was declared for it before)."""
     if kind not in KINDS:
-        raise InvalidInput(
-            N_("A calendar day is 'off' or 'working'."),
-            fields={"kind": [f"Must be one of: {', '.join(KINDS)}."]},
-        )
+        raise InvalidInput.on("kind", N_("A calendar day is 'off' or 'working'."))
     with transaction():
         row = db.session.get(CalendarDay, day) or CalendarDay(day=day)
         row.kind, row.note = kind, note

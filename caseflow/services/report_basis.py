@@ -26,10 +26,10 @@ def cutoff(day: date):
 def check_day(day: date, field: str = "as_of") -> date:
     """Refuse a day after today: no report knows the future."""
     if day > clock.today():
-        raise InvalidInput(
+        raise InvalidInput.on(
+            field,
             N_("%(day)s is after today: a report can only be asked about the past."),
-            params={"day": day.isoformat()},
-            fields={field: [f"{day.isoformat()} is after today."]},
+            day=day.isoformat(),
         )
     return day
 
@@ -39,10 +39,11 @@ def check_period(start: date, end: date) -> tuple[date, date]:
     check_day(start, "from")
     check_day(end, "to")
     if start > end:
-        raise InvalidInput(
+        raise InvalidInput.on(
+            "from",
             N_("The period starts (%(start)s) after it ends (%(end)s)."),
-            params={"start": start.isoformat(), "end": end.isoformat()},
-            fields={"from": [f"{start.isoformat()} is after {end.isoformat()}."]},
+            start=start.isoformat(),
+            end=end.isoformat(),
         )
     return start, end
 

@@ -126,18 +126,18 @@ def document(
         raise NotFound(N_("No report that goes up named '%(key)s'."), params={"key": key})
     unit = unit_by_code(unit_code, actor, "unit")
     if unit.level not in report.senders:
-        raise InvalidInput(
+        raise InvalidInput.on(
+            "unit",
             N_("A unit of this level (%(level)s) does not send this report."),
-            params={"level": unit.level},
-            fields={"unit": [f"A {unit.level} does not send '{key}'."]},
+            level=unit.level,
         )
     _check_year(year)
     due = _one_due(report, year, month)
     if due.starts_on > clock.today():
-        raise InvalidInput(
+        raise InvalidInput.on(
+            "month" if month else "year",
             N_("The period of this report starts on %(day)s: it has no figures yet."),
-            params={"day": due.starts_on.isoformat()},
-            fields={"month" if month else "year": [f"{due.starts_on.isoformat()} is after today."]},
+            day=due.starts_on.isoformat(),
         )
     day = as_of(due, clock.today())
     found = ReportUpDocument(report, due, unit, _receiver(unit, report.receiver), day)
@@ -154,10 +154,10 @@ def _one_due(report: ReportUp, year: int, month: int | None) -> Due:
     found = dues(report, year, business_calendar(), month) if month else []
     if not found:
         months = ", ".join(str(m) for m in report.in_months) or "1-12"
-        raise InvalidInput(
+        raise InvalidInput.on(
+            "month",
             N_("This report is due in the months %(months)s: give one of them."),
-            params={"months": months},
-            fields={"month": [f"One of {months}."]},
+            months=months,
         )
     return found[0]
 
@@ -174,8 +174,4 @@ def _receiver(unit: Unit, level: str) -> str:
 
 def _check_year(year: int) -> None:
     if not 2000 <= year <= clock.today().year + 1:
-        raise InvalidInput(
-            N_("%(year)s is not a year reports are kept for."),
-            params={"year": year},
-            fields={"year": [f"{year} is out of range."]},
-        )
+        raise InvalidInput.on("year", N_("%(year)s is not a year reports are kept for."), year=year)

@@ -120,10 +120,11 @@ def _row(unit: Unit, year: int) -> UnitYear:
 
 def _check(year: int, households: int) -> None:
     if not FIRST_YEAR <= year <= LAST_YEAR:
-        raise InvalidInput(
+        raise InvalidInput.on(
+            "year",
             N_("The year must lie between %(low)s and %(high)s."),
-            params={"low": FIRST_YEAR, "high": LAST_YEAR},
-            fields={"year": [f"{year} is not between {FIRST_YEAR} and {LAST_YEAR}."]},
+            low=FIRST_YEAR,
+            high=LAST_YEAR,
         )
     if households <= 0:
         raise InvalidInput(

@@ -35,11 +35,7 @@ def create(
 ) -> tuple[User, str]:
     """Create a user; return it and a new API token (the only time it is shown)."""
     if role not in ROLES:
-        raise InvalidInput(
-            N_("Unknown role '%(role)s'."),
-            params={"role": role},
-            fields={"role": [f"One of: {', '.join(ROLES)}."]},
-        )
+        raise InvalidInput.on("role", N_("Unknown role '%(role)s'."), role=role)
     if role != "admin" and not unit_code:
         raise InvalidInput(
             N_("A user with the role %(role)s needs a unit; only an admin may have none."),

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from caseflow.domain.classification import CLASSIFICATION_NAMES
-from caseflow.domain.errors import N_, InvalidInput, Msg
+from caseflow.domain.errors import N_, InvalidInput
 from caseflow.domain.standards import Standard
 from caseflow.domain.whatif import Reclassified, Reclassifier, Tally
 from caseflow.extensions import db
@@ -62,7 +62,7 @@ def target_standard(code: str) -> Standard:
     if found is None:
         params = {"code": code, "known": ", ".join(s.code for s in standards())}
         template = N_("Unknown standard '%(code)s' (known: %(known)s).")
-        raise InvalidInput(template, params=params, fields={"standard": [Msg(template, **params)]})
+        raise InvalidInput.on("standard", template, **params)
     return found
 
 

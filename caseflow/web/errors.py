@@ -56,12 +56,14 @@ def domain_error(error: DomainError):
     """A broken rule: the JSON envelope under /api/, else a page with the translated reason."""
     if is_api_request():
         return handle_domain_error(error)
+    said = error_message(error)
     reasons = [
         str(m)
         for messages in field_errors(error).values()
         for m in (messages if isinstance(messages, list) else [messages])
     ]
-    return _page(error.status, " ".join([error_message(error), *reasons]))
+    # a field's reason that repeats the message is said once
+    return _page(error.status, " ".join(dict.fromkeys([said, *reasons])))
 
 
 def http_error(error: HTTPException):

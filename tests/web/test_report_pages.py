@@ -52,15 +52,23 @@ def test_the_units_download_is_an_xlsx_with_the_rows(history) -> None:
 
 
 @pytest.mark.parametrize(
-    "query",
-    ["unit=C2", "unit=P&as_of=2999-01-01", f"unit=P&from={D3.isoformat()}&to={D1.isoformat()}"],
+    ("query", "reason"),
+    [
+        ("unit=C2", "Không có đơn vị &#39;C2&#39;."),
+        ("unit=C1&from=2999-01-01&to=2999-02-01", "Ngày không được ở tương lai."),
+        (f"unit=C1&from={D3.isoformat()}&to={D1.isoformat()}", "Kỳ báo cáo bắt đầu"),
+    ],
 )
-def test_a_wrong_query_is_a_page_saying_why(pages, api_as, query) -> None:
+def test_a_wrong_query_is_a_page_saying_why(pages, api_as, query, reason) -> None:
     pages.login("worker")
 
     response = pages.get(f"/reports/flows?{query}")
 
     assert response.status_code == 422
+    said = response.text.split('role="alert">')[1].split("</p>")[0]
+    assert reason in said
+    assert said.count(reason) == 1  # said once, in Vietnamese, with no English after it
+    assert "Unknown" not in said and " is after " not in said
 
 
 def test_an_officer_records_a_population_count_that_the_rates_then_use(history) -> None:
