@@ -201,6 +201,22 @@ class Whole(fields.Integer):
         return _refusing(inputs.check_number, value, self.low, self.high, whole=True)
 
 
+class Figure(fields.Field):
+    """A number with decimals within bounds: 66.7 in JSON, "66,7" typed."""
+
+    def __init__(self, low: float, high: float, **kwargs):
+        super().__init__(**kwargs)
+        self.low, self.high = low, high
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        try:
+            if is_typed():
+                value = inputs.read_typed_number(value)
+            return inputs.check_number(value, self.low, self.high)
+        except inputs.Refused as refusal:
+            raise ValidationError(refusal.message) from None
+
+
 class Choice(fields.String):
     """One of a few codes."""
 

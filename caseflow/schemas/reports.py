@@ -5,7 +5,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields
 
 from caseflow.i18n import render
-from caseflow.schemas.common import Choice, Day, StrictArgs, Text, Whole
+from caseflow.schemas.common import Choice, Day, Figure, StrictArgs, Text, Whole
 from caseflow.services.unit_years import FIRST_YEAR, LAST_YEAR
 
 FORMATS = ("json", "xlsx", "csv")
@@ -36,7 +36,7 @@ class PopulationArgs(StrictArgs):
 
 class TargetArgs(StrictArgs):
     year = Whole(FIRST_YEAR, LAST_YEAR, required=True)
-    target_points = fields.Float(required=True, validate=lambda v: -100 <= v <= 100)
+    target_points = Figure(-100, 100, required=True)
 
 
 class FiguresForm(StrictArgs):
@@ -44,7 +44,7 @@ class FiguresForm(StrictArgs):
 
     year = Whole(FIRST_YEAR, LAST_YEAR, required=True)
     households = Whole(load_default=None)
-    target_points = fields.Float(load_default=None, validate=lambda v: -100 <= v <= 100)
+    target_points = Figure(-100, 100, load_default=None)
 
 
 class WarningSchema(Schema):

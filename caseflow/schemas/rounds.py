@@ -6,18 +6,17 @@ from collections.abc import Mapping, Sequence
 
 from marshmallow import Schema, ValidationError, fields, validates_schema
 
-from caseflow.domain import inputs
 from caseflow.domain.errors import N_, InvalidInput, Msg
 from caseflow.domain.rounds import FORMS, STEPS, RoundKind, RoundStatus, SurveyRow
 from caseflow.schemas.common import (
     Choice,
     Day,
+    Figure,
     Flag,
     PageArgs,
     StrictArgs,
     Text,
     Whole,
-    is_typed,
     page_of,
 )
 from caseflow.schemas.households import HouseholdSchema, check_one_income
@@ -27,22 +26,6 @@ STEP_NAMES = ("start_review", "request_decision")
 DOCUMENTS = ("survey_list", "meeting_minutes", "posting_list", "decision", "certificates")
 #: the most households one request may name (a village is a few hundred)
 MOST = 5000
-
-
-class Figure(fields.Field):
-    """A number with decimals within bounds: 66.7 in JSON, "66,7" typed."""
-
-    def __init__(self, low: float, high: float, **kwargs):
-        super().__init__(**kwargs)
-        self.low, self.high = low, high
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        try:
-            if is_typed():
-                value = inputs.read_typed_number(value)
-            return inputs.check_number(value, self.low, self.high)
-        except inputs.Refused as refusal:
-            raise ValidationError(refusal.message) from None
 
 
 class RoundArgs(StrictArgs):

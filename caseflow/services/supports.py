@@ -42,17 +42,14 @@ def propose(actor: User, household_id: int, program_code: str, note: str | None)
         household = household_for(actor, household_id)
         program = db.session.get(Program, program_code)
         if program is None:
-            raise InvalidInput(
-                N_("Unknown programme '%(code)s'."),
-                params={"code": program_code},
-                fields={"program": ["Unknown programme."]},
-            )
+            raise InvalidInput.on("program", N_("Unknown programme '%(code)s'."), code=program_code)
         status = served_as(household)
         if status not in program.eligible_classes:
-            raise InvalidInput(
+            raise InvalidInput.on(
+                "program",
                 N_("This programme serves %(classes)s households; this one is %(status)s."),
-                params={"classes": ", ".join(program.eligible_classes), "status": status or "-"},
-                fields={"program": ["The household is not eligible for this programme."]},
+                classes=", ".join(program.eligible_classes),
+                status=status or "-",
             )
         item = SupportItem(
             household_id=household.id,

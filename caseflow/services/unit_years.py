@@ -127,7 +127,6 @@ def _check(year: int, households: int) -> None:
             high=LAST_YEAR,
         )
     if households <= 0:
-        raise InvalidInput(
-            N_("A unit's population count must be at least one household."),
-            fields={"households": ["Must be at least 1."]},
+        raise InvalidInput.on(
+            "households", N_("A unit's population count must be at least one household.")
         )

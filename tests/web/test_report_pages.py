@@ -80,6 +80,26 @@ def test_an_officer_records_a_population_count_that_the_rates_then_use(history) 
     assert "10,0%" in page
 
 
+def test_figures_are_read_as_people_type_them(history) -> None:
+    saved = history.post(
+        "/reports/figures/C1", {"year": "2025", "households": "1.500", "target_points": "-1,5"}
+    )
+
+    assert saved.status_code == 302
+    page = history.get("/reports/figures/C1").text
+    assert "<td>2025</td><td>1.500</td>" in page or "<td>2025</td><td>1500</td>" in page
+    row = page.split("<td>2025</td>")[1].split("</tr>")[0]
+    assert "1,5" in row, row
+
+
+def test_a_population_of_none_is_refused_in_vietnamese(history) -> None:
+    refused = history.post("/reports/figures/C1", {"year": "2025", "households": "0"})
+
+    assert refused.status_code == 422
+    assert "ít nhất một hộ" in refused.text
+    assert "Must be" not in refused.text
+
+
 def test_a_population_below_the_registered_households_is_a_warning(history) -> None:
     history.post("/reports/figures/C1", {"year": "2025", "households": "2"})
 
