@@ -209,12 +209,9 @@ class Figure(fields.Field):
         self.low, self.high = low, high
 
     def _deserialize(self, value, attr, data, **kwargs):
-        try:
-            if is_typed():
-                value = inputs.read_typed_number(value)
-            return inputs.check_number(value, self.low, self.high)
-        except inputs.Refused as refusal:
-            raise ValidationError(refusal.message) from None
+        if is_typed():
+            value = _refusing(inputs.read_typed_number, value)
+        return _refusing(inputs.check_number, value, self.low, self.high)
 
 
 class Choice(fields.String):

@@ -60,9 +60,12 @@ def target_standard(code: str) -> Standard:
     """Return the standard named ``code``; refuse naming the field and the known codes."""
     found = standard_by_code(code)
     if found is None:
-        params = {"code": code, "known": ", ".join(s.code for s in standards())}
-        template = N_("Unknown standard '%(code)s' (known: %(known)s).")
-        raise InvalidInput.on("standard", template, **params)
+        raise InvalidInput.on(
+            "standard",
+            N_("Unknown standard '%(code)s' (known: %(known)s)."),
+            code=code,
+            known=", ".join(s.code for s in standards()),
+        )
     return found
 
 
@@ -73,37 +76,35 @@ def what_if(
     actor's units only; None: the command line, which reads every unit)."""
     unit = unit_by_code(unit_code, actor, "unit")
     standard = target_standard(standard_code)
-    tally = _stored_tally(unit, standard)
-    if tally is not None:
-        changes = [Line(*found).view() for found in whatif_table.changes(unit, standard, shown)]
-        return {**_counts(unit, standard, tally), "changes": changes, "warnings": []}
-    tally, changes = Tally(), []
-    for line in changed_lines(unit, standard, tally):
+    tally, lines, warnings = _answer(unit, standard, shown)
+    changes = []
+    for line in lines:  # every line, so that a streamed tally is complete
         if len(changes) < shown:
             changes.append(line.view())
-    return {**_counts(unit, standard, tally), "changes": changes, "warnings": [_streamed(standard)]}
+    return {**_counts(unit, standard, tally), "changes": changes, "warnings": warnings}
 
 
 def what_if_sheets(actor: User | None, unit_code: str, standard_code: str) -> list[Sheet]:
     """The changes, then the counts (made once the changes have streamed by), as sheets."""
     unit = unit_by_code(unit_code, actor, "unit")
     standard = target_standard(standard_code)
-    tally = _stored_tally(unit, standard)
-    if tally is None:
-        tally = Tally()
-        lines = changed_lines(unit, standard, tally)
-    else:
-        lines = (Line(*found) for found in whatif_table.changes(unit, standard))
+    tally, lines, _ = _answer(unit, standard)
     changes = Sheet("Hộ thay đổi phân loại", CHANGE_HEADERS, _change_rows(lines))
     counts = Sheet("Tổng hợp", COUNT_HEADERS, _count_rows(unit, standard, tally))
     return [changes, counts]
 
 
-def _stored_tally(unit: Unit, standard: Standard) -> Tally | None:
-    """The counts from the what-if table, or None when it does not answer for `standard`."""
-    if not whatif_table.usable(standard):
-        return None
-    return whatif_table.tally(unit, standard)
+def _answer(
+    unit: Unit, standard: Standard, limit: int | None = None
+) -> tuple[Tally, Iterator[Line], list[dict]]:
+    """The counts, the changed households and the warnings: from the what-if table when it
+    answers for `standard`, else by streaming the surveys (the tally fills as the lines are
+    read, and the answer warns; `limit` bounds only the table's lines)."""
+    tally = whatif_table.tally(unit, standard) if whatif_table.usable(standard) else None
+    if tally is not None:
+        return tally, (Line(*found) for found in whatif_table.changes(unit, standard, limit)), []
+    tally = Tally()
+    return tally, changed_lines(unit, standard, tally), [_streamed(standard)]
 
 
 def _streamed(standard: Standard) -> dict:
