@@ -4,13 +4,12 @@ autocommit, without BEGIN and ROLLBACK; writing requests keep their one transact
 from __future__ import annotations
 
 import re
-from contextlib import contextmanager
 
 import pytest
 from flask import has_request_context, request
-from sqlalchemy import event
 
 from caseflow.extensions import db
+from tests.sql_support import sent
 from tests.web.conftest import Pages
 
 WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE|REPLACE|CREATE|DROP|ALTER)\b", re.IGNORECASE)
@@ -32,22 +31,14 @@ API_PATHS = [
 PAGES = ["/", "/households", "/households/{id}", "/approvals", "/alerts", "/reports/units"]
 
 
-@contextmanager
-def statements(app):
-    """Collect (method, statement) of every statement run while serving a request."""
-    seen: list[tuple[str, str]] = []
-    with app.app_context():
-        engine = db.engine
-
-    def spy(conn, cursor, statement, params, context, executemany):
-        if has_request_context():
-            seen.append((request.method, statement))
-
-    event.listen(engine, "before_cursor_execute", spy)
-    try:
-        yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", spy)
+def in_requests(app, what):
+    """Collect (method, what(connection, statement)) of the statements requests send."""
+    return sent(
+        app,
+        lambda connection, statement: (
+            (request.method, what(connection, statement)) if has_request_context() else None
+        ),
+    )
 
 
 def a_household_with_a_past(api) -> int:
@@ -61,7 +52,7 @@ def test_requests_that_read_write_nothing(app, api, client):
     household = a_household_with_a_past(api)
     pages = Pages(client)
     pages.login("worker")
-    with statements(app) as seen:
+    with in_requests(app, lambda connection, statement: statement) as seen:
         for who in ("worker", "chair", "officer"):
             for path in API_PATHS:
                 response = api.get(path.format(id=household), who=who)
@@ -78,16 +69,11 @@ def test_postgresql_reads_without_a_transaction_and_writes_in_one(app, api, clie
     household = a_household_with_a_past(api)
     pages = Pages(client)
     pages.login("worker")
-    seen: list[tuple[str, bool]] = []  # (method, autocommit) of each statement sent
-    with app.app_context():
-        engine = db.engine
 
-    def spy(conn, cursor, statement, params, context, executemany):
-        if has_request_context():
-            seen.append((request.method, conn.connection.dbapi_connection.autocommit))
+    def autocommit(connection, statement) -> bool:
+        return connection.connection.dbapi_connection.autocommit
 
-    event.listen(engine, "before_cursor_execute", spy)
-    try:
+    with in_requests(app, autocommit) as seen:  # (method, autocommit) of each statement
         shown = api.get(f"/households/{household}")
         listed = api.get("/households?per_page=5")
         page = pages.get(f"/households/{household}")
@@ -95,8 +81,6 @@ def test_postgresql_reads_without_a_transaction_and_writes_in_one(app, api, clie
             f"/households/{household}",
             {"phone": "0912 345 678", "version": shown.json["version"]},
         )
-    finally:
-        event.remove(engine, "before_cursor_execute", spy)
     statuses = (shown.status_code, listed.status_code, page.status_code, changed.status_code)
     assert statuses == (200, 200, 200, 200)
     assert {autocommit for method, autocommit in seen if method == "GET"} == {True}

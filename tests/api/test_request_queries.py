@@ -6,13 +6,8 @@ transaction's own (BEGIN, SAVEPOINT, RELEASE): the same on SQLite and PostgreSQL
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
-from sqlalchemy import event
-
-from caseflow.extensions import db
 from tests.api.test_transitions_api import posted
+from tests.sql_support import sent
 
 #: the most statements each request may send
 GET_HOUSEHOLD = 2  # the token's user with its unit; the household, its members and its request
@@ -21,22 +16,14 @@ REGISTER = 7  # user; unit; 4 inserts; the household with its members and its re
 TRANSITION = 14
 
 
-@contextmanager
-def counted(app) -> Iterator[list[str]]:
-    """Collect the statements sent while the block runs."""
-    seen: list[str] = []
+def counted(app):
+    """Collect the statements a request sends while the block runs (not the transaction's)."""
 
-    def collect(connection, cursor, statement, parameters, context, executemany):
-        if statement.lstrip().split(None, 1)[0].upper() in ("SELECT", "INSERT", "UPDATE", "DELETE"):
-            seen.append(statement)
+    def request_statement(connection, statement):
+        first = statement.lstrip().split(None, 1)[0].upper()
+        return statement if first in ("SELECT", "INSERT", "UPDATE", "DELETE") else None
 
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", collect)
-    try:
-        yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", collect)
+    return sent(app, request_statement)
 
 
 def test_reading_a_household_takes_two_statements(app, api) -> None:

@@ -8,6 +8,7 @@ import json
 from openpyxl import load_workbook
 
 from caseflow.services import whatif
+from tests.sql_support import sent
 from tests.whatif_support import NEW, four_households
 
 
@@ -62,20 +63,9 @@ def test_the_surveys_stream_in_chunks_with_the_same_counts(api, clean, monkeypat
 
 
 def test_the_queries_do_not_grow_with_the_households(api, clean) -> None:
-    from sqlalchemy import event
-
-    from caseflow.extensions import db
-
     def statements() -> int:
-        seen: list[str] = []
-        with clean.app_context():
-            engine = db.session.get_bind()
-            listener = lambda *args: seen.append(args[2])  # noqa: E731
-            event.listen(engine, "before_cursor_execute", listener)
-            try:
-                whatif.what_if(None, "P", NEW)
-            finally:
-                event.remove(engine, "before_cursor_execute", listener)
+        with sent(clean) as seen, clean.app_context():
+            whatif.what_if(None, "P", NEW)
         return len(seen)
 
     four_households(api)

@@ -7,7 +7,6 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
-from sqlalchemy import event
 
 from caseflow import clock
 from caseflow.domain.whatif import fingerprint
@@ -16,6 +15,7 @@ from caseflow.models import Assessment, WhatIfBuilt, WhatIfClass
 from caseflow.services import bulk, households, whatif, whatif_table
 from caseflow.services.definitions import standard_by_code, standards
 from tests.factories import POOR_SURVEY, days_ago, deprived
+from tests.sql_support import sent
 from tests.whatif_support import NEW, four_households, surveyed
 
 OLD = "07/2021"
@@ -161,15 +161,8 @@ def test_a_list_of_surveys_is_followed_chunk_by_chunk(built, ctx, world, monkeyp
 
 def test_a_move_without_a_survey_does_not_touch_the_table(built, api, clean) -> None:
     hid = api.register()["id"]
-    seen: list[str] = []
-    with clean.app_context():
-        engine = db.session.get_bind()
-        listener = lambda *args: seen.append(args[2])  # noqa: E731
-        event.listen(engine, "before_cursor_execute", listener)
-        try:
-            assert api.fire(hid, "start_review").status_code == 200
-        finally:
-            event.remove(engine, "before_cursor_execute", listener)
+    with sent(clean) as seen:
+        assert api.fire(hid, "start_review").status_code == 200
 
     assert seen and not [sql for sql in seen if "report_whatif" in sql]
 
