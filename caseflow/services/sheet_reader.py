@@ -9,8 +9,8 @@ semicolon. Each sheet is read as often as the import needs it, from the start.
 from __future__ import annotations
 
 import codecs
-import functools
 import csv
+import functools
 import io
 import zipfile
 from collections.abc import Iterator
@@ -35,9 +35,7 @@ _TEXT, _PHONETIC = f"{_MAIN}t", f"{_MAIN}rPh"
 
 
 #: what openpyxl and zipfile raise on a damaged workbook
-BROKEN = (
-    zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError, ParseError, etree.LxmlError
-)
+BROKEN = (zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError, ParseError, etree.LxmlError)
 
 
 class FileRefused(DomainError):
