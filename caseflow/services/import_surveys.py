@@ -23,8 +23,8 @@ class ImportedSurveys:
 
     # -- the surveys sheet
     def surveys(self, rows: list) -> None:
-        entries = [(n, self._entry(SURVEYS, n, code), s, st) for n, code, s, st in rows]
-        entries = [row for row in entries if row[1] is not None]
+        known = self.entries(SURVEYS, rows)
+        entries = [(n, known[code], s, st) for n, code, s, st in rows if code in known]
         ids = [entry.household_id for _, entry, _, _ in entries]
         held = {
             (row.household_id, row.surveyed_on)

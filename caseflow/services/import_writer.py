@@ -4,7 +4,8 @@ New households are inserted in the workflow's initial state and brought to the s
 file gives by the planner's entry plan, written by the one writer (caseflow.services.moves).
 A row that is a household already registered (by its code, else its head's national ID, else
 its head's folded name, birth date and village) updates that household's facts instead, as a
-change of facts with its history event (the same rules as PATCH).
+change of facts with its history event (the same rules as PATCH). The file's households are
+remembered in the transaction's temporary tables (caseflow.services.import_index), not in memory.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from datetime import date
 from sqlalchemy import insert
 
 from caseflow import clock
+from caseflow.domain.batches import batched
 from caseflow.domain.duplicates import HEAD, identity
 from caseflow.domain.errors import N_, Msg
 from caseflow.domain.inputs import Refused, read_typed_date
@@ -32,6 +34,7 @@ from caseflow.extensions import db
 from caseflow.models import Household, Member, Unit, User
 from caseflow.services import moves, search_index
 from caseflow.services.definitions import business_calendar
+from caseflow.services.import_index import CHUNK, ImportIndex
 from caseflow.services.import_rows import RowError
 from caseflow.services.import_surveys import ImportedSurveys
 from caseflow.services.import_updates import MatchedUpdates
@@ -47,9 +50,6 @@ class Entry:
     row: int
     household_id: int
     new: bool
-    #: a hash of the unit, folded head name and village: with the head's birth date, the
-    #: household's identity (caseflow.domain.duplicates), kept small for long files
-    key: int = 0
 
 
 @dataclass
@@ -69,11 +69,16 @@ class Writer(ImportedSurveys, MatchedUpdates):
         self.filename, self.report = filename, report
         self.who = Actor(actor.id, actor.username)
         self.now, self.calendar = clock.now(), business_calendar()
-        self.index: dict[str, Entry] = {}
+        self.index = ImportIndex()
+        #: the codes of rows refused (as many as the errors reported)
         self.refused: set[str] = set()
-        self.heads: dict[str, date | None] = {}
-        self.national_ids: dict[str, int] = {}
+        #: the households registered before that rows update, with those rows
         self.matched: dict[int, Matched] = {}
+        #: what this chunk of `Hộ` holds, and what the file had before it
+        self._codes: dict[str, int] = {}
+        self._national_ids: dict[str, int] = {}
+        self._heads: dict[str, date] = {}
+        self.heads_read = False
         self.units: dict[str, Unit | None] = {}
 
     def error(self, sheet: str, row: int, column: str, message: Msg) -> None:
@@ -87,50 +92,55 @@ class Writer(ImportedSurveys, MatchedUpdates):
 
     # -- the members sheet, first read: each household's head and birth date
     def read_heads(self, rows: Iterable[tuple[int, dict]]) -> None:
-        for _, given in rows:
-            code = given.get(CODE)
-            word = given.get("relation")
-            is_head = word is not None and MEMBER_SHEET.column("relation").code(str(word)) == HEAD
-            if code is None or (code in self.heads and not is_head):
-                continue
-            self.heads[str(code)] = _birth(given.get("birth_date"))
+        self.heads_read = True
+        relation = MEMBER_SHEET.column("relation")
+        for chunk in batched(rows, CHUNK):
+            heads: dict[str, tuple[date | None, bool]] = {}
+            for _, given in chunk:
+                code, word = given.get(CODE), given.get("relation")
+                is_head = word is not None and relation.code(str(word)) == HEAD
+                if code is not None:
+                    _note_head(heads, str(code), _birth(given.get("birth_date")), is_head)
+            self.index.note_heads(heads)
 
     def check_heads(self) -> None:
         """Two new households of the file with the same head and village are one household."""
-        seen: dict[tuple[int, date], int] = {}
-        for code, entry in self.index.items():
-            born = self.heads.get(code)
-            if not entry.new or born is None:
-                continue
-            if (entry.key, born) in seen:
-                column = HOUSEHOLD_SHEET.column("head_name").title
-                self._twice(HOUSEHOLDS, entry.row, column, seen[(entry.key, born)])
-            else:
-                seen[(entry.key, born)] = entry.row
+        column = HOUSEHOLD_SHEET.column("head_name").title
+        for row, first in self.index.same_heads():
+            self._twice(HOUSEHOLDS, row, column, first)
 
     # -- the households sheet
     def households(self, rows: list) -> None:
+        codes = [row.code for _, row in rows]
+        earlier = {c: row for c, (row, _, _) in self.index.entries(codes).items()}
+        self._codes = dict(earlier)
+        given_ids = [row.fields["national_id"] for _, row in rows if row.fields.get("national_id")]
+        self._national_ids = self.index.national_ids(given_ids)
+        self._heads = self.index.heads(codes)
         checked = [(number, row) for number, row in rows if self._check(number, row)]
         found = self._existing(checked)
-        new = []
+        new, entries = [], []
         for number, row in checked:
             household_id = found.get(row.code)
             if household_id is None:
                 new.append((number, row))
             elif self._claim(number, row, household_id):
                 self.matched[household_id] = Matched(number, row.fields)
-                self.index[row.code] = Entry(number, household_id, False)
-        self._create(new)
+                entries.append(_entry_row(number, row, household_id, False))
+        entries += self._create(new)
+        self.index.add(entries)
+        written = {entry["code"] for entry in entries}
         for _, row in rows:
-            if row.code not in self.index:
+            if row.code not in written and row.code not in earlier:
                 self.refused.add(row.code)
 
     def _check(self, number: int, row) -> bool:
         ok = True
-        if row.code in self.index or row.code in self.refused:
-            first = self.index[row.code].row if row.code in self.index else "?"
+        if row.code in self._codes or row.code in self.refused:
+            first = self._codes.get(row.code, "?")
             self._twice(HOUSEHOLDS, number, HOUSEHOLD_SHEET.column(CODE).title, first)
             return False
+        self._codes[row.code] = number
         unit = self._unit(row.fields["unit_code"])
         if unit is None:
             self.error(
@@ -155,15 +165,15 @@ class Writer(ImportedSurveys, MatchedUpdates):
             )
             ok = False
         national_id = row.fields.get("national_id")
-        if national_id is not None and national_id in self.national_ids:
+        if national_id is not None and national_id in self._national_ids:
             column = HOUSEHOLD_SHEET.column("national_id").title
-            self._twice(HOUSEHOLDS, number, column, self.national_ids[national_id])
+            self._twice(HOUSEHOLDS, number, column, self._national_ids[national_id])
             ok = False
         elif national_id is not None:
-            self.national_ids[national_id] = number
+            self._national_ids[national_id] = number
         mine = identity(unit.id, row.fields["head_name"], row.fields.get("village"), [])
         row.key = hash((mine.unit_id, mine.head_name, mine.village))
-        born = self.heads.get(row.code)
+        born = self._heads.get(row.code)
         row.identity = (mine.unit_id, mine.head_name, born, mine.village) if born else None
         return ok
 
@@ -186,9 +196,9 @@ class Writer(ImportedSurveys, MatchedUpdates):
             self.units[code] = unit if fits else None
         return self.units[code]
 
-    def _create(self, rows: list) -> None:
+    def _create(self, rows: list) -> list[dict]:
         if not rows:
-            return
+            return []
         initial, now = self.definition.initial, self.now
         values = [
             {
@@ -214,7 +224,7 @@ class Writer(ImportedSurveys, MatchedUpdates):
         ids = db.session.scalars(
             insert(table).returning(table.c.id, sort_by_parameter_order=True), values
         ).all()
-        planned = []
+        planned, entries = [], []
         for (number, row), household_id in zip(rows, ids, strict=True):
             case = CaseView(
                 household_id,
@@ -243,10 +253,11 @@ class Writer(ImportedSurveys, MatchedUpdates):
                     calendar=self.calendar,
                 )
             )
-            self.index[row.code] = Entry(number, household_id, True, row.key)
+            entries.append(_entry_row(number, row, household_id, True))
             self._link(household_id, row.code, row.fields["head_name"])
         moves.write(planned)
         self.report.created += len(rows)
+        return entries
 
     def _link(self, household_id: int, code: str, name: str) -> None:
         if len(self.report.households) < LINKS:
@@ -254,9 +265,12 @@ class Writer(ImportedSurveys, MatchedUpdates):
 
     # -- the members sheet
     def members(self, rows: list) -> None:
-        new = []
+        """Write the members of new households; keep those of matched ones to compare; note
+        each new household's head's birth date, unless `read_heads` has."""
+        entries = self.entries(MEMBERS, rows)
+        new, heads = [], {}
         for number, code, member in rows:
-            entry = self._entry(MEMBERS, number, code)
+            entry = entries.get(code)
             if entry is None:
                 continue
             if entry.new and member.get("birth_date") is None:
@@ -265,16 +279,25 @@ class Writer(ImportedSurveys, MatchedUpdates):
             elif entry.new:
                 new.append({**member, "household_id": entry.household_id})
                 self.report.members += 1
-                if code not in self.heads or member.get("relation") == HEAD:
-                    self.heads[code] = member.get("birth_date")
+                born, is_head = member.get("birth_date"), member.get("relation") == HEAD
+                _note_head(heads, code, born, is_head)
             else:
                 self.matched[entry.household_id].members.append(member)
         if new:
             db.session.execute(insert(Member.__table__), new)
+        if not self.heads_read:
+            self.index.note_heads(heads)
 
-    def _entry(self, sheet: str, number: int, code: str) -> Entry | None:
-        entry = self.index.get(code)
-        if entry is None and code not in self.refused:
+    def entries(self, sheet: str, rows: list) -> dict[str, Entry]:
+        """Return the household of the file each row's code names; say which name none."""
+        found = {c: Entry(*e) for c, e in self.index.entries(row[1] for row in rows).items()}
+        for number, code, *_ in rows:
+            if code not in found:
+                self._unknown(sheet, number, code)
+        return found
+
+    def _unknown(self, sheet: str, number: int, code: str) -> None:
+        if code not in self.refused:
             self.error(
                 sheet,
                 number,
@@ -285,13 +308,31 @@ class Writer(ImportedSurveys, MatchedUpdates):
                     sheet=HOUSEHOLDS,
                 ),
             )
-        return entry
 
     def finish(self) -> None:
         db.session.flush()
         if not self.report.dry_run and not self.report.errors:
             # found by every name, code, phone and ID, as households registered one by one
-            search_index.index_households(e.household_id for e in self.index.values())
+            for chunk in self.index.household_ids():
+                search_index.index_households(chunk)
+            self.index.drop()
+
+
+def _entry_row(number: int, row, household_id: int, new: bool) -> dict:
+    return {
+        "code": row.code,
+        "row": number,
+        "household_id": household_id,
+        "new": new,
+        "key": row.key,
+        "national_id": row.fields.get("national_id"),
+    }
+
+
+def _note_head(heads: dict, code: str, born: date | None, is_head: bool) -> None:
+    """Keep the head's birth date of a household: the head's row's, else the first member's."""
+    if code not in heads or (is_head and not heads[code][1]):
+        heads[code] = (born, is_head)
 
 
 def _birth(value: object) -> date | None:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from flask import current_app
 
+from caseflow.domain.batches import batched
 from caseflow.domain.errors import N_, DomainError, InvalidInput, Msg
 from caseflow.domain.sheet_format import (
     CODE,
@@ -166,22 +167,11 @@ def _data_rows(source: Source, sheet: SheetFormat, columns) -> Iterator[tuple[in
             yield number, cells(columns, values)
 
 
-def _chunked(rows: Iterator, size: int = CHUNK) -> Iterator[list]:
-    chunk: list = []
-    for row in rows:
-        chunk.append(row)
-        if len(chunk) >= size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
-
-
 def _households(source: Source, sheet_columns, writer, report: ImportReport) -> None:
     sheet, columns = sheet_columns
     if MEMBERS in source.sheets() and writer.unit_has_households():  # heads' birth dates
         writer.read_heads(_data_rows(source, MEMBER_SHEET, _member_columns(source)))
-    for chunk in _chunked(_data_rows(source, sheet, columns)):
+    for chunk in batched(_data_rows(source, sheet, columns), CHUNK):
         parsed = []
         for number, given in chunk:
             report.rows += 1
@@ -200,7 +190,7 @@ def _member_columns(source: Source) -> dict:
 
 def _members(source: Source, sheet_columns, writer, report: ImportReport) -> None:
     sheet, columns = sheet_columns
-    for chunk in _chunked(_data_rows(source, sheet, columns)):
+    for chunk in batched(_data_rows(source, sheet, columns), CHUNK):
         parsed = []
         for number, given in chunk:
             try:
@@ -213,7 +203,7 @@ def _members(source: Source, sheet_columns, writer, report: ImportReport) -> Non
 def _surveys(source: Source, sheet_columns, writer, report: ImportReport) -> None:
     sheet, columns = sheet_columns
     present = {column.field for column in columns.values()}
-    for chunk in _chunked(_data_rows(source, sheet, columns)):
+    for chunk in batched(_data_rows(source, sheet, columns), CHUNK):
         parsed = []
         for number, given in chunk:
             try:

@@ -12,11 +12,11 @@ under the fingerprint the standard has now, else it streams the surveys as befor
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from itertools import islice
 
 from sqlalchemy import Column, MetaData, Row, Table, insert, text
 
 from caseflow import clock
+from caseflow.domain.batches import batched
 from caseflow.domain.planner import Move
 from caseflow.domain.standards import Standard
 from caseflow.domain.whatif import Reclassified, Reclassifier, Survey, Tally, fingerprint
@@ -76,7 +76,7 @@ def follow_surveys(moves: Sequence[Move]) -> None:
     standard (in the caller's transaction, after their surveys were written; most moves
     record no survey and cost nothing here)."""
     surveyed = list(dict.fromkeys(move.case.id for move in moves if move.assessment))
-    for chunk in _chunks(surveyed):
+    for chunk in batched(surveyed, CHUNK):
         db.session.execute(_ROWS.delete().where(_ROWS.c.household_id.in_(chunk)))
         found = db.session.execute(latest_surveys(Assessment.household_id.in_(chunk)))
         _insert(_derived(found, standards()))
@@ -127,7 +127,7 @@ def _load(rows: Iterable[dict]) -> int:
     statement = f"COPY {_REBUILT.name} ({', '.join(names)}) FROM STDIN"
     cursor = db.session.connection().connection.driver_connection.cursor()
     written = 0
-    for chunk in _chunks(rows):  # one COPY at a time: the surveys' cursor is read between
+    for chunk in batched(rows, CHUNK):  # one COPY at a time: the surveys' cursor is read between
         with cursor.copy(statement) as copy:
             for row in chunk:
                 copy.write_row([row[name] for name in names])
@@ -183,17 +183,10 @@ def _derived(found: Iterable[Row], known: Sequence[Standard]) -> Iterator[dict]:
 
 def _insert(rows: Iterable[dict], table: Table = _ROWS) -> int:
     written = 0
-    for chunk in _chunks(rows):
+    for chunk in batched(rows, CHUNK):
         db.session.execute(insert(table), chunk)
         written += len(chunk)
     return written
-
-
-def _chunks(items: Iterable) -> Iterator[list]:
-    """The items, CHUNK at a time (itertools.batched, from Python 3.12)."""
-    items = iter(items)
-    while chunk := list(islice(items, CHUNK)):
-        yield chunk
 
 
 def usable(standard: Standard) -> bool:

@@ -175,3 +175,65 @@ def test_a_birth_date_is_required_for_a_new_household_only(ctx, world, tmp_path)
     spouse = member(**{"Họ và tên": "Trần Thị Bình", "Ngày sinh": None})
     again = _run(world, workbook(tmp_path / "c.xlsx", [household()], [member(), spouse], []))
     assert (_messages(again), again.updated) == ([], 1)
+
+
+@pytest.fixture
+def small_chunks(monkeypatch):
+    """Chunks of two rows, so that what the file had before is read back from the import's
+    temporary tables, not from the chunk in hand."""
+    monkeypatch.setattr(imports, "CHUNK", 2)
+
+
+def test_the_same_household_chunks_apart_is_an_error_naming_both(
+    ctx, world, tmp_path, small_chunks
+):
+    nid = {"Số CCCD chủ hộ": "036080005555"}
+    rows = [
+        household("HN-1", **nid),
+        household("HN-2", **{"Họ và tên chủ hộ": "Lê Văn Hai"}),
+        household("HN-3", **{"Họ và tên chủ hộ": "Lê Văn Ba"}),
+        household("HN-4", **{"Họ và tên chủ hộ": "Lê Văn Bốn"}),
+        household("HN-1", **{"Họ và tên chủ hộ": "Lê Văn Năm"}),  # row 6: HN-1's code
+        household("HN-6", **{"Họ và tên chủ hộ": "Lê Văn Sáu", **nid}),  # row 7: its CCCD
+        household("HN-7"),  # row 8: HN-1's head, birth date and village
+    ]
+    members = [member(r["Mã hộ"], **{"Họ và tên": r["Họ và tên chủ hộ"]}) for r in rows[:4]]
+    members += [member("HN-6", **{"Họ và tên": "Lê Văn Sáu"}), member("HN-7")]
+    report = _run(world, workbook(tmp_path / "x.xlsx", rows, members, []))
+    found = {(row, column): message for _, row, column, message in _messages(report)}
+    assert set(found) == {(6, "Mã hộ*"), (7, "Số CCCD chủ hộ"), (8, "Họ và tên chủ hộ*")}
+    assert all("2" in message and str(row) in message for (row, _), message in found.items())
+    assert not report.written
+    assert db.session.scalar(db.select(db.func.count(Household.id))) == 0
+
+
+def test_members_and_surveys_chunks_after_their_household_find_it(
+    ctx, world, tmp_path, small_chunks
+):
+    rows = [household(f"HN-{n}", **{"Họ và tên chủ hộ": f"Hộ {n}"}) for n in range(1, 6)]
+    members = [member(f"HN-{n}", **{"Họ và tên": f"Hộ {n}"}) for n in (5, 4, 3, 2, 1)]
+    members.append(member("HN-1", **{"Họ và tên": "Con", "Quan hệ với chủ hộ": "Con"}))
+    surveys = [survey(f"HN-{n}") for n in (3, 1, 5)]
+    report = _run(world, workbook(tmp_path / "x.xlsx", rows, members, surveys))
+    assert _messages(report) == []
+    assert (report.created, report.members, report.assessments) == (5, 6, 3)
+    assert db.session.scalar(db.select(db.func.count(Member.id))) == 6
+
+
+def test_the_import_leaves_no_table_behind(ctx, world, tmp_path):
+    """The file's households are kept in temporary tables of the import's transaction: a
+    dry run, a refused file and an import each end with none left on the connection."""
+    path = workbook(tmp_path / "x.xlsx", [household()], [member()], [survey()])
+    bad = workbook(tmp_path / "y.xlsx", [household(**{"Mã đơn vị": "C2"})], [], [])
+    for file, dry_run in ((path, True), (bad, False), (path, False), (path, False)):
+        _run(world, file, dry_run=dry_run)
+        assert not _temporary_tables(), file
+    assert db.session.scalar(db.select(db.func.count(Household.id))) == 1
+
+
+def _temporary_tables() -> list[str]:
+    if db.session.get_bind().dialect.name == "postgresql":
+        query = "SELECT relname FROM pg_class WHERE relpersistence = 't' AND relkind = 'r'"
+    else:
+        query = "SELECT name FROM sqlite_temp_master WHERE type = 'table'"
+    return [name for name in db.session.scalars(db.text(query)) if name.startswith("import_")]
