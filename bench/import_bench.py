@@ -2,8 +2,9 @@
 import's peak memory at two sizes.
 
 Target (DESIGN.md): importing N households (3.5 members each, one survey each) costs at most
-3x inserting the same rows with plain executemany SQL, and the peak RSS of an import of 10,000
-and of 100,000 households differ by at most 10%.
+3x inserting the same rows with plain executemany SQL (every row the import writes: households,
+members, surveys, their events, search texts and what-if rows), and the peak RSS of an import of
+10,000 and of 100,000 households differ by at most 10%.
 
     python bench/import_bench.py --households 2000 [--db postgresql://postgres@127.0.0.1/bench]
     python bench/import_bench.py --sizes 10000,100000 [--db ...]   # peak RSS, fresh processes
@@ -34,7 +35,7 @@ from caseflow import clock, create_app  # noqa: E402
 from caseflow.domain.sheet_format import HOUSEHOLD_SHEET, MEMBER_SHEET  # noqa: E402
 from caseflow.domain.standards import INDICATOR_KEYS  # noqa: E402
 from caseflow.extensions import db  # noqa: E402
-from caseflow.models import Assessment, Event, Household, Member  # noqa: E402
+from caseflow.models import Assessment, Event, Household, Member, WhatIfClass  # noqa: E402
 
 INDICATORS = INDICATOR_KEYS
 DEPRIVED = ("employment", "health_insurance", "water")
@@ -141,10 +142,17 @@ def rss_mb() -> float:
 
 
 def plain_inserts(households: int) -> None:
-    """The same rows, values precomputed: households, members, surveys, one event each."""
+    """The same rows as the import writes, values precomputed: households, members, surveys,
+    one event each, each household's search text and its what-if row under each standard."""
+    from caseflow.services.search_index import _index_table
+
     now = clock.now()
     unit_id = db.session.scalar(text("SELECT id FROM unit WHERE code = 'D'"))
     deprivations = {k: k in DEPRIVED for k in INDICATORS}
+    search, key = _index_table()
+    standards = [
+        row[0] for row in db.session.execute(text("SELECT DISTINCT standard FROM report_whatif"))
+    ]
     for start in range(0, households, CHUNK):
         numbers = range(start, min(start + CHUNK, households))
         rows = [_household(i, unit_id, now) for i in numbers]
@@ -164,10 +172,43 @@ def plain_inserts(households: int) -> None:
             insert(Event.__table__),
             [_event(hid, unit_id, i, now) for hid, i in zip(ids, numbers, strict=True)],
         )
+        table = Assessment.__table__
+        surveys = db.session.scalars(
+            insert(table).returning(table.c.id, sort_by_parameter_order=True),
+            [_assessment(hid, deprivations, now) for hid in ids],
+        ).all()
         db.session.execute(
-            insert(Assessment.__table__), [_assessment(hid, deprivations, now) for hid in ids]
+            search.insert(),
+            [{key.name: hid, "text": _search_text(i)} for hid, i in zip(ids, numbers, strict=True)],
+        )
+        db.session.execute(
+            insert(WhatIfClass.__table__),
+            [
+                _whatif(standard, hid, unit_id, survey)
+                for hid, survey in zip(ids, surveys, strict=True)
+                for standard in standards
+            ],
         )
     db.session.commit()
+
+
+def _search_text(i: int) -> str:
+    names = " ".join(f"nguoi {i}-{k}" for k in range(members_of(i)))
+    return f"nguyen van {i} pl-{i} {37_000_000_000 + i:012d} {names}"
+
+
+def _whatif(standard: str, hid: int, unit_id: int, survey: int) -> dict:
+    return {
+        "standard": standard,
+        "household_id": hid,
+        "unit_id": unit_id,
+        "fingerprint": "0123456789abcdef",
+        "assessment_id": survey,
+        "current": "poor",
+        "low": "poor",
+        "high": "poor",
+        "unknown": "",
+    }
 
 
 def _household(i, unit_id, now):
