@@ -1,7 +1,7 @@
 """Reading an uploaded workbook or CSV file, row by row, without holding it in memory.
 
-xlsx is opened with openpyxl's read-only mode (the sheets, the shared strings, which styles
-are dates); its rows are streamed from the zip by `_sheet_rows` (lxml), each row dropped once
+xlsx is opened as openpyxl's read-only mode opens it (the sheets, the shared strings, which
+styles are dates); its rows are streamed from the zip by `_sheet_rows` (lxml), each row dropped once
 read, formula cells as their cached values. CSV is UTF-8 with or without a BOM, comma or
 semicolon. Each sheet is read as often as the import needs it, from the start.
 """
@@ -14,6 +14,7 @@ import functools
 import io
 import zipfile
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 from xml.etree.ElementTree import ParseError
@@ -90,7 +91,7 @@ class Source:
         """Return the titles of the file's sheets (a CSV file holds the sheet `Hộ`)."""
         if self.kind == "csv":
             return [HOUSEHOLDS]
-        return list(self._book.sheetnames)
+        return list(self._book.sheets)
 
     def rows(self, title: str) -> Iterator[tuple[int, tuple]]:
         """Yield (row number, cell values) of a sheet, from row 1 (inside `with source:`)."""
@@ -98,7 +99,7 @@ class Source:
             yield from self._csv_rows()
             return
         try:
-            yield from _sheet_rows(self._book, self._book[title])
+            yield from _sheet_rows(self._book, title)
         except (*BROKEN, IndexError) as error:  # a sheet's XML damaged past its first rows
             raise _damaged() from error
 
@@ -140,13 +141,51 @@ def _damaged() -> FileRefused:
     )
 
 
-def _load(file):
-    from openpyxl import load_workbook
+@dataclass
+class _Book:
+    """What the rows of a workbook are read with: its zip, sheets, strings and date styles."""
 
-    return load_workbook(file, read_only=True, data_only=True)
+    archive: zipfile.ZipFile
+    #: each worksheet's path in the zip, by title
+    sheets: dict[str, str]
+    strings: list
+    epoch: object
+    dates: set[int]
+    spans: set[int]
+
+    def close(self) -> None:
+        self.archive.close()
 
 
-def _sheet_rows(book, sheet) -> Iterator[tuple[int, tuple]]:
+def _load(file) -> _Book:
+    """Read what openpyxl's read-only `load_workbook` reads, but the worksheets: it would
+    parse each whole sheet to find its size when the sheet does not say it (our exports,
+    written by openpyxl's write-only mode, do not), and we read no sizes."""
+    from openpyxl.reader.excel import ExcelReader
+    from openpyxl.styles.stylesheet import apply_stylesheet
+
+    reader = ExcelReader(file, read_only=True, data_only=True)
+    reader.read_manifest()
+    reader.read_strings()
+    reader.read_workbook()
+    book = reader.wb
+    apply_stylesheet(reader.archive, book)
+    sheets = {
+        sheet.name: relation.target
+        for sheet, relation in reader.parser.find_sheets()
+        if relation.target in reader.valid_files and "chartsheet" not in relation.Type
+    }
+    return _Book(
+        reader.archive,
+        sheets,
+        reader.shared_strings,
+        book.epoch,
+        set(book._date_formats),
+        set(book._timedelta_formats),
+    )
+
+
+def _sheet_rows(book: _Book, title: str) -> Iterator[tuple[int, tuple]]:
     """Yield (row number, cell values) of a read-only sheet, each row dropped once read.
 
     Not `sheet.iter_rows()`: openpyxl keeps every row element it has read attached to the
@@ -155,10 +194,9 @@ def _sheet_rows(book, sheet) -> Iterator[tuple[int, tuple]]:
     the members sheet). The cell types are ECMA-376's (18.18.11): shared and inline strings,
     a formula's string, booleans, errors, ISO dates, and numbers that a date style makes dates.
     """
-    strings, epoch = sheet._shared_strings, book.epoch
-    dates, spans = book._date_formats, book._timedelta_formats
+    strings, epoch, dates, spans = book.strings, book.epoch, book.dates, book.spans
     number = 0
-    with sheet._get_source() as source:
+    with book.archive.open(book.sheets[title]) as source:
         for _, row in etree.iterparse(source, tag=_ROW, resolve_entities=False, no_network=True):
             number = int(float(row.get("r") or number + 1))
             values: list = []
