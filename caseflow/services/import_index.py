@@ -6,15 +6,30 @@ on the database's side, and go with the transaction or at its end).
 `import_entry` holds each household of the file its rows are written to: its code in the file,
 its row on `Hộ`, its id, whether the import made it, and what says it is the same household as
 another (national ID; hash of unit, folded head name and village). `import_head` holds each
-code's head's birth date from `Thành viên`: the head's, else the first member's.
+code's head's birth date from `Thành viên`: the head's, else the first member's. A household
+registered before that a row updates waits in `import_update` with that row's facts, and its
+members' rows in `import_update_member`, to be compared once `Thành viên` is read: pickled,
+since these are values this process wrote a moment before in its own transaction (dates and
+all), never anything read from outside.
 """
 
 from __future__ import annotations
 
+import pickle
 from collections.abc import Iterable, Iterator
 from datetime import date
 
-from sqlalchemy import BigInteger, Boolean, Column, Date, Integer, MetaData, String, Table
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Date,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 
 from caseflow.extensions import db
@@ -41,6 +56,23 @@ HEADS = Table(
     Column("by_head", Boolean, nullable=False),
     prefixes=["TEMPORARY"],
 )
+UPDATES = Table(
+    "import_update",
+    _META,
+    Column("household_id", Integer, primary_key=True),
+    Column("row", Integer, nullable=False),
+    Column("fields", LargeBinary, nullable=False),
+    prefixes=["TEMPORARY"],
+)
+UPDATE_MEMBERS = Table(
+    "import_update_member",
+    _META,
+    Column("id", Integer, primary_key=True),
+    Column("household_id", Integer, nullable=False, index=True),
+    Column("member", LargeBinary, nullable=False),
+    prefixes=["TEMPORARY"],
+)
+TABLES = (ENTRIES, HEADS, UPDATES, UPDATE_MEMBERS)
 
 
 class ImportIndex:
@@ -48,13 +80,13 @@ class ImportIndex:
 
     def __init__(self) -> None:
         connection = db.session.connection()
-        for table in (ENTRIES, HEADS):
+        for table in TABLES:
             table.create(connection)
 
     def drop(self) -> None:
         """Drop the tables before the transaction commits (a rollback drops them too)."""
         connection = db.session.connection()
-        for table in (ENTRIES, HEADS):
+        for table in TABLES:
             table.drop(connection)
 
     def add(self, rows: list[dict]) -> None:
@@ -67,6 +99,42 @@ class ImportIndex:
         found = db.select(ENTRIES.c.code, ENTRIES.c.row, ENTRIES.c.household_id, ENTRIES.c.new)
         found = found.where(ENTRIES.c.code.in_(set(codes)))
         return {code: (row, household, new) for code, row, household, new in _all(found)}
+
+    def claimed(self, household_ids: Iterable[int]) -> dict[int, int]:
+        """Return the row of `Hộ` that each of these registered households was found on."""
+        found = db.select(UPDATES.c.household_id, UPDATES.c.row)
+        return dict(_all(found.where(UPDATES.c.household_id.in_(set(household_ids)))))
+
+    def hold_updates(self, updates: list[tuple[int, int, dict]]) -> None:
+        """Keep (household id, row, facts) of registered households rows update."""
+        if updates:
+            rows = [{"household_id": h, "row": r, "fields": pickle.dumps(f)} for h, r, f in updates]
+            db.session.execute(UPDATES.insert(), rows)
+
+    def hold_members(self, members: list[tuple[int, dict]]) -> None:
+        """Keep (household id, member) of the members' rows of those households, in order."""
+        if members:
+            rows = [{"household_id": h, "member": pickle.dumps(m)} for h, m in members]
+            db.session.execute(UPDATE_MEMBERS.insert(), rows)
+
+    def updates(self) -> Iterator[list[tuple[int, int, dict, list[dict]]]]:
+        """Yield the held updates a chunk at a time: (household id, row, facts, members)."""
+        after = 0
+        while True:
+            found = db.select(UPDATES).where(UPDATES.c.household_id > after)
+            chunk = _all(found.order_by(UPDATES.c.household_id).limit(CHUNK))
+            if not chunk:
+                return
+            members: dict[int, list[dict]] = {row.household_id: [] for row in chunk}
+            held = db.select(UPDATE_MEMBERS.c.household_id, UPDATE_MEMBERS.c.member)
+            held = held.where(UPDATE_MEMBERS.c.household_id.in_(members))
+            for household_id, member in _all(held.order_by(UPDATE_MEMBERS.c.id)):
+                members[household_id].append(pickle.loads(member))
+            yield [
+                (r.household_id, r.row, pickle.loads(r.fields), members[r.household_id])
+                for r in chunk
+            ]
+            after = chunk[-1].household_id
 
     def national_ids(self, ids: Iterable[str]) -> dict[str, int]:
         """Return the row of `Hộ` that had each of these national ID numbers."""

@@ -4,8 +4,6 @@ members sheet, and its changes recorded as PATCH records them."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from sqlalchemy.orm import selectinload
 
 from caseflow.domain import facts
@@ -19,9 +17,6 @@ from caseflow.models import Event, Household
 from caseflow.services import moves
 from caseflow.services.definitions import workflow
 from caseflow.services.households import _apply, _member_values
-
-if TYPE_CHECKING:
-    from caseflow.services.import_writer import Matched
 
 
 class MatchedUpdates:
@@ -91,34 +86,32 @@ class MatchedUpdates:
             found[row.code] = household.id
         return found
 
-    def _claim(self, number: int, row, household_id: int) -> bool:
-        if household_id in self.matched:
-            self._twice(
-                HOUSEHOLDS,
-                number,
-                HOUSEHOLD_SHEET.column(CODE).title,
-                self.matched[household_id].row,
-            )
+    def _claim(self, number: int, household_id: int, claimed: dict[int, int]) -> bool:
+        """Tell whether a registered household is this row's alone; `claimed` holds the rows
+        that found each household before (this chunk's added as they claim)."""
+        if household_id in claimed:
+            column = HOUSEHOLD_SHEET.column(CODE).title
+            self._twice(HOUSEHOLDS, number, column, claimed[household_id])
             return False
+        claimed[household_id] = number
         return True
 
     def update_matched(self) -> None:
         """Compare each matched household with its rows; record what changed, as PATCH does."""
-        ids = list(self.matched)
-        for start in range(0, len(ids), 1000):
-            chunk = ids[start : start + 1000]
-            query = db.select(Household).where(Household.id.in_(chunk))
+        for chunk in self.index.updates():
+            held = {household_id: rest for household_id, *rest in chunk}
+            query = db.select(Household).where(Household.id.in_(held))
             for household in db.session.scalars(query.options(selectinload(Household.members))):
-                self._update(household, self.matched[household.id])
-        db.session.flush()
+                self._update(household, *held[household.id])
+            db.session.flush()  # then clean: the session holds them weakly, memory is freed
 
-    def _update(self, household: Household, matched: Matched) -> None:
-        given = {n: matched.fields.get(n) for n in facts.FACTS if n != "area"}
-        if matched.fields.get("area"):
-            given["area"] = matched.fields["area"]
-        if matched.members:
-            given["members"] = matched.members
-        self.report.members += len(matched.members)
+    def _update(self, household: Household, number: int, fields: dict, members: list) -> None:
+        given = {n: fields.get(n) for n in facts.FACTS if n != "area"}
+        if fields.get("area"):
+            given["area"] = fields["area"]
+        if members:
+            given["members"] = members
+        self.report.members += len(members)
         found = facts.changes(
             {name: getattr(household, name) for name in facts.FACTS},
             [_member_values(m) for m in household.members],
@@ -129,7 +122,7 @@ class MatchedUpdates:
             self.report.unchanged += 1
             return
         self.report.updated += 1
-        record = {**found.record, "file": self.filename, "row": matched.row}
+        record = {**found.record, "file": self.filename, "row": number}
         event = plan_edit(
             CaseView(*(getattr(household, c) for c in moves.COLUMNS)),
             workflow(household.workflow, household.workflow_version),

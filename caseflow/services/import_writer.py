@@ -11,7 +11,7 @@ remembered in the transaction's temporary tables (caseflow.services.import_index
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import insert
@@ -52,15 +52,6 @@ class Entry:
     new: bool
 
 
-@dataclass
-class Matched:
-    """An existing household a row names: the row's facts and members, compared at the end."""
-
-    row: int
-    fields: dict
-    members: list[dict] = field(default_factory=list)
-
-
 class Writer(ImportedSurveys, MatchedUpdates):
     """The import's writes, sheet by sheet; the updates and surveys are its mixins'."""
 
@@ -72,8 +63,8 @@ class Writer(ImportedSurveys, MatchedUpdates):
         self.index = ImportIndex()
         #: the codes of rows refused (as many as the errors reported)
         self.refused: set[str] = set()
-        #: the households registered before that rows update, with those rows
-        self.matched: dict[int, Matched] = {}
+        #: how many households registered before the rows update (held in self.index)
+        self.matched = 0
         #: what this chunk of `Hộ` holds, and what the file had before it
         self._codes: dict[str, int] = {}
         self._national_ids: dict[str, int] = {}
@@ -119,16 +110,19 @@ class Writer(ImportedSurveys, MatchedUpdates):
         self._heads = self.index.heads(codes)
         checked = [(number, row) for number, row in rows if self._check(number, row)]
         found = self._existing(checked)
-        new, entries = [], []
+        new, entries, updates = [], [], []
+        claimed = self.index.claimed(found.values())
         for number, row in checked:
             household_id = found.get(row.code)
             if household_id is None:
                 new.append((number, row))
-            elif self._claim(number, row, household_id):
-                self.matched[household_id] = Matched(number, row.fields)
+            elif self._claim(number, household_id, claimed):
+                updates.append((household_id, number, row.fields))
                 entries.append(_entry_row(number, row, household_id, False))
         entries += self._create(new)
         self.index.add(entries)
+        self.index.hold_updates(updates)
+        self.matched += len(updates)
         written = {entry["code"] for entry in entries}
         for _, row in rows:
             if row.code not in written and row.code not in earlier:
@@ -268,7 +262,7 @@ class Writer(ImportedSurveys, MatchedUpdates):
         """Write the members of new households; keep those of matched ones to compare; note
         each new household's head's birth date, unless `read_heads` has."""
         entries = self.entries(MEMBERS, rows)
-        new, heads = [], {}
+        new, heads, held = [], {}, []
         for number, code, member in rows:
             entry = entries.get(code)
             if entry is None:
@@ -282,9 +276,10 @@ class Writer(ImportedSurveys, MatchedUpdates):
                 born, is_head = member.get("birth_date"), member.get("relation") == HEAD
                 _note_head(heads, code, born, is_head)
             else:
-                self.matched[entry.household_id].members.append(member)
+                held.append((entry.household_id, member))
         if new:
             db.session.execute(insert(Member.__table__), new)
+        self.index.hold_members(held)
         if not self.heads_read:
             self.index.note_heads(heads)
 

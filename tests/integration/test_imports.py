@@ -237,3 +237,29 @@ def _temporary_tables() -> list[str]:
     else:
         query = "SELECT name FROM sqlite_temp_master WHERE type = 'table'"
     return [name for name in db.session.scalars(db.text(query)) if name.startswith("import_")]
+
+
+def test_registered_households_a_file_updates_are_compared_chunks_later(
+    ctx, world, tmp_path, small_chunks
+):
+    """The rows that update registered households wait in the import's temporary tables
+    until the members sheet is read; a registered household found twice is an error."""
+    rows = [household(f"HN-{n}", **{"Họ và tên chủ hộ": f"Hộ {n}"}) for n in range(1, 5)]
+    members = [member(f"HN-{n}", **{"Họ và tên": f"Hộ {n}"}) for n in range(1, 5)]
+    _run(world, workbook(tmp_path / "a.xlsx", rows, members, []))
+    again = [{**row, "Địa chỉ": "Xóm Tây"} for row in rows]
+    spouse = {"Họ và tên": "Trần Thị Bình", "Quan hệ với chủ hộ": "Vợ/chồng"}
+    report = _run(
+        world, workbook(tmp_path / "b.xlsx", again, [*members, member("HN-1", **spouse)], [])
+    )
+    assert (_messages(report), report.updated, report.created) == ([], 4, 0)
+    first = db.session.scalar(db.select(Household).where(Household.code == "HN-1"))
+    assert first.address == "Xóm Tây"
+    assert sorted(m.full_name for m in first.members) == ["Hộ 1", "Trần Thị Bình"]
+    head = {"Họ và tên": "Hộ 1"}
+    twice = [*again[:3], {**again[0], "Mã hộ": "HN-9"}]  # row 5: HN-1 by its head again
+    report = _run(
+        world, workbook(tmp_path / "c.xlsx", twice, [*members[:3], member("HN-9", **head)], [])
+    )
+    [(sheet, row, _, message)] = _messages(report)
+    assert (sheet, row) == ("Hộ", 5) and "2" in message
