@@ -17,7 +17,7 @@ class Household(db.Model):
     code: Mapped[str | None] = mapped_column(String(32), unique=True)
     head_name: Mapped[str] = mapped_column(String(200))
     #: head_name lower-cased without accents, for "nguyen" to find "Nguyễn"
-    search_name: Mapped[str] = mapped_column(String(200), index=True)
+    search_name: Mapped[str] = mapped_column(String(200))
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
     village: Mapped[str | None] = mapped_column(String(200))
     address: Mapped[str | None] = mapped_column(String(300))
@@ -50,6 +50,8 @@ class Household(db.Model):
     __mapper_args__ = {"version_id_col": version}
     __table_args__ = (
         Index("ix_household_unit_state", "unit_id", "state"),
+        #: who a household is: its folded head name in its unit (caseflow.domain.duplicates)
+        Index("ix_household_name_unit", "search_name", "unit_id"),
         Index("uq_household_national_id", "national_id", unique=True),
     )
 
