@@ -54,6 +54,7 @@ class ImportedSurveys:
             views[entry.household_id] = None
             self.report.assessments += 1
         moves.write(planned)
+        self.statistics.grew(SURVEYS, self.report.assessments)
 
     def _survey(self, view: CaseView, entry: Entry, survey: dict, standard):
         floor = (view.recorded_field, view.recorded_on)

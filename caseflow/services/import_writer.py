@@ -34,7 +34,7 @@ from caseflow.extensions import db
 from caseflow.models import Household, Member, Unit, User
 from caseflow.services import moves, search_index
 from caseflow.services.definitions import business_calendar
-from caseflow.services.import_index import CHUNK, ImportIndex
+from caseflow.services.import_index import CHUNK, ImportIndex, Statistics
 from caseflow.services.import_rows import RowError
 from caseflow.services.import_surveys import ImportedSurveys
 from caseflow.services.import_updates import MatchedUpdates
@@ -60,7 +60,7 @@ class Writer(ImportedSurveys, MatchedUpdates):
         self.filename, self.report = filename, report
         self.who = Actor(actor.id, actor.username)
         self.now, self.calendar = clock.now(), business_calendar()
-        self.index = ImportIndex()
+        self.index, self.statistics = ImportIndex(), Statistics()
         #: the codes of rows refused (as many as the errors reported)
         self.refused: set[str] = set()
         #: how many households registered before the rows update (held in self.index)
@@ -251,6 +251,7 @@ class Writer(ImportedSurveys, MatchedUpdates):
             self._link(household_id, row.code, row.fields["head_name"])
         moves.write(planned)
         self.report.created += len(rows)
+        self.statistics.grew(HOUSEHOLDS, self.report.created)
         return entries
 
     def _link(self, household_id: int, code: str, name: str) -> None:
@@ -280,6 +281,7 @@ class Writer(ImportedSurveys, MatchedUpdates):
         if new:
             db.session.execute(insert(Member.__table__), new)
         self.index.hold_members(held)
+        self.statistics.grew(MEMBERS, self.report.members)
         if not self.heads_read:
             self.index.note_heads(heads)
 
