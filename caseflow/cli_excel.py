@@ -52,7 +52,12 @@ def import_file(file: Path, unit_code: str, dry_run: bool, username: str | None)
     if report.errors:
         click.echo(f"refused: {len(report.errors)} errors")
         sys.exit(1)
-    click.echo(f"{'would import' if dry_run else 'imported'} {households} households")
+    click.echo(
+        f"{'would import' if dry_run else 'imported'} {households} households: "
+        f"{report.created} new, {report.updated} updated, {report.unchanged} unchanged; "
+        f"{report.members} members, {report.assessments} surveys; "
+        f"{len(report.duplicates)} found registered by national ID or by name"
+    )
 
 
 @click.command("export")

@@ -216,7 +216,10 @@ def test_the_cli_imports_and_prints_errors(app, clean, tmp_path):
     path = _standing_file(tmp_path)
     dry = runner.invoke(args=["import", str(path), "--unit", "C1", "--dry-run"])
     assert dry.exit_code == 0, dry.output
-    assert dry.output.splitlines()[-1] == "would import 2 households"
+    assert dry.output.splitlines()[-1] == (
+        "would import 2 households: 2 new, 0 updated, 0 unchanged; 3 members, 2 surveys; "
+        "0 found registered by national ID or by name"
+    )
     bad = workbook(tmp_path / "bad.xlsx", [household(**{"Khu vực": "Núi"})], [member()], [])
     refused = runner.invoke(args=["import", str(bad), "--unit", "C1"])
     assert refused.exit_code == 1
@@ -225,7 +228,7 @@ def test_the_cli_imports_and_prints_errors(app, clean, tmp_path):
         "refused: 1 errors",
     ]
     done = runner.invoke(args=["import", str(path), "--unit", "C1"])
-    assert done.output.splitlines()[-1] == "imported 2 households"
+    assert done.output.splitlines()[-1].startswith("imported 2 households: 2 new")
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count(Household.id))) >= 2
     out = tmp_path / "out.xlsx"
