@@ -266,7 +266,9 @@ def test_registered_households_a_file_updates_are_compared_chunks_later(
 
 
 @pytest.mark.postgres_only
-def test_the_import_keeps_the_statistics_its_plans_need(ctx, world, tmp_path, monkeypatch):
+def test_the_import_keeps_the_statistics_its_plans_need(
+    on_postgres, ctx, world, tmp_path, monkeypatch
+):
     """No autovacuum sees an uncommitted import's rows: the import analyses what it writes
     as it grows, so that its look-ups are not planned for the tables as they were."""
     from caseflow.services import import_index
