@@ -63,8 +63,6 @@ class Writer(ImportedSurveys, MatchedUpdates):
         self.index, self.statistics = ImportIndex(), Statistics()
         #: the codes of rows refused (as many as the errors reported)
         self.refused: set[str] = set()
-        #: how many households registered before the rows update (held in self.index)
-        self.matched = 0
         #: what this chunk of `Hộ` holds, and what the file had before it
         self._codes: dict[str, int] = {}
         self._national_ids: dict[str, int] = {}
@@ -122,7 +120,6 @@ class Writer(ImportedSurveys, MatchedUpdates):
         entries += self._create(new)
         self.index.add(entries)
         self.index.hold_updates(updates)
-        self.matched += len(updates)
         written = {entry["code"] for entry in entries}
         for _, row in rows:
             if row.code not in written and row.code not in earlier:
