@@ -313,6 +313,10 @@ def cell_value(value: object) -> object:
     Numbers become their digits (a phone or an ID typed as a number, 1500000.0 as income);
     blank text is None.
     """
+    if value is None:
+        return None
+    if value.__class__ is str:  # most cells: tested first
+        return value.strip() or None
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
@@ -323,8 +327,6 @@ def cell_value(value: object) -> object:
         return str(int(value))
     if isinstance(value, int | float):
         return str(value)
-    if value is None:
-        return None
     text = str(value).strip()
     return text or None
 

@@ -5,11 +5,25 @@ from __future__ import annotations
 import unicodedata
 
 
+class _Marks(dict):
+    """str.translate's table: a combining mark (category Mn) to nothing, any other character
+    to itself, each worked out the first time it is met."""
+
+    def __missing__(self, code: int) -> int | None:
+        kept = None if unicodedata.category(chr(code)) == "Mn" else code
+        self[code] = kept
+        return kept
+
+
+_MARKS = _Marks()
+
+
 def fold(text: str) -> str:
     """Return `text` lower-cased, without diacritics, with single spaces."""
+    if text.isascii():
+        return " ".join(text.lower().split())
     decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    bare = "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
-    return " ".join(bare.lower().split())
+    return " ".join(decomposed.translate(_MARKS).lower().split())
 
 
 def mask(value: str | None) -> str | None:

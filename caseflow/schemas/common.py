@@ -72,7 +72,7 @@ def _without_blanks(data: object) -> object:
     """An empty box of a form sends "": that is a value not given."""
     if isinstance(data, Mapping):
         return {
-            k: _without_blanks(v)
+            k: v if v.__class__ is str else _without_blanks(v)
             for k, v in data.items()
             if not (isinstance(v, str) and not v.strip())
         }
@@ -90,7 +90,7 @@ class StrictArgs(Schema):
     @pre_load
     def refuse_bad_text(self, data, **kwargs):
         # PostgreSQL stores neither NUL nor lone surrogates: name the field instead of failing
-        if isinstance(data, Mapping):
+        if isinstance(data, Mapping) and _holds_bad_text(data):  # one pass over a clean body
             bad = sorted(str(k) for k, v in data.items() if _holds_bad_text(k, v))
             if bad:
                 raise ValidationError(
@@ -103,19 +103,20 @@ class StrictArgs(Schema):
 
 
 def _holds_bad_text(*values: object) -> bool:
-    """Walk nested values without recursion (a body may be nested deep)."""
-    todo = list(values)
+    """Walk nested values without recursion (a body may be nested deep); test their texts
+    at once (NUL and surrogates are bad wherever they are, so joined texts hold one if any
+    text does)."""
+    todo, texts = list(values), []
     while todo:
         value = todo.pop()
         if isinstance(value, str):
-            if bad_text(value):
-                return True
+            texts.append(value)
         elif isinstance(value, Mapping):
             todo.extend(value.keys())
             todo.extend(value.values())
         elif isinstance(value, list | tuple):
             todo.extend(value)
-    return False
+    return bad_text("\n".join(texts))
 
 
 def _documented(kwargs: dict, **schema) -> dict:

@@ -52,10 +52,12 @@ class RowRefused(Exception):
 def cells(columns: Mapping[int, Column], values: Sequence[object]) -> dict[str, object]:
     """Return the row's cells by field, read as text or dates; blank cells left out."""
     found = {}
+    count = len(values)
     for index, column in columns.items():
-        value = cell_value(values[index]) if index < len(values) else None
-        if value is not None:
-            found[column.field] = value
+        if index < count:
+            value = cell_value(values[index])
+            if value is not None:
+                found[column.field] = value
     return found
 
 

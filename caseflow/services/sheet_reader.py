@@ -33,6 +33,7 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _ROW, _CELL, _VALUE, _INLINE = f"{_MAIN}row", f"{_MAIN}c", f"{_MAIN}v", f"{_MAIN}is"
 _TEXT, _PHONETIC = f"{_MAIN}t", f"{_MAIN}rPh"
+_DIGITS = "0123456789"
 
 
 #: what openpyxl and zipfile raise on a damaged workbook
@@ -198,31 +199,40 @@ def _sheet_rows(book: _Book, title: str) -> Iterator[tuple[int, tuple]]:
     number = 0
     with book.archive.open(book.sheets[title]) as source:
         for _, row in etree.iterparse(source, tag=_ROW, resolve_entities=False, no_network=True):
-            number = int(float(row.get("r") or number + 1))
+            place = row.get("r")
+            number = int(place) if place and place.isdigit() else int(float(place or number + 1))
             values: list = []
             for cell in row.iterchildren(_CELL):
                 place = cell.get("r")
                 if place:  # a cell may be skipped: its column says where this one is
-                    column = _column(place.rstrip("0123456789"))
-                    values.extend([None] * (column - 1 - len(values)))
-                values.append(_value(cell, strings, dates, spans, epoch))
+                    column = _column(place.rstrip(_DIGITS))
+                    if column > len(values) + 1:
+                        values.extend([None] * (column - 1 - len(values)))
+                kind = cell.get("t")
+                if kind == "inlineStr":
+                    values.append(_inline(cell))
+                else:
+                    values.append(_value(cell, kind, strings, dates, spans, epoch))
             yield number, tuple(values)
             row.clear()
             while row.getprevious() is not None:
                 del row.getparent()[0]
 
 
-def _value(cell, strings, dates, spans, epoch):
-    kind = cell.get("t", "n")
-    if kind == "inlineStr":
-        text = cell.find(_INLINE)
-        if text is None:
-            return None
+def _inline(cell) -> str | None:
+    """An inline string: its text runs, without the phonetic ones (one run, most often)."""
+    for text in cell.iterchildren(_INLINE):
+        if len(text) == 1 and text[0].tag == _TEXT:
+            return text[0].text or ""
         return "".join(t.text or "" for t in text.iter(_TEXT) if t.getparent().tag != _PHONETIC)
+    return None
+
+
+def _value(cell, kind, strings, dates, spans, epoch):
     value = cell.findtext(_VALUE)
     if not value:
         return None
-    if kind == "n":
+    if kind is None or kind == "n":
         number = float(value) if ("." in value or "E" in value or "e" in value) else int(value)
         style = cell.get("s")
         if style is None or int(style) not in dates:
