@@ -52,8 +52,9 @@ def test_a_report_as_xlsx_is_written_to_a_file(report, tmp_path) -> None:
     )
 
     assert result.exit_code == 0, result.output
-    sheet = load_workbook(target, read_only=True).active
-    rows = list(sheet.iter_rows(values_only=True))
+    book = load_workbook(target, read_only=True)
+    rows = list(book.active.iter_rows(values_only=True))
+    book.close()  # read-only keeps the file open until closed
     assert rows[0][:3] == ("Mã đơn vị", "Tên đơn vị", "Số hộ đăng ký")
     assert rows[1][:6] == ("C1", "Xã Hải Đông", 3, None, 1, 1)
     assert rows[-1][0] == "P"
