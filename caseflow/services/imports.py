@@ -34,6 +34,7 @@ from caseflow.services import import_writer
 from caseflow.services.access import WRITERS, in_scope, require_role, unit_by_code
 from caseflow.services.bulk import standard_on
 from caseflow.services.definitions import current_workflow, standards
+from caseflow.services.import_reading import read_aside
 from caseflow.services.import_rows import (
     RowError,
     RowRefused,
@@ -47,6 +48,8 @@ from caseflow.services.sheet_reader import FileRefused, Source
 
 CHUNK = 1000
 LIFECYCLE = "household_lifecycle"
+#: the members' sheet read for its heads' birth dates, before the households
+HEADS = "heads"
 
 
 @dataclass
@@ -102,15 +105,10 @@ def _read(actor: User, unit: Unit, source: Source, filename: str, report: Import
         return
     definition = current_workflow(LIFECYCLE)  # it may commit its deployment: before writing
     writer = import_writer.Writer(actor, unit, definition, filename, report)
+    heads = MEMBERS in source.sheets() and writer.unit_has_households()
     try:
-        _households(source, columns[HOUSEHOLDS], writer, report)
-        if MEMBERS in columns:
-            _members(source, columns[MEMBERS], writer, report)
-        writer.check_heads()
-        writer.update_matched()
-        if SURVEYS in columns:
-            _surveys(source, columns[SURVEYS], writer, report)
-        writer.finish()
+        with read_aside(lambda: _checked(source, columns, heads)) as checked:
+            _write(_Sheets(checked), writer, report, heads=heads)
     except BaseException:
         db.session.rollback()
         raise
@@ -118,6 +116,97 @@ def _read(actor: User, unit: Unit, source: Source, filename: str, report: Import
         db.session.commit()
     else:
         db.session.rollback()
+
+
+def _write(sheets: _Sheets, writer: import_writer.Writer, report: ImportReport, *, heads: bool):
+    """Write the checked chunks, sheet by sheet, in the order the writer needs them."""
+    if heads:
+        writer.read_heads(row for chunk in sheets.each(HEADS) for row in chunk)
+    for chunk in sheets.each(HOUSEHOLDS):
+        parsed = []
+        for number, code, row, errors in chunk:
+            report.rows += 1
+            if errors:
+                report.errors.extend(errors)
+                writer.refused.add(code)
+            else:
+                parsed.append((number, row))
+        writer.households(parsed)
+    for chunk in sheets.each(MEMBERS):
+        writer.members(_kept(chunk, report))
+    writer.check_heads()
+    writer.update_matched()
+    by_code = {standard.code: standard for standard in standards()}
+    for chunk in sheets.each(SURVEYS):
+        kept = _kept(chunk, report)
+        writer.surveys([(n, code, s, by_code.get(st)) for n, code, s, st in kept])
+    writer.finish()
+
+
+def _kept(chunk: list, report: ImportReport) -> list:
+    """The rows of a checked chunk that were not refused; the refusals go to the report."""
+    kept = []
+    for row in chunk:
+        if isinstance(row, RowRefused):
+            report.errors.extend(row.errors)
+        else:
+            kept.append(row)
+    return kept
+
+
+class _Sheets:
+    """The checked chunks as they come, taken a sheet at a time."""
+
+    def __init__(self, chunks: Iterator[tuple[str, list]]):
+        self._chunks = chunks
+        self._next = next(chunks, None)
+
+    def each(self, sheet: str) -> Iterator[list]:
+        while self._next is not None and self._next[0] == sheet:
+            chunk = self._next[1]
+            self._next = next(self._chunks, None)
+            yield chunk
+
+
+def _checked(source: Source, columns: dict, heads: bool) -> Iterator[tuple[str, list]]:
+    """Read and check every sheet, yielding (sheet, chunk) in the order the writer takes them:
+    the members' heads (raw cells, when the unit has households to match), then each sheet's
+    rows checked by the API's rules. Pure of the database: it may run in a child process."""
+    if heads:
+        member_columns = _member_columns(source)
+        for chunk in batched(_data_rows(source, MEMBER_SHEET, member_columns), CHUNK):
+            yield HEADS, chunk
+    sheet, cells_of = columns[HOUSEHOLDS]
+    for chunk in batched(_data_rows(source, sheet, cells_of), CHUNK):
+        checked = []
+        for number, given in chunk:
+            try:
+                checked.append((number, None, household_row(sheet, number, given), None))
+            except RowRefused as refused:
+                checked.append((number, str(given.get(CODE)), None, refused.errors))
+        yield HOUSEHOLDS, checked
+    if MEMBERS in columns:
+        sheet, cells_of = columns[MEMBERS]
+        for chunk in batched(_data_rows(source, sheet, cells_of), CHUNK):
+            yield MEMBERS, [_refused_or(member_row, sheet, n, given) for n, given in chunk]
+    if SURVEYS in columns:
+        sheet, cells_of = columns[SURVEYS]
+        present = {column.field for column in cells_of.values()}
+
+        def survey(sheet, number, given):
+            code, checked, standard = survey_row(sheet, number, given, standard_on, present)
+            return code, checked, standard.code if standard else None
+
+        for chunk in batched(_data_rows(source, sheet, cells_of), CHUNK):
+            yield SURVEYS, [_refused_or(survey, sheet, n, given) for n, given in chunk]
+
+
+def _refused_or(check, sheet: SheetFormat, number: int, given: dict):
+    """(number, *what `check` read), or its refusal (the refusal is sent as it is)."""
+    try:
+        return (number, *check(sheet, number, given))
+    except RowRefused as refused:
+        return refused
 
 
 def _headers(source: Source, formats, report: ImportReport) -> dict[str, tuple]:
@@ -167,50 +256,9 @@ def _data_rows(source: Source, sheet: SheetFormat, columns) -> Iterator[tuple[in
             yield number, cells(columns, values)
 
 
-def _households(source: Source, sheet_columns, writer, report: ImportReport) -> None:
-    sheet, columns = sheet_columns
-    if MEMBERS in source.sheets() and writer.unit_has_households():  # heads' birth dates
-        writer.read_heads(_data_rows(source, MEMBER_SHEET, _member_columns(source)))
-    for chunk in batched(_data_rows(source, sheet, columns), CHUNK):
-        parsed = []
-        for number, given in chunk:
-            report.rows += 1
-            try:
-                parsed.append((number, household_row(sheet, number, given)))
-            except RowRefused as refused:
-                report.errors.extend(refused.errors)
-                writer.refused.add(str(given.get(CODE)))
-        writer.households(parsed)
-
-
 def _member_columns(source: Source) -> dict:
     header = next(iter(source.rows(MEMBERS)), (1, ()))[1]
     return match_headers(MEMBER_SHEET, header)[0]
-
-
-def _members(source: Source, sheet_columns, writer, report: ImportReport) -> None:
-    sheet, columns = sheet_columns
-    for chunk in batched(_data_rows(source, sheet, columns), CHUNK):
-        parsed = []
-        for number, given in chunk:
-            try:
-                parsed.append((number, *member_row(sheet, number, given)))
-            except RowRefused as refused:
-                report.errors.extend(refused.errors)
-        writer.members(parsed)
-
-
-def _surveys(source: Source, sheet_columns, writer, report: ImportReport) -> None:
-    sheet, columns = sheet_columns
-    present = {column.field for column in columns.values()}
-    for chunk in batched(_data_rows(source, sheet, columns), CHUNK):
-        parsed = []
-        for number, given in chunk:
-            try:
-                parsed.append((number, *survey_row(sheet, number, given, standard_on, present)))
-            except RowRefused as refused:
-                report.errors.extend(refused.errors)
-        writer.surveys(parsed)
 
 
 def in_unit(unit: Unit, other: Unit, actor: User) -> bool:

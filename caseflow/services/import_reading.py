@@ -1,0 +1,93 @@
+"""An import's reading, beside its writing: the file read and checked in a child process.
+
+Reading a row and checking it by the API's schemas costs more than writing it. Where the
+machine forks and has a second core, a child process reads and checks the file's chunks while
+the import's own process writes those already checked, so the two overlap. The child opens
+no connection and writes nothing: it sends each checked chunk through a pipe and waits there
+while the writer is behind (the pipe holds one chunk), so each side holds a chunk or two,
+whatever the file's size. Elsewhere (one core, no fork, or CASEFLOW_IMPORT_READ_ASIDE=0) the
+same reading runs in the import's process, each chunk read just before it is written.
+
+A refusal in the child (a sheet damaged past its first rows) is raised in the import's process
+as it was raised; anything else the child meets fails the import with the child's traceback.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import traceback
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+from flask import current_app
+
+from caseflow.domain.errors import DomainError
+
+
+class ReadingFailed(RuntimeError):
+    """The child reading the file failed on something that is not a refusal of the file."""
+
+
+def aside() -> bool:
+    """Tell whether imports read their files in a child process here."""
+    return (
+        current_app.config.get("CASEFLOW_IMPORT_READ_ASIDE", True)
+        and "fork" in multiprocessing.get_all_start_methods()
+        and (os.cpu_count() or 1) > 1
+    )
+
+
+@contextmanager
+def read_aside(produce: Callable[[], Iterator]) -> Iterator[Iterator]:
+    """Yield the items `produce()` yields, made in a child process when `aside()`; leaving
+    the block stops the child, whether or not every item was taken."""
+    if not aside():
+        yield produce()
+        return
+    context = multiprocessing.get_context("fork")
+    receiving, sending = context.Pipe(duplex=False)
+    child = context.Process(target=_send, args=(produce, sending), daemon=True)
+    child.start()
+    sending.close()
+    try:
+        yield _received(receiving, child)
+    finally:
+        receiving.close()
+        if child.is_alive():
+            child.kill()
+        child.join()
+
+
+def _send(produce: Callable[[], Iterator], sending) -> None:
+    """The child: send each item, then the end; or what stopped it. (It leaves by os._exit,
+    as multiprocessing's fork does: none of the parent's connections is closed from here.)"""
+    try:
+        for item in produce():
+            sending.send(("item", item))
+        sending.send(("end", None))
+    except DomainError as refusal:
+        sending.send(("refused", refusal))
+    except BaseException:
+        sending.send(("failed", traceback.format_exc()))
+    finally:
+        sending.close()
+
+
+def _received(receiving, child) -> Iterator:
+    while True:
+        try:
+            kind, item = receiving.recv()
+        except EOFError:  # killed (out of memory, a signal) before it said why
+            child.join()
+            raise ReadingFailed(
+                f"the import's reader stopped (exit code {child.exitcode})"
+            ) from None
+        if kind == "item":
+            yield item
+        elif kind == "end":
+            return
+        elif kind == "refused":
+            raise item
+        else:
+            raise ReadingFailed(f"the import's reader failed:\n{item}")
