@@ -57,6 +57,9 @@ def from_environment(instance_path: str) -> dict:
         #: a larger body is refused (413) before it is read; upload views may take more
         "MAX_CONTENT_LENGTH": int(env("CASEFLOW_MAX_BODY_MB", "10")) * MB,
         "CASEFLOW_UPLOAD_MAX_BYTES": int(env("CASEFLOW_UPLOAD_MAX_MB", "20")) * MB,
+        #: an import reads its file in a child process beside its writing (where it forks and
+        #: has two cores); 0 reads it in the import's own process
+        "CASEFLOW_IMPORT_READ_ASIDE": env("CASEFLOW_IMPORT_READ_ASIDE", "1") == "1",
         # a form may stay open through a long survey on a slow line before it is sent
         "WTF_CSRF_TIME_LIMIT": int(env("CASEFLOW_FORM_HOURS", "8")) * 3600,
     }
