@@ -132,7 +132,16 @@ def _refusing(function, *args, **kwargs):
         raise ValidationError(refusal.message) from None
 
 
-class Text(fields.String):
+class _Field:
+    """Our fields check their values in `_deserialize`; marshmallow's `validate=` runs only
+    when a field has some (marshmallow combines them anew for each value it checks)."""
+
+    def _validate(self, value) -> None:
+        if self.validators:
+            super()._validate(value)
+
+
+class Text(_Field, fields.String):
     """Text of bounded length, stripped; blank optional text is None, blank required refused."""
 
     def __init__(self, longest: int = inputs.MAX_TEXT, **kwargs):
@@ -162,7 +171,7 @@ class Code(Text):
         return text
 
 
-class Day(fields.Date):
+class Day(_Field, fields.Date):
     """A date that happened: ISO in JSON, dd/mm/yyyy typed; from 1900, not in the future."""
 
     def __init__(self, future: bool = False, **kwargs):
@@ -175,7 +184,7 @@ class Day(fields.Date):
         return _refusing(inputs.check_date, day, clock.today(), future=self.future)
 
 
-class Whole(fields.Integer):
+class Whole(_Field, fields.Integer):
     """A whole number within bounds: an integer in JSON (not 6.5, not "6"), 1.500.000 typed;
     `text`: read from a query string, where every value is text ("50")."""
 
@@ -202,7 +211,7 @@ class Whole(fields.Integer):
         return _refusing(inputs.check_number, value, self.low, self.high, whole=True)
 
 
-class Figure(fields.Field):
+class Figure(_Field, fields.Field):
     """A number with decimals within bounds: 66.7 in JSON, "66,7" typed."""
 
     def __init__(self, low: float, high: float, **kwargs):
@@ -215,7 +224,7 @@ class Figure(fields.Field):
         return _refusing(inputs.check_number, value, self.low, self.high)
 
 
-class Choice(fields.String):
+class Choice(_Field, fields.String):
     """One of a few codes."""
 
     def __init__(self, choices, **kwargs):
@@ -230,7 +239,7 @@ class Choice(fields.String):
         return value
 
 
-class Flag(fields.Boolean):
+class Flag(_Field, fields.Boolean):
     """true or false in JSON; a ticked box (or x, 1, có) when typed; `text`: true/false, 1/0
     in a query string."""
 
