@@ -6,6 +6,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cached_property
 from typing import Any, NoReturn
 
 from caseflow.domain.errors import DomainError
@@ -93,11 +94,12 @@ class Standard:
     #: Dotted paths of values that are estimates, e.g. "areas.rural.middle_line".
     unconfirmed: tuple[str, ...] = ()
 
-    @property
+    # worked out once per standard (it is frozen): every survey classified asks for them
+    @cached_property
     def indicators(self) -> tuple[Indicator, ...]:
         return tuple(ind for dim in self.dimensions for ind in dim.indicators)
 
-    @property
+    @cached_property
     def indicator_keys(self) -> tuple[str, ...]:
         return tuple(ind.key for ind in self.indicators)
 
