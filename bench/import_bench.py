@@ -137,8 +137,13 @@ def timed(function) -> tuple[float, object]:
     return time.perf_counter() - started, result
 
 
-def rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+def rss_mb(who: int = resource.RUSAGE_SELF) -> float:
+    return resource.getrusage(who).ru_maxrss / 1024
+
+
+def cpu_s(who: int = resource.RUSAGE_SELF) -> float:
+    used = resource.getrusage(who)
+    return used.ru_utime + used.ru_stime
 
 
 def plain_inserts(households: int) -> None:
@@ -286,18 +291,24 @@ def one(households: int, url: str, workbook: Path, compare: bool) -> dict:
     with app.app_context():
         prepare()
         worker = db.session.scalar(db.select(User).where(User.username == "worker"))
-        before = rss_mb()
+        before, cpu_before = rss_mb(), cpu_s()
         import_s, report = timed(
             lambda: imports.run(worker, workbook, workbook.name, "C", dry_run=False)
         )
         assert not report.errors, report.errors[:5]
         assert report.created == households, report.created
         peak = rss_mb()
+        # the file is read in a child process beside the writing (services/import_reading.py)
+        reader_rss, reader_cpu = rss_mb(resource.RUSAGE_CHILDREN), cpu_s(resource.RUSAGE_CHILDREN)
+        writer_cpu = cpu_s() - cpu_before
         figures = {
             "households": households,
             "import_s": import_s,
             "rss_mb": peak,
             "rss_before_mb": before,
+            "reader_rss_mb": reader_rss,
+            "reader_cpu_s": reader_cpu,
+            "writer_cpu_s": writer_cpu,
             "members": report.members,
             "assessments": report.assessments,
         }
@@ -342,6 +353,10 @@ def main() -> None:
             f"({r['households'] / r['import_s']:,.0f}/s), peak RSS {r['rss_mb']:6.1f} MB"
         )
         print(line)
+        print(
+            f"{'':>10}CPU: import's process {r['writer_cpu_s']:.1f} s, its reader "
+            f"{r['reader_cpu_s']:.1f} s (peak RSS {r['reader_rss_mb']:.1f} MB)"
+        )
         if "plain_s" in r:
             print(
                 f"{'':>10}plain inserts of the same rows {r['plain_s']:7.2f} s; "
@@ -350,10 +365,14 @@ def main() -> None:
             )
     if len(results) > 1:
         low, high = results[0]["rss_mb"], results[-1]["rss_mb"]
+        low_reader, high_reader = results[0]["reader_rss_mb"], results[-1]["reader_rss_mb"]
         print(
             f"peak RSS {high:.1f} MB against {low:.1f} MB: {100 * (high - low) / low:+.1f}% "
             "(target within 10%)"
         )
+        if low_reader:
+            change = 100 * (high_reader - low_reader) / low_reader
+            print(f"its reader's {high_reader:.1f} MB against {low_reader:.1f} MB: {change:+.1f}%")
 
 
 def _child(size: int, url: str | None, *, compare: bool) -> dict:
