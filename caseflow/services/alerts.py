@@ -15,6 +15,7 @@ from caseflow.domain.errors import N_, NotFound
 from caseflow.extensions import db
 from caseflow.models import Alert, Deadline, Household, Unit, User
 from caseflow.services import outbox, transaction
+from caseflow.services.inserts import insert_ids
 from caseflow.services.listing import Page, keyset_page
 
 #: an alert that still asks for work; acknowledged means seen, not done
@@ -86,9 +87,7 @@ def raise_many(rows: Sequence[dict], households: Mapping[int, Household]) -> int
     if not outbox.configured():
         db.session.execute(insert(table), fresh)
         return len(fresh)
-    ids = db.session.scalars(
-        insert(table).returning(table.c.id, sort_by_parameter_order=True), fresh
-    ).all()
+    ids = insert_ids(table, fresh)
     made = [Alert(id=alert_id, **row) for alert_id, row in zip(ids, fresh, strict=True)]
     addressed: dict[tuple, list[User]] = {}
     for alert in made:  # one query per role and unit, not per alert

@@ -38,6 +38,7 @@ from caseflow.services.import_index import CHUNK, ImportIndex, Statistics
 from caseflow.services.import_rows import RowError
 from caseflow.services.import_surveys import ImportedSurveys
 from caseflow.services.import_updates import MatchedUpdates
+from caseflow.services.inserts import insert_ids
 
 #: how many households a report links to
 LINKS = 200
@@ -212,9 +213,7 @@ class Writer(ImportedSurveys, MatchedUpdates):
             for _, row in rows
         ]
         table = Household.__table__
-        ids = db.session.scalars(
-            insert(table).returning(table.c.id, sort_by_parameter_order=True), values
-        ).all()
+        ids = insert_ids(table, values)
         planned, entries = [], []
         for (number, row), household_id in zip(rows, ids, strict=True):
             case = CaseView(

@@ -31,6 +31,7 @@ from caseflow.models import (
 from caseflow.services import alerts, listed_spans, whatif_table
 from caseflow.services.access import scoped
 from caseflow.services.effects import EFFECTS
+from caseflow.services.inserts import insert_ids
 
 #: the household columns a plan reads, in CaseView's order
 COLUMNS = (
@@ -251,11 +252,7 @@ def _insert(model, rows: list[dict | None], returning: bool) -> list[int | None]
     if not returning:
         db.session.execute(insert(table), present)
         return []
-    ids = iter(
-        db.session.scalars(
-            insert(table).returning(table.c.id, sort_by_parameter_order=True), present
-        ).all()
-    )
+    ids = iter(insert_ids(table, present))
     return [next(ids) if row else None for row in rows]
 
 
