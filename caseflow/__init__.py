@@ -164,19 +164,14 @@ def _register(app: Flask) -> None:
 
 def _read_without_transaction() -> None:
     """PostgreSQL: a request that only reads (GET, HEAD, OPTIONS) runs each statement on its
-    own, in autocommit: no BEGIN and ROLLBACK, two round trips of a household GET's four.
-    Its reads are each consistent; none of them writes (tests/api/test_read_requests.py)."""
-    from sqlalchemy.engine import Engine
-
+    own, in autocommit (services.read_outside_transaction): no BEGIN and ROLLBACK, two round
+    trips of a household GET's four. Its reads are each consistent; none of them writes
+    (tests/api/test_read_requests.py)."""
     from caseflow.extensions import db
-    from caseflow.services import SAFE_METHODS
+    from caseflow.services import SAFE_METHODS, read_outside_transaction
 
-    if request.method not in SAFE_METHODS or db.engine.dialect.name != "postgresql":
-        return
-    session = db.session()  # this context's own session
-    # not when the context's session is already in a transaction (a test's held connection)
-    if not session.in_transaction() and isinstance(session.get_bind(), Engine):
-        session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+    if request.method in SAFE_METHODS and db.engine.dialect.name == "postgresql":
+        read_outside_transaction()
 
 
 def _needs_token() -> bool:

@@ -14,7 +14,7 @@ from caseflow.domain.planner import CLOCK, Actor, CaseView, plan_move
 from caseflow.domain.workflow import TransitionDef, WorkflowDef
 from caseflow.extensions import db
 from caseflow.models import Approval, Event, Household, User
-from caseflow.services import moves
+from caseflow.services import moves, read_outside_transaction
 from caseflow.services.access import household_for
 from caseflow.services.definitions import business_calendar
 
@@ -47,6 +47,7 @@ def fire(
     [result] = bulk.fire_all(
         actor, [bulk.Order(household_id, trigger, data or {}, reason, version, typed)]
     )
+    read_outside_transaction()  # what is shown of the move, read after its commit
     household = household_for(actor, household_id, members=True)  # as it is shown
     if result.approval_id is not None:
         return Outcome(household, approval=db.session.get(Approval, result.approval_id))

@@ -35,7 +35,14 @@ from caseflow.models import (
     Unit,
     User,
 )
-from caseflow.services import cases, moves, raced, search_index, transaction
+from caseflow.services import (
+    cases,
+    moves,
+    raced,
+    read_outside_transaction,
+    search_index,
+    transaction,
+)
 from caseflow.services.access import (
     WRITERS,
     household_for,
@@ -256,8 +263,10 @@ def shown(actor: User, household: Household | int, *, moved: bool = False) -> Ho
     when the household has just been `moved`, as a move closes it.
 
     `household` may be one just committed (expired): it is read again once, by its id, with
-    what is shown of it, instead of attribute by attribute.
+    what is shown of it, instead of attribute by attribute; after a commit, outside a
+    transaction.
     """
+    read_outside_transaction()
     if isinstance(household, Household):
         state = inspect(household)
         if not state.expired_attributes and "members" in state.dict:

@@ -1,5 +1,6 @@
 """Requests that only read (GET, HEAD, OPTIONS) write nothing, so PostgreSQL runs them in
-autocommit, without BEGIN and ROLLBACK; writing requests keep their one transaction."""
+autocommit, without BEGIN and ROLLBACK; writing requests keep their one transaction, and read
+what they show after its commit in autocommit too."""
 
 from __future__ import annotations
 
@@ -7,8 +8,10 @@ import re
 
 import pytest
 from flask import has_request_context, request
+from sqlalchemy import text
 
 from caseflow.extensions import db
+from caseflow.services import read_outside_transaction, transaction
 from tests.sql_support import sent
 from tests.web.conftest import Pages
 
@@ -70,10 +73,11 @@ def test_postgresql_reads_without_a_transaction_and_writes_in_one(app, api, clie
     pages = Pages(client)
     pages.login("worker")
 
-    def autocommit(connection, statement) -> bool:
-        return connection.connection.dbapi_connection.autocommit
+    def autocommit(connection, statement) -> tuple[bool, bool]:
+        writes = WRITE.match(statement) is not None
+        return writes, connection.connection.dbapi_connection.autocommit
 
-    with in_requests(app, autocommit) as seen:  # (method, autocommit) of each statement
+    with in_requests(app, autocommit) as seen:  # (method, (writes, autocommit)) of each
         shown = api.get(f"/households/{household}")
         listed = api.get("/households?per_page=5")
         page = pages.get(f"/households/{household}")
@@ -83,8 +87,12 @@ def test_postgresql_reads_without_a_transaction_and_writes_in_one(app, api, clie
         )
     statuses = (shown.status_code, listed.status_code, page.status_code, changed.status_code)
     assert statuses == (200, 200, 200, 200)
-    assert {autocommit for method, autocommit in seen if method == "GET"} == {True}
-    assert {autocommit for method, autocommit in seen if method == "PATCH"} == {False}
+    assert {sent for method, sent in seen if method == "GET"} == {(False, True)}
+    patched = [sent for method, sent in seen if method == "PATCH"]
+    last_write = max(index for index, (writes, _) in enumerate(patched) if writes)
+    # the caller, the household and its changes in one transaction; what is shown after it
+    assert {autocommit for _, autocommit in patched[: last_write + 1]} == {False}
+    assert {autocommit for _, autocommit in patched[last_write + 1 :]} == {True}
     assert household in [row["id"] for row in listed.json["items"]]
     assert api.get(f"/households/{household}").json["phone"] == "0912 345 678"
 
@@ -98,3 +106,19 @@ def test_postgresql_connections_plan_without_jit(app):
             connection = connection.execution_options(isolation_level="AUTOCOMMIT")
             assert connection.exec_driver_sql("SHOW jit").scalar() == "off"
         db.session.remove()
+
+
+@pytest.mark.usefixtures("on_postgres", "committed")
+def test_a_transaction_after_reads_outside_one_is_still_one_transaction(app):
+    def autocommit(connection, statement) -> tuple[bool, bool]:
+        return WRITE.match(statement) is not None, connection.connection.dbapi_connection.autocommit
+
+    with app.test_request_context("/api/v1/households", method="POST"):
+        with in_requests(app, autocommit) as seen:
+            read_outside_transaction()
+            db.session.execute(text("SELECT 1"))
+            with transaction():
+                db.session.execute(text("UPDATE unit SET name = name WHERE code = 'C1'"))
+        db.session.remove()
+
+    assert [sent for _, sent in seen] == [(False, True), (True, False)]
