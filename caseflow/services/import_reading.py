@@ -32,7 +32,7 @@ class ReadingFailed(RuntimeError):
 def aside() -> bool:
     """Tell whether imports read their files in a child process here."""
     return (
-        current_app.config.get("CASEFLOW_IMPORT_READ_ASIDE", True)
+        current_app.config["CASEFLOW_IMPORT_READ_ASIDE"]  # config.py: 1
         and "fork" in multiprocessing.get_all_start_methods()
         and (os.cpu_count() or 1) > 1
     )

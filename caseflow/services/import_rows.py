@@ -47,6 +47,8 @@ class RowRefused(Exception):
     def __init__(self, errors: list[RowError]):
         super().__init__(errors)
         self.errors = errors
+        #: the household code the refused row gives (set by the import as it reads)
+        self.code: str | None = None
 
 
 def cells(columns: Mapping[int, Column], values: Sequence[object]) -> dict[str, object]:

@@ -123,15 +123,8 @@ def _write(sheets: _Sheets, writer: import_writer.Writer, report: ImportReport, 
     if heads:
         writer.read_heads(row for chunk in sheets.each(HEADS) for row in chunk)
     for chunk in sheets.each(HOUSEHOLDS):
-        parsed = []
-        for number, code, row, errors in chunk:
-            report.rows += 1
-            if errors:
-                report.errors.extend(errors)
-                writer.refused.add(code)
-            else:
-                parsed.append((number, row))
-        writer.households(parsed)
+        report.rows += len(chunk)
+        writer.households(_kept(chunk, report, writer.refused))
     for chunk in sheets.each(MEMBERS):
         writer.members(_kept(chunk, report))
     writer.check_heads()
@@ -143,12 +136,15 @@ def _write(sheets: _Sheets, writer: import_writer.Writer, report: ImportReport, 
     writer.finish()
 
 
-def _kept(chunk: list, report: ImportReport) -> list:
-    """The rows of a checked chunk that were not refused; the refusals go to the report."""
+def _kept(chunk: list, report: ImportReport, codes: set[str] | None = None) -> list:
+    """The rows of a checked chunk that were not refused; the refusals go to the report (and
+    their household codes to `codes`)."""
     kept = []
     for row in chunk:
         if isinstance(row, RowRefused):
             report.errors.extend(row.errors)
+            if codes is not None:
+                codes.add(row.code)
         else:
             kept.append(row)
     return kept
@@ -178,13 +174,7 @@ def _checked(source: Source, columns: dict, heads: bool) -> Iterator[tuple[str, 
             yield HEADS, chunk
     sheet, cells_of = columns[HOUSEHOLDS]
     for chunk in batched(_data_rows(source, sheet, cells_of), CHUNK):
-        checked = []
-        for number, given in chunk:
-            try:
-                checked.append((number, None, household_row(sheet, number, given), None))
-            except RowRefused as refused:
-                checked.append((number, str(given.get(CODE)), None, refused.errors))
-        yield HOUSEHOLDS, checked
+        yield HOUSEHOLDS, [_refused_or(_household, sheet, n, given) for n, given in chunk]
     if MEMBERS in columns:
         sheet, cells_of = columns[MEMBERS]
         for chunk in batched(_data_rows(source, sheet, cells_of), CHUNK):
@@ -201,11 +191,16 @@ def _checked(source: Source, columns: dict, heads: bool) -> Iterator[tuple[str, 
             yield SURVEYS, [_refused_or(survey, sheet, n, given) for n, given in chunk]
 
 
+def _household(sheet: SheetFormat, number: int, given: dict) -> tuple:
+    return (household_row(sheet, number, given),)
+
+
 def _refused_or(check, sheet: SheetFormat, number: int, given: dict):
-    """(number, *what `check` read), or its refusal (the refusal is sent as it is)."""
+    """(number, *what `check` read), or its refusal, sent as it is with the row's code."""
     try:
         return (number, *check(sheet, number, given))
     except RowRefused as refused:
+        refused.code = str(given.get(CODE))
         return refused
 
 

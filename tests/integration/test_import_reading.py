@@ -55,14 +55,13 @@ def _seen(report):
     )
 
 
-def test_read_aside_or_in_process_the_report_is_the_same(ctx, world, tmp_path, forks, small_chunks):
+def test_read_aside_or_in_process_the_report_is_the_same(
+    ctx, world, tmp_path, forks, small_chunks, monkeypatch
+):
     path = _mixed_file(tmp_path)
     aside = _run(world, path, dry_run=True)
-    ctx.config["CASEFLOW_IMPORT_READ_ASIDE"] = False
-    try:
-        inline = _run(world, path, dry_run=True)
-    finally:
-        ctx.config["CASEFLOW_IMPORT_READ_ASIDE"] = True
+    monkeypatch.setitem(ctx.config, "CASEFLOW_IMPORT_READ_ASIDE", False)
+    inline = _run(world, path, dry_run=True)
     assert _seen(aside) == _seen(inline)
     assert {(e.sheet, e.row) for e in aside.errors} == {
         ("Hộ", 4),
@@ -86,17 +85,14 @@ def test_read_aside_the_households_are_written_with_everything(ctx, world, tmp_p
 
 
 @pytest.mark.parametrize("aside", [True, False])
-def test_a_sheet_damaged_past_its_first_rows_refuses_the_file(ctx, world, tmp_path, aside):
-    ctx.config["CASEFLOW_IMPORT_READ_ASIDE"] = aside
-    try:
-        rows = [household(f"HN-{n}") for n in range(1, 30)]
-        path = _damaged(
-            workbook(tmp_path / "x.xlsx", rows, [member()], []), "xl/worksheets/sheet1.xml"
-        )
-        with pytest.raises(FileRefused) as refused:
-            _run(world, path)
-    finally:
-        ctx.config["CASEFLOW_IMPORT_READ_ASIDE"] = True
+def test_a_sheet_damaged_past_its_first_rows_refuses_the_file(
+    ctx, world, tmp_path, aside, monkeypatch
+):
+    monkeypatch.setitem(ctx.config, "CASEFLOW_IMPORT_READ_ASIDE", aside)
+    rows = [household(f"HN-{n}") for n in range(1, 30)]
+    path = _damaged(workbook(tmp_path / "x.xlsx", rows, [member()], []), "xl/worksheets/sheet1.xml")
+    with pytest.raises(FileRefused) as refused:
+        _run(world, path)
     assert refused.value.code == "bad_file"
     assert db.session.scalar(db.select(db.func.count(Household.id))) == 0
     assert multiprocessing.active_children() == []
