@@ -33,7 +33,6 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _ROW, _CELL, _VALUE, _INLINE = f"{_MAIN}row", f"{_MAIN}c", f"{_MAIN}v", f"{_MAIN}is"
 _TEXT, _PHONETIC = f"{_MAIN}t", f"{_MAIN}rPh"
-_DIGITS = "0123456789"
 
 
 #: what openpyxl and zipfile raise on a damaged workbook
@@ -199,15 +198,13 @@ def _sheet_rows(book: _Book, title: str) -> Iterator[tuple[int, tuple]]:
     number = 0
     with book.archive.open(book.sheets[title]) as source:
         for _, row in etree.iterparse(source, tag=_ROW, resolve_entities=False, no_network=True):
-            place = row.get("r")
-            number = int(place) if place and place.isdigit() else int(float(place or number + 1))
+            number = int(float(row.get("r") or number + 1))
             values: list = []
             for cell in row.iterchildren(_CELL):
                 place = cell.get("r")
                 if place:  # a cell may be skipped: its column says where this one is
-                    column = _column(place.rstrip(_DIGITS))
-                    if column > len(values) + 1:
-                        values.extend([None] * (column - 1 - len(values)))
+                    column = _column(place.rstrip("0123456789"))
+                    values.extend([None] * (column - 1 - len(values)))
                 kind = cell.get("t")
                 if kind == "inlineStr":
                     values.append(_inline(cell))
