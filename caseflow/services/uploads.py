@@ -36,10 +36,11 @@ def keep(stream: IO[bytes], user_id: int) -> str:
     return token
 
 
-def path(token: str, user_id: int) -> Path:
+def path(token: str | None, user_id: int) -> Path:
     """Return the file the user kept under `token`, or NotFound."""
     found = _folder() / f"{user_id}-{token}"
-    if not token.replace("-", "").replace("_", "").isalnum() or not found.is_file():
+    # a page's hidden token may come back empty or missing (a broken or tampered form)
+    if not token or not token.replace("-", "").replace("_", "").isalnum() or not found.is_file():
         raise NotFound(N_("The uploaded file is gone; upload it again."))
     return found
 

@@ -47,6 +47,18 @@ def test_a_dry_run_shows_the_table_then_the_confirmation_imports(pages, tmp_path
     assert "Nguyễn Văn An" in pages.get("/households?q=an").text
 
 
+def test_a_confirmation_without_its_file_says_to_upload_again(pages, tmp_path):
+    # a confirm form that lost its hidden fields (a broken page) or sent twice (double click)
+    pages.login("worker")
+    missing = pages.post("/imports/confirm", {}, page="/imports")
+    assert missing.status_code == 404
+    assert "Tệp đã tải lên không còn" in missing.text
+    dry = _upload(pages, workbook(tmp_path / "ho.xlsx", [household()], [member()], []))
+    assert _confirm(pages, dry.text).status_code == 200
+    again = _confirm(pages, dry.text)
+    assert again.status_code == 404 and "Tệp đã tải lên không còn" in again.text
+
+
 def test_errors_are_shown_in_vietnamese_by_sheet_row_and_column(pages, tmp_path):
     pages.login("worker")
     path = workbook(tmp_path / "ho.xlsx", [household(**{"Khu vực": "Núi"})], [member()], [])
