@@ -26,9 +26,11 @@ from bench.common import empty_database  # noqa: E402
 from bench.sweep_bench import deployed_version  # noqa: E402
 from caseflow import clock, create_app  # noqa: E402
 from caseflow.domain.standards import INDICATOR_KEYS  # noqa: E402
+from caseflow.domain.whatif import Reclassifier, Survey, fingerprint  # noqa: E402
 from caseflow.extensions import db  # noqa: E402
-from caseflow.models import Assessment, Deadline, Event, Household  # noqa: E402
+from caseflow.models import Assessment, Deadline, Event, Household, WhatIfClass  # noqa: E402
 from caseflow.services import bulk, units, users  # noqa: E402
+from caseflow.services.definitions import standards  # noqa: E402
 
 SURVEY = {
     "income_per_capita_month": 1_200_000,
@@ -134,8 +136,10 @@ def through_engine(worker, ids: list[int]) -> None:
 
 
 def plain_sql(ids: list[int]) -> None:
-    """The same rows, values precomputed: 2 events, 2 deadlines, 1 assessment, 2 updates each."""
+    """The same rows, values precomputed: 2 events, 2 deadlines, 1 assessment, 2 updates and
+    a what-if row under each known standard each (the surveys' ids chosen first)."""
     now, today = clock.now(), clock.today()
+    whatif = whatif_values()
     due = now + timedelta(days=15)
     table = Household.__table__
     move = (
@@ -168,7 +172,14 @@ def plain_sql(ids: list[int]) -> None:
         )
     for start in range(0, len(ids), bulk.CHUNK):
         chunk = ids[start : start + bulk.CHUNK]
-        db.session.execute(insert(Assessment.__table__), [assessment(h, today, now) for h in chunk])
+        numbered = list(zip(chunk, survey_ids(len(chunk)), strict=True))
+        db.session.execute(
+            insert(Assessment.__table__), [assessment(h, today, now, a) for h, a in numbered]
+        )
+        db.session.execute(
+            insert(WhatIfClass.__table__),
+            [row for h, a in numbered for row in whatif_rows(h, a, whatif)],
+        )
         db.session.connection().execute(
             move,
             [
@@ -184,6 +195,7 @@ def plain_copy(ids: list[int]) -> None:
     """The same rows as plain_sql, loaded with COPY (PostgreSQL's fastest load); the two
     household updates each from a copied table of the new values."""
     now, today = clock.now(), clock.today()
+    whatif = whatif_values()
     due = now + timedelta(days=15)
     version = deployed_version()
     connection = db.session.connection().connection.driver_connection
@@ -202,7 +214,13 @@ def plain_copy(ids: list[int]) -> None:
                 for key in ("review_decision", "review_decision:remind")
             ],
         )
-        _copy(cursor, "assessment", [assessment(h, today, now) for h in ids])
+        numbered = list(zip(ids, survey_ids(len(ids)), strict=True))
+        _copy(cursor, "assessment", [assessment(h, today, now, a) for h, a in numbered])
+        _copy(
+            cursor,
+            "report_whatif",
+            [row for h, a in numbered for row in whatif_rows(h, a, whatif)],
+        )
         _move_by_copy(cursor, [(h, "classified", "poor") for h in ids], now)
         _copy(cursor, "event", [event(h, "classify", now, version) for h in ids])
     db.session.commit()
@@ -266,8 +284,9 @@ def deadline(hid, key, due, now):
     }
 
 
-def assessment(hid, today, now):
+def assessment(hid, today, now, id_):
     return {
+        "id": id_,
         "household_id": hid,
         "surveyed_on": today,
         "standard": "07/2021",
@@ -282,8 +301,54 @@ def assessment(hid, today, now):
     }
 
 
+def survey_ids(count: int) -> list[int]:
+    """The ids of the next `count` surveys: from the sequence on PostgreSQL (in one statement,
+    as the engine draws them), after the highest on SQLite (one writer)."""
+    if db.engine.dialect.name == "postgresql":
+        drawn = db.session.scalars(
+            text(
+                "SELECT nextval(pg_get_serial_sequence('assessment', 'id')) "
+                "FROM generate_series(1, :count)"
+            ),
+            {"count": count},
+        )
+        return sorted(drawn)
+    highest = db.session.scalar(text("SELECT coalesce(max(id), 0) FROM assessment"))
+    return list(range(highest + 1, highest + 1 + count))
+
+
+def whatif_values() -> list[dict]:
+    """The what-if row's values of SURVEY under each known standard (all surveys alike)."""
+    read = Survey(
+        0, "poor", "rural", SURVEY["deprivations"], SURVEY["income_per_capita_month"], None
+    )
+    values = []
+    for standard in standards():
+        result = Reclassifier(standard)(read)
+        values.append(
+            {
+                "standard": standard.code,
+                "fingerprint": fingerprint(standard),
+                "current": result.current,
+                "low": result.low,
+                "high": result.high,
+                "unknown": ",".join(result.unknown),
+            }
+        )
+    return values
+
+
+def whatif_rows(hid: int, assessment_id: int, values: list[dict]) -> list[dict]:
+    return [
+        {**value, "household_id": hid, "unit_id": 2, "assessment_id": assessment_id}
+        for value in values
+    ]
+
+
 def check(*sides: list[int]) -> None:
-    """Every side wrote the same number of rows."""
+    """Every side moved its households alike and wrote as many rows of each table, and the
+    same what-if rows."""
+    counts, whatif = [], []
     for ids in sides:
         states = db.session.execute(
             db.select(Household.state, db.func.count())
@@ -291,6 +356,25 @@ def check(*sides: list[int]) -> None:
             .group_by(Household.state)
         ).all()
         assert [tuple(s) for s in states] == [("classified", min(1000, len(ids)))], states
+        low, high = min(ids), max(ids)
+        counts.append(
+            [
+                db.session.scalar(
+                    db.select(db.func.count()).where(model.household_id.between(low, high))
+                )
+                for model in (Event, Deadline, Assessment, WhatIfClass)
+            ]
+        )
+        row = WhatIfClass
+        whatif.append(
+            db.session.execute(
+                db.select(row.standard, row.fingerprint, row.current, row.low, row.high)
+                .where(row.household_id == low)
+                .order_by(row.standard)
+            ).all()
+        )
+    assert all(c == counts[0] for c in counts), counts
+    assert all(w == whatif[0] for w in whatif), whatif
 
 
 if __name__ == "__main__":
