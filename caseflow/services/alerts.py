@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
-from sqlalchemy import insert, or_
+from sqlalchemy import or_
 from sqlalchemy.orm import selectinload
 
 from caseflow import clock
@@ -15,7 +15,7 @@ from caseflow.domain.errors import N_, NotFound
 from caseflow.extensions import db
 from caseflow.models import Alert, Deadline, Household, Unit, User
 from caseflow.services import outbox, transaction
-from caseflow.services.inserts import insert_ids
+from caseflow.services.inserts import insert_ids, insert_rows
 from caseflow.services.listing import Page, keyset_page
 
 #: an alert that still asks for work; acknowledged means seen, not done
@@ -85,7 +85,7 @@ def raise_many(rows: Sequence[dict], households: Mapping[int, Household]) -> int
         return 0
     table = Alert.__table__
     if not outbox.configured():
-        db.session.execute(insert(table), fresh)
+        insert_rows(table, fresh)
         return len(fresh)
     ids = insert_ids(table, fresh)
     made = [Alert(id=alert_id, **row) for alert_id, row in zip(ids, fresh, strict=True)]

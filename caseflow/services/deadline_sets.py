@@ -14,7 +14,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from sqlalchemy import insert
 from sqlalchemy.orm import selectinload
 
 from caseflow import clock
@@ -27,6 +26,7 @@ from caseflow.models import Deadline, Household
 from caseflow.models.base import utcnow
 from caseflow.services import alerts, moves, outbox
 from caseflow.services.definitions import business_calendar, workflow
+from caseflow.services.inserts import insert_rows
 
 SUPERVISOR = "supervisor"
 #: a follow-on deadline is not added while one of its key is still to fire
@@ -312,4 +312,4 @@ def _add_follow_ons(follow_ons: list) -> None:
             }
         )
     if rows:
-        db.session.execute(insert(Deadline.__table__), rows)
+        insert_rows(Deadline.__table__, rows)

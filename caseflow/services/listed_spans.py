@@ -18,6 +18,7 @@ from caseflow.domain.planner import Move
 from caseflow.domain.statuses import LISTED
 from caseflow.extensions import db
 from caseflow.models import Event, Household, ListedSpan
+from caseflow.services.inserts import insert_rows
 
 _CLOSE = (
     update(ListedSpan.__table__)
@@ -61,7 +62,7 @@ def follow(moves: Sequence[Move]) -> None:
         if to in LISTED
     ]
     if opened:
-        db.session.execute(insert(ListedSpan.__table__), opened)
+        insert_rows(ListedSpan.__table__, opened)
 
 
 def listed_at(cutoff: datetime | None, name: str = "listed") -> Subquery:

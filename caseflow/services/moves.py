@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, select, update
 
 from caseflow import clock
 from caseflow.domain.errors import N_, StaleVersion
@@ -31,7 +31,7 @@ from caseflow.models import (
 from caseflow.services import alerts, listed_spans, whatif_table
 from caseflow.services.access import scoped
 from caseflow.services.effects import EFFECTS
-from caseflow.services.inserts import insert_ids
+from caseflow.services.inserts import insert_ids, insert_rows
 
 #: the household columns a plan reads, in CaseView's order
 COLUMNS = (
@@ -250,7 +250,7 @@ def _insert(model, rows: list[dict | None], returning: bool) -> list[int | None]
         return [None] * len(rows)
     table = model.__table__
     if not returning:
-        db.session.execute(insert(table), present)
+        insert_rows(table, present)
         return []
     ids = iter(insert_ids(table, present))
     return [next(ids) if row else None for row in rows]

@@ -24,12 +24,12 @@ from email.utils import format_datetime
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from flask import current_app
-from sqlalchemy import insert
 
 from caseflow import clock
 from caseflow.extensions import db
 from caseflow.models import Alert, Household, Outbox, User
 from caseflow.services.claims import claim
+from caseflow.services.inserts import insert_rows
 from caseflow.services.retries import FIRST_RETRY, LONGEST_RETRY, backoff  # noqa: F401
 
 logger = logging.getLogger(__name__)
@@ -71,7 +71,7 @@ def enqueue_many(addressed: Sequence[tuple[Alert, Household | None, list[User]]]
     rows = [row for alert, household, users in addressed for row in _rows(alert, household, users)]
     if rows:
         db.session.flush()  # the alerts added through the session go first
-        db.session.execute(insert(Outbox.__table__), rows)
+        insert_rows(Outbox.__table__, rows)
 
 
 def _rows(alert: Alert, household: Household | None, users: list[User]) -> list[dict]:

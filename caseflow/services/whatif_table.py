@@ -24,6 +24,7 @@ from caseflow.extensions import db
 from caseflow.models import Assessment, Household, Unit, WhatIfBuilt, WhatIfClass
 from caseflow.services import transaction
 from caseflow.services.definitions import standards
+from caseflow.services.inserts import insert_rows
 from caseflow.services.report_basis import in_subtree
 
 #: households read, and rows written, per statement
@@ -184,7 +185,7 @@ def _derived(found: Iterable[Row], known: Sequence[Standard]) -> Iterator[dict]:
 def _insert(rows: Iterable[dict], table: Table = _ROWS) -> int:
     written = 0
     for chunk in batched(rows, CHUNK):
-        db.session.execute(insert(table), chunk)
+        insert_rows(table, chunk)
         written += len(chunk)
     return written
 
