@@ -15,6 +15,7 @@ from caseflow.domain.errors import N_, NotFound
 from caseflow.extensions import db
 from caseflow.models import Alert, Deadline, Household, Unit, User
 from caseflow.services import outbox, transaction
+from caseflow.services.id_lists import among
 from caseflow.services.inserts import insert_ids, insert_rows
 from caseflow.services.listing import Page, keyset_page
 
@@ -235,7 +236,7 @@ def close_ended(moves: Mapping[int, str]) -> None:
     rows = db.session.execute(
         db.select(Deadline.id, Deadline.household_id, Deadline.state, Deadline.until_states)
         .join(Alert, Alert.deadline_id == Deadline.id)
-        .where(Alert.household_id.in_(list(moves)), Alert.status.in_(UNRESOLVED))
+        .where(among(Alert.household_id, moves), Alert.status.in_(UNRESOLVED))
     ).all()
     close_for_deadlines(
         [

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import select
 
 from caseflow import clock
 from caseflow.domain.classification import ClassificationError, classify
@@ -34,6 +34,7 @@ from caseflow.models import Approval, User
 from caseflow.services import moves, transaction
 from caseflow.services.access import WRITERS, require_role
 from caseflow.services.definitions import business_calendar, standards, workflow
+from caseflow.services.id_lists import IDS, per_database
 
 CHUNK = 1000
 #: the domain's names for the income fields, and the API's
@@ -216,13 +217,14 @@ def _pending_versions(views: Mapping[int, CaseView | None]) -> dict[int, int]:
     """The case version each household's pending request was made on, in one query."""
     if not views:
         return {}
-    return dict(db.session.execute(_PENDING_VERSIONS, {"ids": list(views)}).all())
+    return dict(db.session.execute(_PENDING_VERSIONS(), {IDS: list(views)}).all())
 
 
-#: _pending_versions' statement, built once (every transition runs it)
-_PENDING_VERSIONS = select(Approval.household_id, Approval.case_version).where(
-    Approval.household_id.in_(bindparam("ids", expanding=True)),
-    Approval.status == ApprovalStatus.PENDING,
+#: _pending_versions' statement, built once for each database (every transition runs it)
+_PENDING_VERSIONS = per_database(
+    lambda among: select(Approval.household_id, Approval.case_version).where(
+        among(Approval.household_id), Approval.status == ApprovalStatus.PENDING
+    )
 )
 
 

@@ -31,6 +31,7 @@ from caseflow.models import (
 from caseflow.services import alerts, listed_spans, whatif_table
 from caseflow.services.access import scoped
 from caseflow.services.effects import EFFECTS
+from caseflow.services.id_lists import IDS, among, per_database
 from caseflow.services.inserts import insert_ids, insert_rows
 
 #: the household columns a plan reads, in CaseView's order
@@ -65,7 +66,7 @@ class Written:
 def views(ids: Iterable[int], actor: User | None = None) -> dict[int, CaseView]:
     """Read what moving these households needs, in four queries; within `actor`'s units."""
     ids = list(dict.fromkeys(ids))
-    query = db.select(*(getattr(Household, c) for c in COLUMNS)).where(Household.id.in_(ids))
+    query = db.select(*(getattr(Household, c) for c in COLUMNS)).where(among(Household.id, ids))
     if actor is not None:
         query = scoped(query.join(Unit, Unit.id == Household.unit_id), actor)
     rows = {row.id: row for row in db.session.execute(query)}
@@ -81,35 +82,40 @@ def views(ids: Iterable[int], actor: User | None = None) -> dict[int, CaseView]:
     }
 
 
-#: the reads of `views` by household ids, built once (a single move runs them all: building
-#: a statement cost about as much as running it)
-_IDS = bindparam("ids", expanding=True)
-_LIVE = select(
-    Deadline.household_id,
-    Deadline.id,
-    Deadline.key,
-    Deadline.state,
-    Deadline.until_states,
-    Deadline.status,
-).where(Deadline.household_id.in_(_IDS))
-_STATE_DATA = select(Event.household_id, Event.data).where(
-    Event.id.in_(
-        select(db.func.max(Event.id))
-        .where(Event.household_id.in_(_IDS), Event.trigger != EDIT)
-        .group_by(Event.household_id)
+#: the reads of `views` by household ids, built once for each database (a single move runs
+#: them all: building a statement cost about as much as running it)
+_LIVE = per_database(
+    lambda among: select(
+        Deadline.household_id,
+        Deadline.id,
+        Deadline.key,
+        Deadline.state,
+        Deadline.until_states,
+        Deadline.status,
+    ).where(among(Deadline.household_id))
+)
+_STATE_DATA = per_database(
+    lambda among: select(Event.household_id, Event.data).where(
+        Event.id.in_(
+            select(db.func.max(Event.id))
+            .where(among(Event.household_id), Event.trigger != EDIT)
+            .group_by(Event.household_id)
+        )
     )
 )
-_PROPOSED = (
-    select(SupportItem.household_id, SupportItem.id)
-    .where(SupportItem.household_id.in_(_IDS), SupportItem.state == "proposed")
-    .order_by(SupportItem.id)
+_PROPOSED = per_database(
+    lambda among: (
+        select(SupportItem.household_id, SupportItem.id)
+        .where(among(SupportItem.household_id), SupportItem.state == "proposed")
+        .order_by(SupportItem.id)
+    )
 )
 
 
 def _live(ids: Iterable[int]) -> dict[int, list[LiveDeadline]]:
     # by household only, so that no plan walks ix_deadline_due over every pending row
     found: dict[int, list[LiveDeadline]] = {}
-    rows = db.session.execute(_LIVE, {"ids": list(ids)})
+    rows = db.session.execute(_LIVE(), {IDS: list(ids)})
     for row in rows:
         if row.status in LIVE_DEADLINES:
             found.setdefault(row.household_id, []).append(
@@ -120,13 +126,13 @@ def _live(ids: Iterable[int]) -> dict[int, list[LiveDeadline]]:
 
 def _state_data(ids: Iterable[int]) -> dict[int, dict]:
     """The payload of the move that entered each household's state (edits are not moves)."""
-    rows = db.session.execute(_STATE_DATA, {"ids": list(ids)})
+    rows = db.session.execute(_STATE_DATA(), {IDS: list(ids)})
     return {row.household_id: row.data or {} for row in rows}
 
 
 def _proposed(ids: Iterable[int]) -> dict[int, list[int]]:
     found: dict[int, list[int]] = {}
-    rows = db.session.execute(_PROPOSED, {"ids": list(ids)})
+    rows = db.session.execute(_PROPOSED(), {IDS: list(ids)})
     for row in rows:
         found.setdefault(row.household_id, []).append(row.id)
     return found
@@ -143,7 +149,9 @@ def write(moves: Sequence[Move], *, returning: bool = False) -> Written:
     ended = [i for move in moves for i in move.ended_deadlines]
     if ended:
         session.execute(
-            update(Deadline).where(Deadline.id.in_(ended)).values(status=DeadlineStatus.CANCELLED),
+            update(Deadline)
+            .where(among(Deadline.id, ended))
+            .values(status=DeadlineStatus.CANCELLED),
             execution_options=NO_SYNC,
         )
     moved = moved_to(moves)
@@ -176,7 +184,7 @@ def request(rows: Sequence[dict]) -> list[int]:
     db.session.execute(
         update(Approval)
         .where(
-            Approval.household_id.in_([row["household_id"] for row in rows]),
+            among(Approval.household_id, [row["household_id"] for row in rows]),
             Approval.status == ApprovalStatus.PENDING,
         )
         .values(status=ApprovalStatus.STALE, decided_by=SYSTEM, decided_at=clock.now())
@@ -233,7 +241,7 @@ def _close_stale_requests(moves: Sequence[Move]) -> None:
     keep = [m.approval_id for m in moves if m.approval_id is not None]
     ids = [m.case.id for m in moves]
     statement = update(Approval).where(
-        Approval.household_id.in_(ids), Approval.status == ApprovalStatus.PENDING
+        among(Approval.household_id, ids), Approval.status == ApprovalStatus.PENDING
     )
     if keep:
         statement = statement.where(Approval.id.not_in(keep))

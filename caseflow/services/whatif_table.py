@@ -24,6 +24,7 @@ from caseflow.extensions import db
 from caseflow.models import Assessment, Household, Unit, WhatIfBuilt, WhatIfClass
 from caseflow.services import transaction
 from caseflow.services.definitions import standards
+from caseflow.services.id_lists import among
 from caseflow.services.inserts import insert_rows
 from caseflow.services.report_basis import in_subtree
 
@@ -78,8 +79,8 @@ def follow_surveys(moves: Sequence[Move]) -> None:
     record no survey and cost nothing here)."""
     surveyed = list(dict.fromkeys(move.case.id for move in moves if move.assessment))
     for chunk in batched(surveyed, CHUNK):
-        db.session.execute(_ROWS.delete().where(_ROWS.c.household_id.in_(chunk)))
-        found = db.session.execute(latest_surveys(Assessment.household_id.in_(chunk)))
+        db.session.execute(_ROWS.delete().where(among(_ROWS.c.household_id, chunk)))
+        found = db.session.execute(latest_surveys(among(Assessment.household_id, chunk)))
         _insert(_derived(found, standards()))
 
 
