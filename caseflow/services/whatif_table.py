@@ -78,10 +78,17 @@ def follow_surveys(moves: Sequence[Move]) -> None:
     standard (in the caller's transaction, after their surveys were written; most moves
     record no survey and cost nothing here)."""
     surveyed = list(dict.fromkeys(move.case.id for move in moves if move.assessment))
+    known = standards()
+    codes = [standard.code for standard in known]
     for chunk in batched(surveyed, CHUNK):
-        db.session.execute(_ROWS.delete().where(among(_ROWS.c.household_id, chunk)))
+        # by the table's key (standard, household_id): by the household alone, each chunk
+        # read the whole table (a bulk review of 40,000: 415 ms a chunk at its end); the rows
+        # of a standard no longer known are the rebuild's to remove, as they were
+        db.session.execute(
+            _ROWS.delete().where(_ROWS.c.standard.in_(codes), among(_ROWS.c.household_id, chunk))
+        )
         found = db.session.execute(latest_surveys(among(Assessment.household_id, chunk)))
-        _insert(_derived(found, standards()))
+        _insert(_derived(found, known))
 
 
 def rebuild() -> int:
