@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import Column, MetaData, Table, bindparam, select, update
+from sqlalchemy.schema import CreateTable
 
 from caseflow import clock
 from caseflow.domain.errors import N_, StaleVersion
@@ -32,7 +33,7 @@ from caseflow.services import alerts, listed_spans, whatif_table
 from caseflow.services.access import scoped
 from caseflow.services.effects import EFFECTS
 from caseflow.services.id_lists import IDS, among, per_database
-from caseflow.services.inserts import insert_ids, insert_rows
+from caseflow.services.inserts import COPIED, insert_ids, insert_rows
 
 #: the household columns a plan reads, in CaseView's order
 COLUMNS = (
@@ -197,34 +198,26 @@ def request(rows: Sequence[dict]) -> list[int]:
 def _update_households(moves: Sequence[Move]) -> None:
     """Move each household once, checking its version like the ORM does for one."""
     latest = {m.case.id: m for m in moves}  # a survey then classify: the last plan wins
-    table = Household.__table__
-    statement = (
-        update(table)
-        .where(table.c.id == bindparam("b_id"), table.c.version == bindparam("b_version"))
-        .values(
-            state=bindparam("b_state"),
-            classification=bindparam("b_class"),
-            proposed_classification=bindparam("b_proposed"),
-            recorded_on=bindparam("b_on"),
-            recorded_field=bindparam("b_field"),
-            version=table.c.version + 1,
-            updated_at=clock.now(),
-        )
-    )
     rows = [
         {
-            "b_id": m.case.id,
-            "b_version": m.case.version,
-            "b_state": m.dest,
-            "b_class": m.classification,
-            "b_proposed": m.proposed_classification,
-            "b_on": m.recorded_on,
-            "b_field": m.recorded_field,
+            "id": m.case.id,
+            "version": m.case.version,
+            "state": m.dest,
+            "classification": m.classification,
+            "proposed_classification": m.proposed_classification,
+            "recorded_on": m.recorded_on,
+            "recorded_field": m.recorded_field,
         }
         for m in latest.values()
     ]
-    result = db.session.connection().execute(statement, rows)
-    if db.engine.dialect.supports_sane_multi_rowcount and result.rowcount != len(rows):
+    if len(rows) >= COPIED and db.engine.dialect.name == "postgresql":
+        updated = _update_from_copy(rows)
+    elif db.engine.dialect.supports_sane_multi_rowcount:
+        updated = db.session.connection().execute(_UPDATE_EACH, _bound(rows)).rowcount
+    else:
+        db.session.connection().execute(_UPDATE_EACH, _bound(rows))
+        updated = len(rows)
+    if updated != len(rows):
         raise StaleVersion(
             N_("The household was changed by someone else meanwhile; reload it and try again.")
             if len(rows) == 1
@@ -233,6 +226,51 @@ def _update_households(moves: Sequence[Move]) -> None:
                 "Reload the list and try again."
             )
         )
+
+
+_HOUSEHOLD = Household.__table__
+#: the household columns a move sets from its plan (and the version it was planned on)
+_MOVED = ("state", "classification", "proposed_classification", "recorded_on", "recorded_field")
+_UPDATE_EACH = (
+    update(_HOUSEHOLD)
+    .where(_HOUSEHOLD.c.id == bindparam("b_id"), _HOUSEHOLD.c.version == bindparam("b_version"))
+    .values(
+        **{name: bindparam(f"b_{name}") for name in _MOVED},
+        version=_HOUSEHOLD.c.version + 1,
+        updated_at=bindparam("b_now"),
+    )
+)
+#: the moves of a chunk, copied in on PostgreSQL: one UPDATE ... FROM it instead of an UPDATE
+#: per household (1,000 households: about half the executemany's time); emptied at each commit
+_MOVES = Table(
+    "moved_household",
+    MetaData(),
+    *(Column(name, _HOUSEHOLD.c[name].type) for name in ("id", "version", *_MOVED)),
+    prefixes=["TEMPORARY"],
+    postgresql_on_commit="DELETE ROWS",
+)
+_UPDATE_FROM = (
+    update(_HOUSEHOLD)
+    .where(_HOUSEHOLD.c.id == _MOVES.c.id, _HOUSEHOLD.c.version == _MOVES.c.version)
+    .values(
+        **{name: _MOVES.c[name] for name in _MOVED},
+        version=_HOUSEHOLD.c.version + 1,
+        updated_at=bindparam("now"),
+    )
+)
+
+
+def _bound(rows: list[dict]) -> list[dict]:
+    now = clock.now()
+    return [{**{f"b_{k}": v for k, v in row.items()}, "b_now": now} for row in rows]
+
+
+def _update_from_copy(rows: list[dict]) -> int:
+    session = db.session
+    session.execute(CreateTable(_MOVES, if_not_exists=True))
+    session.execute(_MOVES.delete())  # an earlier chunk's, in this transaction
+    insert_rows(_MOVES, rows)
+    return session.connection().execute(_UPDATE_FROM, {"now": clock.now()}).rowcount
 
 
 def _close_stale_requests(moves: Sequence[Move]) -> None:

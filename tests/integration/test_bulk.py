@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import update
 
 from caseflow import clock
-from caseflow.domain.errors import Forbidden, InvalidTrigger, NotFound
+from caseflow.domain.errors import Forbidden, InvalidTrigger, NotFound, StaleVersion
 from caseflow.extensions import db
 from caseflow.models import Assessment, Deadline, Event, Household
-from caseflow.services import bulk, households
+from caseflow.services import bulk, households, moves
+from caseflow.services.inserts import COPIED
 from tests.factories import POOR_SURVEY
 
 
@@ -36,18 +38,45 @@ def test_fire_many_moves_every_household_with_history_and_timers(ctx, world):
     assert sorted(keys) == sorted(["review_decision", "review_decision:remind"] * 5)
 
 
-def test_record_surveys_classifies_households_under_review(ctx, world):
-    ids = _register(world, 3)
+@pytest.mark.parametrize("count", [3, COPIED + 5])  # on PostgreSQL, COPIED: by a copied table
+def test_record_surveys_classifies_households_under_review(ctx, world, count):
+    ids = _register(world, count)
     bulk.fire_many(world.user("worker"), ids, "start_review")
     recorded = bulk.record_surveys(world.user("worker"), [_survey(h) for h in ids])
-    assert [(r.status, r.classification) for r in recorded] == [("recorded", "poor")] * 3
+    assert [(r.status, r.classification) for r in recorded] == [("recorded", "poor")] * count
     rows = db.session.execute(
         db.select(Household.state, Household.proposed_classification, Household.version).where(
             Household.id.in_(ids)
         )
     ).all()
-    assert {tuple(r) for r in rows} == {("classified", "poor", 3)}
-    assert db.session.scalar(db.select(db.func.count(Assessment.id))) == 3
+    assert [tuple(r) for r in rows] == [("classified", "poor", 3)] * count
+    assert db.session.scalar(db.select(db.func.count(Assessment.id))) == count
+
+
+@pytest.mark.parametrize("count", [1, 3, COPIED + 5])
+def test_a_household_changed_between_reading_and_writing_saves_nothing(
+    ctx, world, monkeypatch, count
+):
+    """Another writer's change to one household after the list was read: 409, none moved."""
+    ids = _register(world, count)
+    read = moves.views
+
+    def read_then_changed_by_another(*args, **kwargs):
+        found = read(*args, **kwargs)
+        changed = Household.id == ids[-1]
+        db.session.execute(update(Household).where(changed).values(version=Household.version + 1))
+        return found
+
+    monkeypatch.setattr(moves, "views", read_then_changed_by_another)
+    with pytest.raises(StaleVersion) as refused:
+        bulk.fire_many(world.user("worker"), ids, "start_review", {"review_kind": "regular"})
+    assert refused.value.status == 409
+    states = db.session.scalars(db.select(Household.state).where(Household.id.in_(ids))).all()
+    assert states == ["registered"] * count
+    assert (
+        db.session.scalar(db.select(db.func.count(Event.id)).where(Event.trigger == "start_review"))
+        == 0
+    )
 
 
 def test_a_list_with_one_household_in_the_wrong_state_moves_none(ctx, world):
