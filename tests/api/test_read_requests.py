@@ -98,13 +98,17 @@ def test_postgresql_reads_without_a_transaction_and_writes_in_one(app, api, clie
 
 
 @pytest.mark.usefixtures("on_postgres", "committed")
-def test_postgresql_connections_plan_without_jit(app):
-    """Reports and rosters compile slower than they run with JIT; reads outside a
-    transaction could not turn it off for themselves, so every connection has it off."""
+def test_postgresql_connections_plan_without_jit_and_for_each_statements_values(app):
+    """Reports and rosters compile slower than they run with JIT; a statement psycopg has
+    prepared is planned for its own parameters, not once for all (a phone searched after a
+    common word read a million households); reads outside a transaction could not set
+    either for themselves, so every connection has them."""
     with app.app_context():
         with db.engine.connect() as connection:
             connection = connection.execution_options(isolation_level="AUTOCOMMIT")
             assert connection.exec_driver_sql("SHOW jit").scalar() == "off"
+            shown = connection.exec_driver_sql("SHOW plan_cache_mode").scalar()
+            assert shown == "force_custom_plan"
         db.session.remove()
 
 
