@@ -158,8 +158,9 @@ def write(moves: Sequence[Move], *, returning: bool = False) -> Written:
     moved = moved_to(moves)
     alerts.close_ended(moved)
     _close_stale_requests(moves)
-    written.assessments = _insert(Assessment, [m.assessment for m in moves], returning)
-    whatif_table.follow_surveys(moves)
+    surveys = [m.assessment for m in moves]
+    written.assessments = _insert(Assessment, surveys, returning or any(surveys))
+    whatif_table.follow_surveys(moves, written.assessments)
     written.events = _insert(Event, [m.event or None for m in moves], returning)
     listed_spans.follow(moves)
     _insert(

@@ -12,6 +12,7 @@ under the fingerprint the standard has now, else it streams the surveys as befor
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
+from types import SimpleNamespace
 
 from sqlalchemy import Column, MetaData, Row, Table, insert, text
 
@@ -73,22 +74,43 @@ def survey(row) -> Survey:
     )
 
 
-def follow_surveys(moves: Sequence[Move]) -> None:
+def follow_surveys(moves: Sequence[Move], assessment_ids: Sequence[int | None]) -> None:
     """Derive again the rows of the households these moves surveyed, under every known
-    standard (in the caller's transaction, after their surveys were written; most moves
-    record no survey and cost nothing here)."""
-    surveyed = list(dict.fromkeys(move.case.id for move in moves if move.assessment))
+    standard, from the surveys the moves wrote (`assessment_ids`, in the moves' order): in
+    the caller's transaction, after their surveys were written; most moves record no survey
+    and cost nothing here. A move's survey is its household's latest: the writer moved the
+    household on its version, so no other survey of it was written meanwhile."""
+    latest = {
+        move.case.id: _written(move, assessment_id)
+        for move, assessment_id in zip(moves, assessment_ids, strict=True)
+        if move.assessment
+    }
     known = standards()
     codes = [standard.code for standard in known]
-    for chunk in batched(surveyed, CHUNK):
+    for chunk in batched(list(latest), CHUNK):
         # by the table's key (standard, household_id): by the household alone, each chunk
         # read the whole table (a bulk review of 40,000: 415 ms a chunk at its end); the rows
         # of a standard no longer known are the rebuild's to remove, as they were
         db.session.execute(
             _ROWS.delete().where(_ROWS.c.standard.in_(codes), among(_ROWS.c.household_id, chunk))
         )
-        found = db.session.execute(latest_surveys(among(Assessment.household_id, chunk)))
-        _insert(_derived(found, known))
+        _insert(_derived((latest[h] for h in chunk), known))
+
+
+def _written(move: Move, assessment_id: int | None) -> SimpleNamespace:
+    """A written survey as latest_surveys reads it (not read back: the move holds it)."""
+    row = move.assessment
+    return SimpleNamespace(
+        id=assessment_id,
+        household_id=move.case.id,
+        classification=row["classification"],
+        survey_area=row.get("area"),
+        deprivations=row["deprivations"],
+        income_per_capita_month=row.get("income_per_capita_month"),
+        income_score=row.get("income_score"),
+        area=move.case.area,
+        unit_id=move.case.unit_id,
+    )
 
 
 def rebuild() -> int:
