@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
+from datetime import date, datetime
 
 from marshmallow import RAISE, Schema, ValidationError, fields, pre_load
 
@@ -39,6 +40,11 @@ MARSHMALLOW_MESSAGES = (
 )
 
 QUERY_BOOLEANS = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
+
+#: the classes of values that are neither text nor hold any: passed over at once (abc's
+#: isinstance of Mapping is slow on what is not one)
+_SCALARS = frozenset({type(None), bool, int, float, date, datetime})
+_LEAVES = _SCALARS | {str}
 
 _typed: ContextVar[bool] = ContextVar("typed_input", default=False)
 
@@ -72,7 +78,7 @@ def _without_blanks(data: object) -> object:
     """An empty box of a form sends "": that is a value not given."""
     if isinstance(data, Mapping):
         return {
-            k: v if v.__class__ is str else _without_blanks(v)
+            k: v if v.__class__ in _LEAVES else _without_blanks(v)
             for k, v in data.items()
             if not (isinstance(v, str) and not v.strip())
         }
@@ -109,6 +115,8 @@ def _holds_bad_text(*values: object) -> bool:
     todo, texts = list(values), []
     while todo:
         value = todo.pop()
+        if value.__class__ in _SCALARS:
+            continue
         if isinstance(value, str):
             texts.append(value)
         elif isinstance(value, Mapping):

@@ -3,9 +3,12 @@
 Reading a row and checking it by the API's schemas costs more than writing it. Where the
 machine forks and has a second core, a child process reads and checks the file's chunks while
 the import's own process writes those already checked, so the two overlap. The child opens
-no connection and writes nothing: it sends each checked chunk through a pipe and waits there
-while the writer is behind (the pipe holds one chunk), so each side holds a chunk or two,
-whatever the file's size. Elsewhere (one core, no fork, or CASEFLOW_IMPORT_READ_ASIDE=0) the
+no connection and writes nothing to the database: it appends each checked chunk, pickled, to
+a temporary file, and says through a pipe how long it is; the writer reads them there in
+turn. So the reader never waits for the writer (with a pipe holding one chunk, each waited
+for the other in turn: the writer on the members sheet, the reader on the households' and
+the surveys'), and each side holds a chunk or two, whatever the file's size: the rest is on
+disk, until the import ends. Elsewhere (one core, no fork, or CASEFLOW_IMPORT_READ_ASIDE=0) the
 same reading runs in the import's process, each chunk read just before it is written.
 
 A refusal in the child (a sheet damaged past its first rows) is raised in the import's process
@@ -16,6 +19,8 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import pickle
+import tempfile
 import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -47,24 +52,29 @@ def read_aside(produce: Callable[[], Iterator]) -> Iterator[Iterator]:
         return
     context = multiprocessing.get_context("fork")
     receiving, sending = context.Pipe(duplex=False)
-    child = context.Process(target=_send, args=(produce, sending), daemon=True)
-    child.start()
-    sending.close()
-    try:
-        yield _received(receiving, child)
-    finally:
-        receiving.close()
-        if child.is_alive():
-            child.kill()
-        child.join()
+    with tempfile.TemporaryFile() as spool:
+        child = context.Process(target=_send, args=(produce, sending, spool), daemon=True)
+        child.start()
+        sending.close()
+        try:
+            yield _received(receiving, child, spool.fileno())
+        finally:
+            receiving.close()
+            if child.is_alive():
+                child.kill()
+            child.join()
 
 
-def _send(produce: Callable[[], Iterator], sending) -> None:
-    """The child: send each item, then the end; or what stopped it. (It leaves by os._exit,
-    as multiprocessing's fork does: none of the parent's connections is closed from here.)"""
+def _send(produce: Callable[[], Iterator], sending, spool) -> None:
+    """The child: append each item to the spool and send its length, then the end; or what
+    stopped it. (It leaves by os._exit, as multiprocessing's fork does: none of the parent's
+    connections is closed from here.)"""
     try:
         for item in produce():
-            sending.send(("item", item))
+            data = pickle.dumps(item, pickle.HIGHEST_PROTOCOL)
+            spool.write(data)
+            spool.flush()
+            sending.send(("item", len(data)))
         sending.send(("end", None))
     except DomainError as refusal:
         sending.send(("refused", refusal))
@@ -74,7 +84,10 @@ def _send(produce: Callable[[], Iterator], sending) -> None:
         sending.close()
 
 
-def _received(receiving, child) -> Iterator:
+def _received(receiving, child, spool: int) -> Iterator:
+    """The items as the child sends them, read from the spool where it appended them (read
+    at their offsets: the file's own position is the child's)."""
+    offset = 0
     while True:
         try:
             kind, item = receiving.recv()
@@ -84,7 +97,9 @@ def _received(receiving, child) -> Iterator:
                 f"the import's reader stopped (exit code {child.exitcode})"
             ) from None
         if kind == "item":
-            yield item
+            data = os.pread(spool, item, offset)
+            offset += item
+            yield pickle.loads(data)
         elif kind == "end":
             return
         elif kind == "refused":
