@@ -14,8 +14,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import insert
-
 from caseflow import clock
 from caseflow.domain.batches import batched
 from caseflow.domain.duplicates import HEAD, identity
@@ -38,7 +36,7 @@ from caseflow.services.import_index import CHUNK, ImportIndex, Statistics
 from caseflow.services.import_rows import RowError
 from caseflow.services.import_surveys import ImportedSurveys
 from caseflow.services.import_updates import MatchedUpdates
-from caseflow.services.inserts import insert_ids
+from caseflow.services.inserts import insert_ids, insert_rows
 
 #: how many households a report links to
 LINKS = 200
@@ -275,7 +273,7 @@ class Writer(ImportedSurveys, MatchedUpdates):
             else:
                 held.append((entry.household_id, member))
         if new:
-            db.session.execute(insert(Member.__table__), new)
+            insert_rows(Member.__table__, new)
         self.index.hold_members(held)
         self.statistics.grew(MEMBERS, self.report.members)
         if not self.heads_read:
