@@ -196,6 +196,8 @@ class AssessmentArgs(StrictArgs):
     deprivations = fields.Dict(
         keys=Text(40), required=True, values=Flag(), validate=_at_most(MAX_INDICATORS)
     )
+    #: the household's version the survey was made on (optional; stale: 409), as a transition's
+    version = Whole(low=1, allow_none=True)
 
     @validates_schema
     def check(self, data, **kwargs):

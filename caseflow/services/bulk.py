@@ -120,15 +120,7 @@ def _fire_chunk(actor: User, orders: list[Order], each: bool) -> list[Result]:
     results = [Result(o.household_id, "refused") for o in orders]
     for index, order in enumerate(orders):
         try:
-            view = _found(views, order.household_id)
-            if order.version is not None and order.version != view.version:
-                raise StaleVersion(
-                    N_(
-                        "The household was changed meanwhile (version "
-                        "%(have)s, you sent %(sent)s); reload it and try again."
-                    ),
-                    params={"have": view.version, "sent": order.version},
-                )
+            view = _unchanged(_found(views, order.household_id), order.version)
             definition = workflow(view.workflow, view.workflow_version)
             transition = _transition(actor, definition, view, order.trigger)
             payload, reason = _payload(transition, order)
@@ -197,6 +189,20 @@ def _found(views: dict[int, CaseView | None], household_id: int) -> CaseView:
     return view
 
 
+def _unchanged(view: CaseView, version: int | None) -> CaseView:
+    """The household as read, unless the caller saw another version of it (a form sent twice,
+    or a change by someone else since the page was shown)."""
+    if version is not None and version != view.version:
+        raise StaleVersion(
+            N_(
+                "The household was changed meanwhile (version "
+                "%(have)s, you sent %(sent)s); reload it and try again."
+            ),
+            params={"have": view.version, "sent": version},
+        )
+    return view
+
+
 def _transition(actor: User, definition, view: CaseView, trigger: str):
     transition = transition_for(definition, view.state, trigger)
     if transition.automatic:
@@ -239,7 +245,7 @@ def _survey_chunk(actor: User, surveys: list[Mapping], each: bool) -> list[Resul
     results = [Result(s["household_id"], "refused") for s in surveys]
     for index, survey in enumerate(surveys):
         try:
-            view = _found(views, survey["household_id"])
+            view = _unchanged(_found(views, survey["household_id"]), survey.get("version"))
             standard = standard_on(survey["surveyed_on"])
             move = plan_survey(
                 view,

@@ -208,6 +208,8 @@ def survey_form(standard: Standard, lang: str, formdata=_POSTED) -> Form:
     class SurveyForm(Form):
         #: the standard whose indicators the form shows: a survey of another date is shown again
         standard_code = HiddenField(default=standard_of.code)
+        #: the household's version when the form was first shown: sent twice, it is refused
+        version_seen = HiddenField()
         surveyed_on = DayText(lazy_gettext("Survey date"), default=today_typed)
         income_basis = RadioField(
             lazy_gettext("Income is given as"),
@@ -226,6 +228,7 @@ def survey_form(standard: Standard, lang: str, formdata=_POSTED) -> Form:
                 "surveyed_on": self.surveyed_on.data,
                 income: self.income.data,
                 "deprivations": {i.key: bool(self[i.key].data) for i in standard.indicators},
+                "version": self.version_seen.data or None,
             }
 
     for indicator in standard.indicators:

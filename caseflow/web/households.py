@@ -181,6 +181,7 @@ def survey(household_id: int):
     form = survey_form(shown, lang())
     context = {"household": household, "reviewing": household.state == assessments.REVIEWING}
     if not form.posted():
+        form.version_seen.data = str(household.version)
         return render_template(
             "households/survey.html", form=form, standard=shown, **context
         ), 422 if form.errors else 200

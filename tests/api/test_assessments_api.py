@@ -313,3 +313,16 @@ def test_a_survey_without_a_token_is_a_401(app, api) -> None:
 
 def test_a_survey_of_an_unknown_household_is_not_found(api) -> None:
     assert_error(survey(api, 999999), 404, "not_found")
+
+
+def test_a_survey_made_on_a_stale_version_is_refused_and_writes_nothing(api, app) -> None:
+    """`version` is optional, as a transition's: given and no longer the household's, 409."""
+    hid = under_review(api)
+    version = api.get(f"/households/{hid}").json["version"]
+    before = rows(app)
+
+    stale = survey(api, hid, version=version - 1)
+
+    assert_error(stale, 409, "stale_version")
+    assert rows(app) == before
+    assert survey(api, hid, version=version).status_code == 201

@@ -139,6 +139,30 @@ def test_recording_a_survey_classifies_the_household_under_review(pages, api_as)
     assert "Đã lưu phiếu khảo sát: Hộ nghèo." in pages.get(f"/households/{household}").text
 
 
+def test_a_survey_form_sent_twice_records_one_survey(pages, api_as) -> None:
+    """A double click (or the back button and send again) on the survey page: the second is
+    refused as made on the household's old version, in Vietnamese; one survey is recorded."""
+    household = api_as.register()["id"]
+    api_as.fire(household, "start_review")
+    pages.login("worker")
+    url = f"/households/{household}/survey"
+    seen = re.search(r'name="version_seen" type="hidden" value="(\d+)"', pages.get(url).text)
+    typed = {
+        "version_seen": seen.group(1),
+        "surveyed_on": today(),
+        "income_basis": "vnd",
+        "income": "1.500.000",
+        "water": "y",
+    }
+
+    first, second = pages.post(url, typed), pages.post(url, typed)
+
+    assert first.headers["Location"] == f"/households/{household}"
+    assert second.status_code == 409
+    assert "hãy tải lại" in second.text
+    assert len(api_as.get(f"/households/{household}/assessments").json) == 1
+
+
 def test_income_may_be_given_as_a_score(pages, api_as) -> None:
     household = api_as.register()["id"]
     pages.login("worker")
