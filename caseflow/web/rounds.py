@@ -317,8 +317,10 @@ def flash_refusals(refused: list[tuple[int | None, str]]) -> None:
     names = rounds.household_rows([h for h, _ in refused[:SHOWN_REFUSALS] if h])
     for household_id, reason in refused[:SHOWN_REFUSALS]:
         household = names.get(household_id)
-        who = f"{household.head_name} ({household.code})" if household else f"#{household_id}"
-        flash(f"{who}: {reason}", "error")
+        if household is not None:
+            flash(f"{household.head_name} ({household.code}): {reason}", "error")
+        else:  # a code typed that names no household: the reason says which
+            flash(reason if household_id is None else f"#{household_id}: {reason}", "error")
     if len(refused) > SHOWN_REFUSALS:
         flash(gettext("…and %(num)s more.", num=number(len(refused) - SHOWN_REFUSALS)), "error")
 

@@ -151,6 +151,7 @@ def test_households_are_added_by_the_codes_people_paste(pages, commune) -> None:
 
     assert added.status_code == 302  # written: the next page says what became of each code
     assert "Đã thêm 1 hộ" in shown and "Không có hộ nào mang mã HH-KHONGCO" in shown
+    assert "#None" not in shown  # a code that names no household is told by its reason alone
     assert blank.status_code == 422
     assert again.status_code == 409 and "Đã có trong danh sách của kỳ rà soát này" in again.text
 
