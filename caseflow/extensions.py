@@ -19,6 +19,10 @@ NAMING = {
     "pk": "pk_%(table_name)s",
 }
 
+#: an execution option for a statement whose best plan depends on its values (a long list, a
+#: search): PostgreSQL plans it for them on every run, never from a prepared plan
+PLAN_FOR_VALUES = "plan_for_values"
+
 db = SQLAlchemy(metadata=MetaData(naming_convention=NAMING))
 migrate = Migrate()
 login = LoginManager()

@@ -19,10 +19,13 @@ from sqlalchemy.orm import InstrumentedAttribute
 
 from caseflow.domain import cursors
 from caseflow.domain.errors import N_, InvalidInput, Msg
-from caseflow.extensions import db
+from caseflow.extensions import PLAN_FOR_VALUES, db
 
 #: totals are exact up to this many rows, unless CASEFLOW_EXACT_TOTAL_UP_TO says
 BOUND = 10_000
+#: a list's statements are planned for their values (a commune or the province, a phone or a
+#: common word): see caseflow._configure_postgresql
+FOR_VALUES = {PLAN_FOR_VALUES: True}
 BAD_CURSOR = N_("Not a valid cursor: send the `next` of the previous page.")
 
 
@@ -60,7 +63,7 @@ def keyset_page(
         rows = rows.where(key < start if descending else key > start)
     else:
         rows = rows.offset((page - 1) * per_page)
-    found = list(db.session.scalars(rows).unique())
+    found = list(db.session.scalars(rows.execution_options(**FOR_VALUES)).unique())
     items = found[:per_page]
     following = cursors.encode(_key(items[-1], order)) if len(found) > per_page else None
     return Page(items, total, page, per_page, kind == "exact", following, kind)
@@ -70,7 +73,8 @@ def bounded_total(query: Select, column: InstrumentedAttribute) -> tuple[int, st
     """Count the rows of `query` up to BOUND; past it, estimate (PostgreSQL) or say so."""
     bound = current_app.config.get("CASEFLOW_EXACT_TOTAL_UP_TO", BOUND)
     bounded = query.with_only_columns(column).order_by(None).limit(bound + 1).subquery()
-    counted = db.session.scalar(select(func.count()).select_from(bounded)) or 0
+    counting = select(func.count()).select_from(bounded).execution_options(**FOR_VALUES)
+    counted = db.session.scalar(counting) or 0
     if counted <= bound:
         return counted, "exact"
     if db.session.get_bind().dialect.name == "postgresql":
@@ -85,9 +89,8 @@ def _estimate(query: Select) -> int:
     compiled = query.compile(
         dialect=connection.dialect, compile_kwargs={"render_postcompile": True}
     )
-    plan = connection.exec_driver_sql(
-        "EXPLAIN (FORMAT JSON) " + str(compiled), compiled.params
-    ).scalar()
+    explain = "EXPLAIN (FORMAT JSON) " + str(compiled)
+    plan = connection.exec_driver_sql(explain, compiled.params, FOR_VALUES).scalar()
     if isinstance(plan, str):
         plan = json.loads(plan)
     rows = int(plan[0]["Plan"]["Plan Rows"])

@@ -8,10 +8,11 @@ import re
 
 import pytest
 from flask import has_request_context, request
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 from caseflow.extensions import db
-from caseflow.services import read_outside_transaction, transaction
+from caseflow.models import User
+from caseflow.services import households, read_outside_transaction, transaction
 from tests.sql_support import sent
 from tests.web.conftest import Pages
 
@@ -98,18 +99,34 @@ def test_postgresql_reads_without_a_transaction_and_writes_in_one(app, api, clie
 
 
 @pytest.mark.usefixtures("on_postgres", "committed")
-def test_postgresql_connections_plan_without_jit_and_for_each_statements_values(app):
-    """Reports and rosters compile slower than they run with JIT; a statement psycopg has
-    prepared is planned for its own parameters, not once for all (a phone searched after a
-    common word read a million households); reads outside a transaction could not set
-    either for themselves, so every connection has them."""
+def test_postgresql_connections_plan_without_jit(app):
+    """Reports and rosters compile slower than they run with JIT; reads outside a transaction
+    could not set it for themselves, so every connection has it."""
     with app.app_context():
         with db.engine.connect() as connection:
             connection = connection.execution_options(isolation_level="AUTOCOMMIT")
             assert connection.exec_driver_sql("SHOW jit").scalar() == "off"
-            shown = connection.exec_driver_sql("SHOW plan_cache_mode").scalar()
-            assert shown == "force_custom_plan"
         db.session.remove()
+
+
+@pytest.mark.usefixtures("on_postgres", "committed")
+def test_a_search_is_planned_for_its_words_and_a_household_by_id_from_its_prepared_plan(app, api):
+    """psycopg prepares a statement after its fifth run on a connection, and PostgreSQL may
+    then plan it once for all parameters: a phone searched after a common word read a
+    million households. A list's statements are never prepared; a household by its id is,
+    and its plan is not made again on every request."""
+    household = api.register(head_name="Lò Văn Đọc", phone="0912 345 678")["id"]
+    with app.app_context():
+        worker = db.session.scalar(select(User).where(User.username == "worker"))
+        for words in ("van", "doc", "0912345678", "van", "doc", "van", "doc", "0912345678"):
+            assert household in [h.id for h in households.search(worker, q=words).items]
+        for _ in range(7):
+            assert households.shown(worker, household).id == household
+        prepared = db.session.scalars(text("SELECT statement FROM pg_prepared_statements"))
+        prepared = list(prepared)
+        db.session.remove()
+    assert any("household.id =" in statement for statement in prepared), prepared
+    assert [statement for statement in prepared if "household_search" in statement] == []
 
 
 @pytest.mark.usefixtures("on_postgres", "committed")
