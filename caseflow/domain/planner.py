@@ -60,6 +60,8 @@ class CaseView:
     state_data: Mapping[str, object] = field(default_factory=dict)
     #: ids of the support items proposed and not yet decided
     proposed_supports: tuple[int, ...] = ()
+    #: the case version the household's pending request was made on, if one is waiting
+    pending_version: int | None = None
 
     @property
     def facts(self) -> CaseFacts:

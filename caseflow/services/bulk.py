@@ -11,8 +11,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
-
 from caseflow import clock
 from caseflow.domain.classification import ClassificationError, classify
 from caseflow.domain.engine import transition_for
@@ -28,13 +26,10 @@ from caseflow.domain.errors import (
 )
 from caseflow.domain.planner import Actor, CaseView, Move, plan_move, plan_request, plan_survey
 from caseflow.domain.standards import Standard, StandardError, standard_in_force
-from caseflow.domain.statuses import ApprovalStatus
-from caseflow.extensions import db
-from caseflow.models import Approval, User
+from caseflow.models import User
 from caseflow.services import moves, transaction
 from caseflow.services.access import WRITERS, require_role
 from caseflow.services.definitions import business_calendar, standards, workflow
-from caseflow.services.id_lists import IDS, per_database
 
 CHUNK = 1000
 #: the domain's names for the income fields, and the API's
@@ -220,18 +215,12 @@ def _payload(transition, order: Order) -> tuple[dict, str | None]:
 
 
 def _pending_versions(views: Mapping[int, CaseView | None]) -> dict[int, int]:
-    """The case version each household's pending request was made on, in one query."""
-    if not views:
-        return {}
-    return dict(db.session.execute(_PENDING_VERSIONS(), {IDS: list(views)}).all())
-
-
-#: _pending_versions' statement, built once for each database (every transition runs it)
-_PENDING_VERSIONS = per_database(
-    lambda among: select(Approval.household_id, Approval.case_version).where(
-        among(Approval.household_id), Approval.status == ApprovalStatus.PENDING
-    )
-)
+    """The case version each household's pending request was made on (read with its view)."""
+    return {
+        hid: view.pending_version
+        for hid, view in views.items()
+        if view is not None and view.pending_version is not None
+    }
 
 
 def _already_pending() -> Conflict:

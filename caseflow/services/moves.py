@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import Column, MetaData, Table, bindparam, select, update
+from sqlalchemy import JSON, Column, MetaData, Table, bindparam, select, type_coerce, update
 from sqlalchemy.schema import CreateTable
 
 from caseflow import clock
@@ -30,7 +30,6 @@ from caseflow.models import (
     User,
 )
 from caseflow.services import alerts, listed_spans, whatif_table
-from caseflow.services.access import scoped
 from caseflow.services.effects import EFFECTS
 from caseflow.services.id_lists import IDS, among, per_database
 from caseflow.services.inserts import COPIED, insert_ids, insert_rows
@@ -65,78 +64,80 @@ class Written:
 
 
 def views(ids: Iterable[int], actor: User | None = None) -> dict[int, CaseView]:
-    """Read what moving these households needs, in four queries; within `actor`'s units."""
+    """Read what moving these households needs, in one query; within `actor`'s units."""
     ids = list(dict.fromkeys(ids))
-    query = db.select(*(getattr(Household, c) for c in COLUMNS)).where(among(Household.id, ids))
-    if actor is not None:
-        query = scoped(query.join(Unit, Unit.id == Household.unit_id), actor)
-    rows = {row.id: row for row in db.session.execute(query)}
-    live, data, supports = _live(rows), _state_data(rows), _proposed(rows)
-    return {
-        hid: CaseView(
-            *row,
-            live=tuple(live.get(hid, ())),
-            state_data=data.get(hid, {}),
-            proposed_supports=tuple(supports.get(hid, ())),
+    if actor is not None and actor.scope_path:
+        query, params = _SCOPED_VIEWS(), {IDS: ids, "scope": _under(actor.scope_path)}
+    else:
+        query, params = _VIEWS(), {IDS: ids}
+    views = {}
+    for row in db.session.execute(query, params):
+        live = sorted((LiveDeadline(*d) for d in row.live or ()), key=lambda d: d.id)
+        views[row.id] = CaseView(
+            *row[: len(COLUMNS)],
+            live=tuple(live),
+            state_data=row.state_data or {},
+            proposed_supports=tuple(sorted(row.proposed or ())),
+            pending_version=row.pending_version,
         )
-        for hid, row in rows.items()
-    }
+    return views
 
 
-#: the reads of `views` by household ids, built once for each database (a single move runs
-#: them all: building a statement cost about as much as running it)
-_LIVE = per_database(
-    lambda among: select(
-        Deadline.household_id,
-        Deadline.id,
-        Deadline.key,
-        Deadline.state,
-        Deadline.until_states,
-        Deadline.status,
-    ).where(among(Deadline.household_id))
-)
-_STATE_DATA = per_database(
-    lambda among: select(Event.household_id, Event.data).where(
-        Event.id.in_(
-            select(db.func.max(Event.id))
-            .where(among(Event.household_id), Event.trigger != EDIT)
-            .group_by(Event.household_id)
-        )
+def _under(path: str) -> str:
+    """The LIKE pattern of the unit paths under `path` (access.scoped's startswith)."""
+    escaped = path.replace("/", "//").replace("%", "/%").replace("_", "/_")
+    return escaped + "%"
+
+
+def _views(among) -> object:
+    """What views reads of each household, each list of its rows gathered as JSON in a
+    column of the household's row: one statement for a move instead of five (a transition
+    sent 13 statements, each costing a request a third of a millisecond or more)."""
+    postgres = db.session.get_bind().dialect.name == "postgresql"
+    array = db.func.json_build_array if postgres else db.func.json_array
+    gathered = db.func.json_agg if postgres else db.func.json_group_array
+    live = (
+        select(gathered(array(Deadline.id, Deadline.key, Deadline.state, Deadline.until_states)))
+        .where(Deadline.household_id == Household.id, Deadline.status.in_(LIVE_DEADLINES))
+        .scalar_subquery()
     )
-)
-_PROPOSED = per_database(
+    # the payload of the move that entered the household's state (edits are not moves)
+    state_data = (
+        select(Event.data)
+        .where(Event.household_id == Household.id, Event.trigger != EDIT)
+        .order_by(Event.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    proposed = (
+        select(gathered(SupportItem.id))
+        .where(SupportItem.household_id == Household.id, SupportItem.state == "proposed")
+        .scalar_subquery()
+    )
+    pending = (
+        select(db.func.max(Approval.case_version))
+        .where(Approval.household_id == Household.id, Approval.status == ApprovalStatus.PENDING)
+        .scalar_subquery()
+    )
+    return select(
+        *(getattr(Household, c) for c in COLUMNS),
+        type_coerce(live, JSON).label("live"),
+        state_data.label("state_data"),
+        type_coerce(proposed, JSON).label("proposed"),
+        pending.label("pending_version"),
+    ).where(among(Household.id))
+
+
+#: views' statement, built once for each database (a single move runs it): for everyone, and
+#: within a scope (the units under a path)
+_VIEWS = per_database(_views)
+_SCOPED_VIEWS = per_database(
     lambda among: (
-        select(SupportItem.household_id, SupportItem.id)
-        .where(among(SupportItem.household_id), SupportItem.state == "proposed")
-        .order_by(SupportItem.id)
+        _views(among)
+        .join(Unit, Unit.id == Household.unit_id)
+        .where(Unit.path.like(bindparam("scope"), escape="/"))
     )
 )
-
-
-def _live(ids: Iterable[int]) -> dict[int, list[LiveDeadline]]:
-    # by household only, so that no plan walks ix_deadline_due over every pending row
-    found: dict[int, list[LiveDeadline]] = {}
-    rows = db.session.execute(_LIVE(), {IDS: list(ids)})
-    for row in rows:
-        if row.status in LIVE_DEADLINES:
-            found.setdefault(row.household_id, []).append(
-                LiveDeadline(row.id, row.key, row.state, row.until_states)
-            )
-    return found
-
-
-def _state_data(ids: Iterable[int]) -> dict[int, dict]:
-    """The payload of the move that entered each household's state (edits are not moves)."""
-    rows = db.session.execute(_STATE_DATA(), {IDS: list(ids)})
-    return {row.household_id: row.data or {} for row in rows}
-
-
-def _proposed(ids: Iterable[int]) -> dict[int, list[int]]:
-    found: dict[int, list[int]] = {}
-    rows = db.session.execute(_PROPOSED(), {IDS: list(ids)})
-    for row in rows:
-        found.setdefault(row.household_id, []).append(row.id)
-    return found
 
 
 def write(moves: Sequence[Move], *, returning: bool = False) -> Written:

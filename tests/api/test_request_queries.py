@@ -13,7 +13,9 @@ from tests.sql_support import sent
 GET_HOUSEHOLD = 2  # the token's user with its unit; the household, its members and its request
 LIST_PAGE = 5  # user; bounded total; the page; its members; its pending requests
 REGISTER = 7  # user; unit; 4 inserts; the household with its members and its request
-TRANSITION = 14
+#: user; the household with its deadlines, state data, supports and pending version; its
+#: update; open alerts; stale requests; history; deadline; the household and event shown
+TRANSITION = 10
 
 
 def counted(app):
