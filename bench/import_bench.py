@@ -149,12 +149,11 @@ def cpu_s(who: int = resource.RUSAGE_SELF) -> float:
 def plain_inserts(households: int) -> None:
     """The same rows as the import writes, values precomputed: households, members, surveys,
     one event each, each household's search text and its what-if row under each standard."""
-    from caseflow.services.search_index import _index_table
+    from caseflow.services.search_index import insert_texts
 
     now = clock.now()
     unit_id = db.session.scalar(text("SELECT id FROM unit WHERE code = 'D'"))
     deprivations = {k: k in DEPRIVED for k in INDICATORS}
-    search, key = _index_table()
     standards = [
         row[0] for row in db.session.execute(text("SELECT DISTINCT standard FROM report_whatif"))
     ]
@@ -182,10 +181,7 @@ def plain_inserts(households: int) -> None:
             insert(table).returning(table.c.id, sort_by_parameter_order=True),
             [_assessment(hid, deprivations, now) for hid in ids],
         ).all()
-        db.session.execute(
-            search.insert(),
-            [{key.name: hid, "text": _search_text(i)} for hid, i in zip(ids, numbers, strict=True)],
-        )
+        insert_texts((hid, unit_id, _search_text(i)) for hid, i in zip(ids, numbers, strict=True))
         db.session.execute(
             insert(WhatIfClass.__table__),
             [

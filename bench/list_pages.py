@@ -168,18 +168,19 @@ def seed(households: int) -> None:
     member = "f.name || ' ' || m.name || ' ' || h.name"
     member_folded = "f.folded || ' ' || m.folded || ' ' || h.folded"
     key = "rowid" if dialect == "sqlite" else "household_id"
+    unit = f"{first_unit} + (n / 7) % {COMMUNES}"
     version = current_workflow("household_lifecycle").version
     statements = [
         f"INSERT INTO household (id, code, head_name, search_name, unit_id, phone, national_id, "
         f"area, state, workflow, workflow_version, version, created_at, updated_at) "
-        f"SELECT n, 'B' || n, {head}, {head_folded}, {first_unit} + (n / 7) % {COMMUNES}, "
+        f"SELECT n, 'B' || n, {head}, {head_folded}, {unit}, "
         f"{phone}, {national_id}, 'rural', 'registered', 'household_lifecycle', {version}, 1, "
         f"{stamp}, {stamp} {joined}",
         f"INSERT INTO member (household_id, full_name, disability) "
         f"SELECT n, {member}, false {joined}",
-        f"INSERT INTO household_search ({key}, text) "
-        f"SELECT n, {head_folded} || ' | ' || {member_folded} || ' | b' || n || ' | ' || "
-        f"{phone} || ' | ' || {national_id} {joined}",
+        f"INSERT INTO household_search ({key}, unit_id, text) "
+        f"SELECT n, {unit}, {head_folded} || ' | ' || {member_folded} || ' | b' || n || "
+        f"' | ' || {phone} || ' | ' || {national_id} {joined}",
         "DROP TABLE bench_name",
     ]
     if dialect == "postgresql":
@@ -199,7 +200,7 @@ def seed(households: int) -> None:
 
 
 def check_texts() -> None:
-    """The seeded texts must be what the application writes: compare a sample."""
+    """The seeded texts and units must be what the application writes: compare a sample."""
     key = "rowid" if db.engine.dialect.name == "sqlite" else "household_id"
     for household in db.session.scalars(db.select(Household).order_by(Household.id).limit(20)):
         names = db.session.scalars(
@@ -208,10 +209,11 @@ def check_texts() -> None:
         wanted = document(
             household.head_name, household.code, household.phone, household.national_id, names
         )
-        seeded = db.session.scalar(
-            text(f"SELECT text FROM household_search WHERE {key} = :id"), {"id": household.id}
-        )
-        assert seeded == wanted, (seeded, wanted)
+        seeded = db.session.execute(
+            text(f"SELECT text, unit_id FROM household_search WHERE {key} = :id"),
+            {"id": household.id},
+        ).one()
+        assert tuple(seeded) == (wanted, household.unit_id), (seeded, wanted)
 
 
 def paths(app, households: int) -> list[tuple[str, str]]:

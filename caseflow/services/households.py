@@ -7,7 +7,7 @@ import json
 import secrets
 from collections.abc import Mapping
 
-from sqlalchemy import bindparam, inspect, select
+from sqlalchemy import Select, bindparam, inspect, select
 from sqlalchemy.orm import selectinload
 
 from caseflow import clock
@@ -294,7 +294,7 @@ def search(
     """Return a page of households in the actor's units matching the filters, by id: after
     the cursor `after` when given, else page `page`. `q` finds every word (accents and case
     ignored) in a name (the head's or a member's), the code, the phone or the national ID."""
-    query = filtered(
+    query, searched = _filtered(
         actor, unit=unit, state=state, classification=classification, q=q, overdue=overdue
     )
     return keyset_page(
@@ -304,6 +304,7 @@ def search(
         page=page,
         per_page=per_page,
         options=[selectinload(Household.members)],
+        counted=searched,
     )
 
 
@@ -321,7 +322,24 @@ def filtered(
     overdue: bool | None = None,
 ):
     """Return the query of the households in the actor's units matching the list's filters."""
+    return _filtered(
+        actor, unit=unit, state=state, classification=classification, q=q, overdue=overdue
+    )[0]
+
+
+def _filtered(
+    actor: User,
+    *,
+    unit: str | None,
+    state: str | None,
+    classification: str | None,
+    q: str | None,
+    overdue: bool | None,
+) -> tuple[Select, Select | None]:
+    """Return filtered's query and, when only a search narrows the actor's units, the search
+    index's query of the same households' ids (counted without reading a household)."""
     query = scoped(db.select(Household).join(Unit, Unit.id == Household.unit_id), actor)
+    units = scoped(db.select(Unit.id, Unit.level), actor)  # the same units, for the index
     if state and state not in current_workflow(LIFECYCLE).states:
         raise InvalidInput(
             N_("No state '%(state)s'."),
@@ -329,13 +347,18 @@ def filtered(
             fields={"state": [Msg(N_("No state '%(state)s'."), state=state)]},
         )
     if unit:
-        query = query.where(Unit.path.startswith(unit_by_code(unit, actor, "unit").path))
+        within = Unit.path.startswith(unit_by_code(unit, actor, "unit").path)
+        query, units = query.where(within), units.where(within)
+    searched = None
+    if words := searched_words(q):
+        # the index holds each household's unit and applies the units itself: the households
+        # are then read by the ids it found, not walked unit by unit and looked up in it
+        searched = search_index.matching(words, units if actor.scope_path or unit else None)
+        query = db.select(Household).where(Household.id.in_(searched))
     if state:
         query = query.where(Household.state == state)
     if classification:
         query = query.where(Household.classification == classification)
-    if words := searched_words(q):
-        query = query.where(Household.id.in_(search_index.matching(words)))
     if overdue is not None:
         found = (
             db.select(Deadline.id)
@@ -343,7 +366,8 @@ def filtered(
             .exists()
         )
         query = query.where(found if overdue else ~found)
-    return query
+    narrowed = state or classification or overdue is not None
+    return query, None if narrowed else searched
 
 
 def update(actor: User, household_id: int, fields: Mapping, version: int) -> Household:

@@ -51,10 +51,11 @@ def keyset_page(
     page: int = 1,
     per_page: int = 50,
     options: Sequence = (),
+    counted: Select | None = None,
 ) -> Page:
     """Return a page of `query` sorted by the columns `order` (a unique key, last column
-    unique): after the cursor `after` when given, else page `page`."""
-    total, kind = bounded_total(query, order[-1])
+    unique): after the cursor `after` when given, else page `page`. Its total counts the
+    rows of `counted` when given: a query of one column with as many rows, cheaper to run."""
     sort = [c.desc() if descending else c for c in order]
     rows = query.order_by(*sort).options(*options).limit(per_page + 1)
     if after is not None:
@@ -66,12 +67,18 @@ def keyset_page(
     found = list(db.session.scalars(rows.execution_options(**FOR_VALUES)).unique())
     items = found[:per_page]
     following = cursors.encode(_key(items[-1], order)) if len(found) > per_page else None
+    if after is None and page == 1 and following is None and len(items) <= _bound():
+        total, kind = len(items), "exact"  # the whole list is on its first page: not counted
+    elif counted is None:
+        total, kind = bounded_total(query, order[-1])
+    else:
+        total, kind = bounded_total(counted, counted.selected_columns[0])
     return Page(items, total, page, per_page, kind == "exact", following, kind)
 
 
 def bounded_total(query: Select, column: InstrumentedAttribute) -> tuple[int, str]:
     """Count the rows of `query` up to BOUND; past it, estimate (PostgreSQL) or say so."""
-    bound = current_app.config.get("CASEFLOW_EXACT_TOTAL_UP_TO", BOUND)
+    bound = _bound()
     bounded = query.with_only_columns(column).order_by(None).limit(bound + 1).subquery()
     counting = select(func.count()).select_from(bounded).execution_options(**FOR_VALUES)
     counted = db.session.scalar(counting) or 0
@@ -81,6 +88,10 @@ def bounded_total(query: Select, column: InstrumentedAttribute) -> tuple[int, st
         estimate = _estimate(query.with_only_columns(column).order_by(None))
         return max(estimate, bound + 1), "estimate"
     return bound, "more_than"
+
+
+def _bound() -> int:
+    return current_app.config.get("CASEFLOW_EXACT_TOTAL_UP_TO", BOUND)
 
 
 def _estimate(query: Select) -> int:

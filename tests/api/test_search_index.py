@@ -125,3 +125,52 @@ def test_index_households_writes_again_what_another_writer_changed(api, clean) -
 
     assert found(api, "0977888999") == made[:2]
     assert found(api, "ho") == made
+
+
+@pytest.fixture
+def two_communes(api) -> dict:
+    """Namesakes in two communes: each commune's household has its own phone, CCCD, member."""
+
+    def namesake(who: str, unit: str, phone: str, national_id: str, member: str) -> int:
+        return api.register(
+            who,
+            unit_code=unit,
+            head_name="Nguyễn Thị Hoa",
+            phone=phone,
+            national_id=national_id,
+            members=[{"full_name": member, "birth_date": "2005-06-07", "sex": "male"}],
+        )["id"]
+
+    return {
+        "worker": namesake("worker", "C1-V1", "0912000111", "001180000111", "Trần Đức Bình"),
+        "outsider": namesake("outsider", "C2", "0912000222", "001180000222", "Lê Văn Sơn"),
+    }
+
+
+@pytest.mark.parametrize("who, other", [("worker", "outsider"), ("outsider", "worker")])
+def test_a_case_worker_finds_only_their_communes_households(api, two_communes, who, other):
+    mine, theirs = two_communes[who], two_communes[other]
+    code = api.get(f"/households/{theirs}", "officer").json["code"]
+
+    assert found(api, "nguyen thi hoa", who) == [mine]
+    assert found(api, "hoa", who) == [mine]
+    for q in ("0912000", "0011800", code):  # the other's phone, CCCD and code: never theirs
+        assert theirs not in found(api, q, who)
+    assert found(api, code, other) == [theirs]
+
+
+def test_a_case_worker_finds_their_household_by_every_field(api, two_communes) -> None:
+    mine = two_communes["worker"]
+    code = api.get(f"/households/{mine}").json["code"]
+
+    for q in ("tran duc binh", "0912000111", "001180000111", code, "d", "binh hoa"):
+        assert found(api, q) == [mine], q
+    assert found(api, "le van son") == [] and found(api, "0912000222") == []
+
+
+def test_the_province_finds_both_communes_and_a_unit_filter_narrows(api, two_communes) -> None:
+    both = sorted(two_communes.values())
+
+    assert found(api, "nguyen thi hoa", "officer") == both
+    response = api.get("/households", "officer", query_string={"q": "hoa", "unit": "C2"})
+    assert [item["id"] for item in response.json["items"]] == [two_communes["outsider"]]

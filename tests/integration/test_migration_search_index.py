@@ -73,3 +73,12 @@ def test_the_downgrade_drops_the_index_and_the_upgrade_makes_it_again(old_databa
     upgrade()
 
     assert set(texts()) == {1, 2}
+
+
+def test_the_upgrade_gives_each_text_its_households_unit(old_database) -> None:
+    upgrade()
+
+    key = "rowid" if db.engine.dialect.name == "sqlite" else "household_id"
+    with db.engine.connect() as connection:
+        rows = connection.execute(text(f"SELECT {key}, unit_id FROM household_search"))
+        assert dict(rows.all()) == {1: 1, 2: 1}
