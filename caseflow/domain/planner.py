@@ -62,6 +62,8 @@ class CaseView:
     proposed_supports: tuple[int, ...] = ()
     #: the case version the household's pending request was made on, if one is waiting
     pending_version: int | None = None
+    #: whether pending_version was read (a view read without it may hide a pending request)
+    requests_read: bool = False
 
     @property
     def facts(self) -> CaseFacts:

@@ -59,6 +59,8 @@ class Result:
     status: str
     error: DomainError | None = None
     event_id: int | None = None
+    #: the history row written for it (its columns), when applied
+    event: dict | None = None
     approval_id: int | None = None
     assessment_id: int | None = None
     classification: str | None = None
@@ -165,6 +167,7 @@ def _write(
     ):
         result = results[index]
         result.status, result.event_id, result.assessment_id = "applied", event_id, assessment_id
+        result.event = move.event
         result.classification = move.proposed_classification
     for (index, _), approval_id in zip(
         asked, moves.request([row for _, row in asked]), strict=True

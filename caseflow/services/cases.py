@@ -51,7 +51,8 @@ def fire(
     household = household_for(actor, household_id, members=True)  # as it is shown
     if result.approval_id is not None:
         return Outcome(household, approval=db.session.get(Approval, result.approval_id))
-    return Outcome(household, event=db.session.get(Event, result.event_id))
+    # the history row as written (not read back): its columns and the id it was given
+    return Outcome(household, event=Event(id=result.event_id, **result.event))
 
 
 def validate(

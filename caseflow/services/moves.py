@@ -79,6 +79,7 @@ def views(ids: Iterable[int], actor: User | None = None) -> dict[int, CaseView]:
             state_data=row.state_data or {},
             proposed_supports=tuple(sorted(row.proposed or ())),
             pending_version=row.pending_version,
+            requests_read=True,
         )
     return views
 
@@ -276,17 +277,25 @@ def _update_from_copy(rows: list[dict]) -> int:
 
 
 def _close_stale_requests(moves: Sequence[Move]) -> None:
-    """A request made on a version now gone is stale; the one a move carries out is not."""
-    now = clock.now()
+    """A request made on a version now gone is stale; the one a move carries out is not.
+
+    Households whose view found no pending request are left out (in most moves, all of them:
+    the statement is not sent). A request made meanwhile by another transaction on the
+    version this move leaves is stale all the same; approving it marks it so
+    (approvals.decide), as for one made after this statement ran."""
     keep = [m.approval_id for m in moves if m.approval_id is not None]
-    ids = [m.case.id for m in moves]
+    ids = [
+        m.case.id for m in moves if m.case.pending_version is not None or not m.case.requests_read
+    ]
+    if not ids:
+        return
     statement = update(Approval).where(
         among(Approval.household_id, ids), Approval.status == ApprovalStatus.PENDING
     )
     if keep:
         statement = statement.where(Approval.id.not_in(keep))
     db.session.execute(
-        statement.values(status=ApprovalStatus.STALE, decided_by=SYSTEM, decided_at=now),
+        statement.values(status=ApprovalStatus.STALE, decided_by=SYSTEM, decided_at=clock.now()),
         execution_options=NO_SYNC,
     )
 
