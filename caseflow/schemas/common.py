@@ -84,55 +84,113 @@ def load_typed(schema: Schema, data: Mapping) -> dict:
 
 #: the only pre-load hook `quick_load` knows to run: StrictArgs's
 _QUICK_PRE_LOAD = [("refuse_bad_text", False)]
+#: how `quick_load` reads a field: by its own deserialize, or, for our fields (which hold
+#: no hooks of their own), by their checks alone; a Dict of our fields, key by key
+_ANY, _OURS, _DICT_OF_OURS = range(3)
 
 
 def quick_load(schema: Schema, data: object) -> dict | None:
     """Load `data` as `schema.load` would when it is accepted, or return None (refused, or
     a schema this does not follow): then `schema.load` runs and names every refusal.
 
-    The same rules, run with less of marshmallow's machinery: each field's own `deserialize`
-    (required, defaults, None, the field's checks), then the schema's `validates_schema`
-    hooks. An import checks several rows a household, and marshmallow's error store and
-    per-field closures were a third of its time. tests/unit/test_quick_load.py holds the two
-    to the same results on generated bodies."""
+    The same rules, run with less of marshmallow's machinery: each field's own checks
+    (required, defaults, None, the field's `_deserialize` and validators), then the schema's
+    `validates_schema` hooks. An import checks several rows a household, and marshmallow's
+    error store and per-field closures were a third of its time.
+    tests/unit/test_quick_load.py holds the two to the same results on generated bodies."""
+    plan = _plan(schema)
+    if plan is None or not isinstance(data, Mapping):
+        return None
+    keys, fields_of, bad_text_refused, validators = plan
+    if schema.unknown != EXCLUDE and not keys >= data.keys():
+        return None  # an unknown field: refused (RAISE) or kept (INCLUDE) by the schema
+    if bad_text_refused and _holds_bad_text(data):
+        return None
+    loaded = {}
+    try:
+        for key, attribute, field, how in fields_of:
+            value = data.get(key, missing)
+            if how == _ANY:
+                value = field.deserialize(value, key, data)
+            elif value is missing:  # what Field.deserialize does
+                if field.required:
+                    return None
+                value = field.load_default() if callable(field.load_default) else field.load_default
+            elif value is None:
+                if not field.allow_none:
+                    return None
+            elif how == _OURS:
+                value = field._deserialize(value, key, data)
+                field._validate(value)
+            else:
+                value = _dict_of_ours(field, value)
+            if value is not missing:
+                loaded[attribute] = value
+        for validator in validators:
+            getattr(schema, validator)(loaded, partial=None, many=False, unknown=schema.unknown)
+    except ValidationError:
+        return None
+    return loaded
+
+
+def _plan(schema: Schema) -> tuple | None:
+    """How `quick_load` reads `schema`'s fields, made once a schema; None: by schema.load."""
+    try:
+        return schema._quick_plan
+    except AttributeError:
+        pass
     hooks = schema._hooks  # marshmallow's resolved decorators, per class
-    if (
+    plan = None
+    if not (
         schema.many
         or schema.partial
-        or not isinstance(data, Mapping)
         or hooks[VALIDATES]
         or hooks[POST_LOAD]
         or [(name, many) for name, many, _ in hooks[PRE_LOAD]] not in ([], _QUICK_PRE_LOAD)
         or any(many or kw.get("pass_original") for _, many, kw in hooks[VALIDATES_SCHEMA])
     ):
-        return None
-    fields_by_key = {f.data_key or name: (name, f) for name, f in schema.load_fields.items()}
-    if schema.unknown != EXCLUDE and not fields_by_key.keys() >= data.keys():
-        return None  # an unknown field: refused (RAISE) or kept (INCLUDE) by the schema
-    if hooks[PRE_LOAD] and _holds_bad_text(data):
-        return None
-    loaded = {}
-    try:
-        for key, (name, field) in fields_by_key.items():
-            value = data.get(key, missing)
-            if field.__class__ not in _PLAIN_FIELDS or field.pre_load or field.post_load:
-                value = field.deserialize(value, key, data)
-            elif value is missing:  # what Field.deserialize does, for our fields
-                if field.required:
-                    return None
-                value = field.load_default() if callable(field.load_default) else field.load_default
-            elif value is not None:
-                value = field._deserialize(value, key, data)
-                field._validate(value)
-            elif not field.allow_none:
-                return None
-            if value is not missing:
-                loaded[field.attribute or name] = value
-        for name, _, _ in hooks[VALIDATES_SCHEMA]:
-            getattr(schema, name)(loaded, partial=None, many=False, unknown=schema.unknown)
-    except ValidationError:
-        return None
-    return loaded
+        fields_of = [
+            (field.data_key or name, field.attribute or name, field, _how(field))
+            for name, field in schema.load_fields.items()
+        ]
+        validators = [name for name, _, _ in hooks[VALIDATES_SCHEMA]]
+        plan = ({key for key, *_ in fields_of}, fields_of, bool(hooks[PRE_LOAD]), validators)
+    schema._quick_plan = plan
+    return plan
+
+
+def _how(field) -> int:
+    def ours(f) -> bool:
+        return f is None or (f.__class__ in _OUR_FIELDS and not f.pre_load and not f.post_load)
+
+    if field.pre_load or field.post_load:
+        return _ANY
+    if field.__class__ in _OUR_FIELDS:
+        return _OURS
+    if field.__class__ is fields.Dict and ours(field.key_field) and ours(field.value_field):
+        return _DICT_OF_OURS
+    return _ANY
+
+
+def _dict_of_ours(field: fields.Dict, value: object) -> dict:
+    """What fields.Dict's deserialize gives, each key and value read by our fields' checks."""
+    if not isinstance(value, Mapping):
+        raise ValidationError("not a mapping")
+    keys, values, result = field.key_field, field.value_field, {}
+    for key, item in value.items():
+        if keys is not None:
+            if key is None:
+                raise ValidationError("null")
+            key = keys._deserialize(key, None, None)
+            keys._validate(key)
+        if values is not None:
+            if item is None:
+                raise ValidationError("null")
+            item = values._deserialize(item, None, None)
+            values._validate(item)
+        result[key] = item
+    field._validate(result)
+    return result
 
 
 def _without_blanks(data: object) -> object:
@@ -174,14 +232,12 @@ def _holds_bad_text(*values: object) -> bool:
     at once (NUL and surrogates are bad wherever they are, so joined texts hold one if any
     text does)."""
     if len(values) == 1 and values[0].__class__ is dict:  # a flat body, most often
-        flat, texts = values[0], []
-        for value in chain(flat, flat.values()):
-            if value.__class__ is str:
-                texts.append(value)
-            elif value.__class__ not in _SCALARS:
-                break  # a nested value: walk it all
-        else:
-            return bad_text("\n".join(texts))
+        flat = values[0]
+        kinds = {value.__class__ for value in chain(flat, flat.values())}
+        if kinds <= _LEAVES:
+            return bad_text(
+                "\n".join([v for v in chain(flat, flat.values()) if v.__class__ is str])
+            )
     todo, texts = list(values), []
     while todo:
         value = todo.pop()
@@ -336,7 +392,7 @@ class Flag(_Field, fields.Boolean):
 
 
 #: our fields, which hold no hooks of their own: `quick_load` calls their `_deserialize`
-_PLAIN_FIELDS = frozenset({Text, Code, Day, Whole, Figure, Choice, Flag})
+_OUR_FIELDS = frozenset({Text, Code, Day, Whole, Figure, Choice, Flag})
 
 
 class PageArgs(StrictArgs):

@@ -28,6 +28,24 @@ def test_each_id_is_its_rows_in_order(ctx, count):
     assert [found[i] for i in ids] == [row["code"] for row in rows]
 
 
+def _unit(n: int) -> dict:
+    return {"code": f"U-{n}", "name": "Đơn vị", "level": "village", "path": f"/u/{n}/"}
+
+
+def test_ids_follow_the_rows_before_and_the_rows_after_follow_them(ctx):
+    """Many rows (ids drawn from the sequence on PostgreSQL, after the greatest on SQLite)
+    and then one (RETURNING): no id taken twice, each after the ones before."""
+    first = insert_ids(Unit.__table__, [_unit(0)])
+    many = insert_ids(Unit.__table__, [_unit(n) for n in range(1, 1_201)])
+    last = insert_ids(Unit.__table__, [_unit(1_201)])
+    ids = first + many + last
+    assert ids == sorted(ids) and len(set(ids)) == len(ids) == 1_202
+    db.session.flush()
+    db.session.add(Unit(code="U-orm", name="Đơn vị", level="village", path="/u/orm/"))
+    db.session.flush()
+    assert db.session.scalar(db.select(Unit.id).where(Unit.code == "U-orm")) > last[0]
+
+
 def test_nothing_to_insert_is_no_ids(ctx):
     assert insert_ids(Unit.__table__, []) == []
 
