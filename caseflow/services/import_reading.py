@@ -8,8 +8,11 @@ a temporary file, and says through a pipe how long it is; the writer reads them 
 turn. So the reader never waits for the writer (with a pipe holding one chunk, each waited
 for the other in turn: the writer on the members sheet, the reader on the households' and
 the surveys'), and each side holds a chunk or two, whatever the file's size: the rest is on
-disk, until the import ends. Elsewhere (one core, no fork, or CASEFLOW_IMPORT_READ_ASIDE=0) the
-same reading runs in the import's process, each chunk read just before it is written.
+disk, until the import ends. An import reads its surveys in a second child, from the file
+opened anew (caseflow.services.imports): the surveys are checked while the households and
+members are, and written as soon as they are. Elsewhere (one core, no fork, or
+CASEFLOW_IMPORT_READ_ASIDE=0) the same reading runs in the import's process, each chunk read
+just before it is written.
 
 A refusal in the child (a sheet damaged past its first rows) is raised in the import's process
 as it was raised; anything else the child meets fails the import with the child's traceback.

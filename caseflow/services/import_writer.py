@@ -300,12 +300,18 @@ class Writer(ImportedSurveys, MatchedUpdates):
                 ),
             )
 
+    def index_search(self) -> None:
+        """Index the households written, found by every name, code, phone and ID as those
+        registered one by one: once their members are in, before the surveys (which index
+        nothing), so that it runs while the reader checks them."""
+        db.session.flush()
+        if not self.report.dry_run and not self.report.errors:
+            for chunk in self.index.household_ids():
+                search_index.index_households(chunk)
+
     def finish(self) -> None:
         db.session.flush()
         if not self.report.dry_run and not self.report.errors:
-            # found by every name, code, phone and ID, as households registered one by one
-            for chunk in self.index.household_ids():
-                search_index.index_households(chunk)
             self.index.drop()
 
 

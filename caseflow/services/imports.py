@@ -12,6 +12,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 
 from flask import current_app
@@ -112,8 +113,11 @@ def _read(actor: User, unit: Unit, source: Source, filename: str, report: Import
     # a forked reader's copied their pages
     gc.freeze()
     try:
-        with read_aside(lambda: _checked(source, columns, heads)) as checked:
-            _write(_Sheets(checked), writer, report, heads=heads)
+        with (
+            read_aside(lambda: _checked(source, columns, heads)) as people,
+            read_aside(lambda: _checked_surveys(source, columns)) as surveys,
+        ):
+            _write(_Sheets(chain(people, surveys)), writer, report, heads=heads)
     except BaseException:
         db.session.rollback()
         raise
@@ -136,6 +140,7 @@ def _write(sheets: _Sheets, writer: import_writer.Writer, report: ImportReport, 
         writer.members(_kept(chunk, report))
     writer.check_heads()
     writer.update_matched()
+    writer.index_search()
     by_code = {standard.code: standard for standard in standards()}
     for chunk in sheets.each(SURVEYS):
         kept = _kept(chunk, report)
@@ -172,9 +177,10 @@ class _Sheets:
 
 
 def _checked(source: Source, columns: dict, heads: bool) -> Iterator[tuple[str, list]]:
-    """Read and check every sheet, yielding (sheet, chunk) in the order the writer takes them:
-    the members' heads (raw cells, when the unit has households to match), then each sheet's
-    rows checked by the API's rules. Pure of the database: it may run in a child process."""
+    """Read and check the households and members, yielding (sheet, chunk) in the order the
+    writer takes them: the members' heads (raw cells, when the unit has households to match),
+    then each sheet's rows checked by the API's rules. Pure of the database: it may run in a
+    child process (and the surveys in another: `_checked_surveys`)."""
     if heads:
         member_columns = _member_columns(source)
         for chunk in batched(_data_rows(source, MEMBER_SHEET, member_columns), CHUNK):
@@ -186,15 +192,23 @@ def _checked(source: Source, columns: dict, heads: bool) -> Iterator[tuple[str, 
         sheet, cells_of = columns[MEMBERS]
         for chunk in batched(_data_rows(source, sheet, cells_of), CHUNK):
             yield MEMBERS, [_refused_or(member_row, sheet, n, given) for n, given in chunk]
-    if SURVEYS in columns:
-        sheet, cells_of = columns[SURVEYS]
-        present = {column.field for column in cells_of.values()}
 
-        def survey(sheet, number, given):
-            code, checked, standard = survey_row(sheet, number, given, standard_on, present)
-            return code, checked, standard.code if standard else None
 
-        for chunk in batched(_data_rows(source, sheet, cells_of), CHUNK):
+def _checked_surveys(source: Source, columns: dict) -> Iterator[tuple[str, list]]:
+    """Read and check the surveys sheet, yielding (sheet, chunk), from a Source of its own:
+    read in a second child beside the first (which shares the import's file and its offset),
+    the reading of a large file is shared between two cores while the import writes."""
+    if SURVEYS not in columns:
+        return
+    sheet, cells_of = columns[SURVEYS]
+    present = {column.field for column in cells_of.values()}
+
+    def survey(sheet, number, given):
+        code, checked, standard = survey_row(sheet, number, given, standard_on, present)
+        return code, checked, standard.code if standard else None
+
+    with Source(source.path, source.name) as own:
+        for chunk in batched(_data_rows(own, sheet, cells_of), CHUNK):
             yield SURVEYS, [_refused_or(survey, sheet, n, given) for n, given in chunk]
 
 

@@ -1,6 +1,7 @@
-"""An import's file read and checked in a child process beside its writing, or in its own
-process: the same report and the same households either way; a refusal, a failure or an early
-stop on either side leaves nothing written and no process behind."""
+"""An import's file read and checked in child processes beside its writing (the surveys in a
+second child, from the file opened anew), or in its own process: the same report and the same
+households either way; a refusal, a failure or an early stop on either side leaves nothing
+written and no process behind."""
 
 from __future__ import annotations
 
@@ -85,12 +86,15 @@ def test_read_aside_the_households_are_written_with_everything(ctx, world, tmp_p
 
 
 @pytest.mark.parametrize("aside", [True, False])
+@pytest.mark.parametrize("sheet", ["sheet1", "sheet3"])  # the households', the surveys'
 def test_a_sheet_damaged_past_its_first_rows_refuses_the_file(
-    ctx, world, tmp_path, aside, monkeypatch
+    ctx, world, tmp_path, aside, sheet, monkeypatch
 ):
     monkeypatch.setitem(ctx.config, "CASEFLOW_IMPORT_READ_ASIDE", aside)
     rows = [household(f"HN-{n}") for n in range(1, 30)]
-    path = _damaged(workbook(tmp_path / "x.xlsx", rows, [member()], []), "xl/worksheets/sheet1.xml")
+    surveys = [survey(f"HN-{n}") for n in range(1, 30)]
+    path = workbook(tmp_path / "x.xlsx", rows, [member()], surveys)
+    path = _damaged(path, f"xl/worksheets/{sheet}.xml")
     with pytest.raises(FileRefused) as refused:
         _run(world, path)
     assert refused.value.code == "bad_file"
@@ -110,14 +114,15 @@ def _damaged(path, member_name):
     return damaged
 
 
+@pytest.mark.parametrize("check", ["member_row", "survey_row"])
 def test_a_reader_that_fails_fails_the_import_and_writes_nothing(
-    ctx, world, tmp_path, forks, monkeypatch
+    ctx, world, tmp_path, forks, monkeypatch, check
 ):
     def broken(*args):
         raise RuntimeError("a bug in the reading")
 
-    monkeypatch.setattr(imports, "member_row", broken)
-    path = workbook(tmp_path / "x.xlsx", [household()], [member()], [])
+    monkeypatch.setattr(imports, check, broken)
+    path = workbook(tmp_path / "x.xlsx", [household()], [member()], [survey()])
     with pytest.raises(ReadingFailed, match="a bug in the reading"):
         _run(world, path)
     assert db.session.scalar(db.select(db.func.count(Household.id))) == 0
