@@ -56,6 +56,8 @@ def keyset_page(
     """Return a page of `query` sorted by the columns `order` (a unique key, last column
     unique): after the cursor `after` when given, else page `page`. Its total counts the
     rows of `counted` when given: a query of one column with as many rows, cheaper to run."""
+    if counted is not None and after is None and len(order) == 1 and page * per_page <= _bound():
+        return _counted_page(query, order[0], counted, descending, page, per_page, options)
     sort = [c.desc() if descending else c for c in order]
     rows = query.order_by(*sort).options(*options).limit(per_page + 1)
     if after is not None:
@@ -76,12 +78,54 @@ def keyset_page(
     return Page(items, total, page, per_page, kind == "exact", following, kind)
 
 
+def _counted_page(
+    query: Select,
+    column: InstrumentedAttribute,
+    counted: Select,
+    descending: bool,
+    page: int,
+    per_page: int,
+    options: Sequence,
+) -> Page:
+    """A page of a list within its first BOUND rows, and its total, from `counted` (the
+    same rows' keys, cheaper to find: a search's index) in one statement: its first BOUND + 1
+    keys in order, counted by a window beside the page's; then the page's rows by their keys.
+    A search at 1,000,000 households found its matches once, not for the page and again for
+    the count."""
+    key = counted.selected_columns[0]
+    first = counted.order_by(key.desc() if descending else key).limit(_bound() + 1).subquery()
+    kept = first.c[0]
+    keys = (
+        select(kept, func.count().over())
+        .order_by(kept.desc() if descending else kept)
+        .offset((page - 1) * per_page)
+        .limit(per_page + 1)
+    )
+    found = db.session.execute(keys.execution_options(**FOR_VALUES)).all()
+    if not found:  # past the list's end: counted on its own
+        total, kind = bounded_total(counted, key)
+        return Page([], total, page, per_page, kind == "exact", None, kind)
+    total, kind = _bounded(found[0][1], counted, key)
+    shown = [row[0] for row in found[:per_page]]
+    entity = query.column_descriptions[0]["entity"]
+    sort = column.desc() if descending else column
+    rows = select(entity).where(column.in_(shown)).order_by(sort).options(*options)
+    items = list(db.session.scalars(rows).unique())
+    following = cursors.encode(_key(items[-1], [column])) if len(found) > per_page else None
+    return Page(items, total, page, per_page, kind == "exact", following, kind)
+
+
 def bounded_total(query: Select, column: InstrumentedAttribute) -> tuple[int, str]:
     """Count the rows of `query` up to BOUND; past it, estimate (PostgreSQL) or say so."""
     bound = _bound()
     bounded = query.with_only_columns(column).order_by(None).limit(bound + 1).subquery()
     counting = select(func.count()).select_from(bounded).execution_options(**FOR_VALUES)
-    counted = db.session.scalar(counting) or 0
+    return _bounded(db.session.scalar(counting) or 0, query, column)
+
+
+def _bounded(counted: int, query: Select, column: InstrumentedAttribute) -> tuple[int, str]:
+    """The total of `query`, of which `counted` rows were counted (at most BOUND + 1)."""
+    bound = _bound()
     if counted <= bound:
         return counted, "exact"
     if db.session.get_bind().dialect.name == "postgresql":

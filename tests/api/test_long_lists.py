@@ -171,3 +171,35 @@ def test_every_filter_can_be_estimated_past_the_bound(api, clean, monkeypatch, q
     assert response.status_code == 200, response.json
     body = response.json
     assert body["total_exact"] is (body["total"] <= 1 and len(body["items"]) <= 1)
+
+
+def test_a_search_pages_and_counts_its_matches(api, clean) -> None:
+    """A search's first pages come with their total from one statement (listing's counted
+    page): the same pages, in order, with the same total as any list."""
+    found = register(api, 5, "Trần Văn Bình")
+    register(api, 3, "Lê Thị")
+
+    first = api.get("/households?per_page=2&q=tran%20binh").json
+    second = api.get("/households?per_page=2&q=tran%20binh&page=2").json
+    past = api.get("/households?per_page=2&q=tran%20binh&page=4").json
+
+    assert [i["id"] for i in first["items"]] == sorted(found)[:2]
+    assert (first["total"], first["total_exact"]) == (5, True)
+    assert [i["id"] for i in second["items"]] == sorted(found)[2:4]
+    assert (second["total"], second["next"] is not None) == (5, True)
+    assert (past["items"], past["total"], past["next"]) == ([], 5, None)
+    assert ids(walk(api, "/households?per_page=2&q=tran%20binh")) == sorted(found)
+
+
+def test_a_search_past_the_bound_says_its_total_is_not_exact(api, clean, monkeypatch) -> None:
+    monkeypatch.setitem(clean.config, "CASEFLOW_EXACT_TOTAL_UP_TO", 3)
+    found = register(api, 6, "Phạm Minh")
+
+    body = api.get("/households?per_page=2&q=pham%20minh").json
+
+    assert body["total_exact"] is False
+    with clean.app_context():
+        postgres = db.engine.dialect.name == "postgresql"
+    assert body["total"] > 3 if postgres else body["total"] == 3
+    assert [i["id"] for i in body["items"]] == sorted(found)[:2]
+    assert ids(walk(api, "/households?per_page=2&q=pham%20minh")) == sorted(found)
