@@ -56,8 +56,12 @@ def keyset_page(
     """Return a page of `query` sorted by the columns `order` (a unique key, last column
     unique): after the cursor `after` when given, else page `page`. Its total counts the
     rows of `counted` when given: a query of one column with as many rows, cheaper to run."""
+    known = None  # the total, when a longer list's keys have been counted already
     if counted is not None and after is None and len(order) == 1 and page * per_page <= _bound():
-        return _counted_page(query, order[0], counted, descending, page, per_page, options)
+        found = _counted_page(query, order[0], counted, descending, page, per_page, options)
+        if isinstance(found, Page):
+            return found
+        known = found
     sort = [c.desc() if descending else c for c in order]
     rows = query.order_by(*sort).options(*options).limit(per_page + 1)
     if after is not None:
@@ -71,6 +75,8 @@ def keyset_page(
     following = cursors.encode(_key(items[-1], order)) if len(found) > per_page else None
     if after is None and page == 1 and following is None and len(items) <= _bound():
         total, kind = len(items), "exact"  # the whole list is on its first page: not counted
+    elif known is not None:
+        total, kind = known
     elif counted is None:
         total, kind = bounded_total(query, order[-1])
     else:
@@ -86,15 +92,17 @@ def _counted_page(
     page: int,
     per_page: int,
     options: Sequence,
-) -> Page:
-    """A page of a list within its first BOUND rows, and its total, from `counted` (the
-    same rows' keys, cheaper to find: a search's index) in one statement: its first BOUND + 1
-    keys in order, counted by a window beside the page's; then the page's rows by their keys.
-    A search at 1,000,000 households found its matches once, not for the page and again for
-    the count."""
+) -> Page | tuple[int, str]:
+    """A page of a list of at most BOUND rows and its total, from `counted` (the same rows'
+    keys, cheaper to find: a search's index) in one statement: at most BOUND + 1 of its keys,
+    in no order (so found as the bounded count finds them, never by walking the key's index
+    for a rare word), counted by a window beside the page's keys; then the page's rows by
+    their keys. A list longer than the bound gives only its total and the total's kind: its
+    page is the first of all its rows in order, found as any list's. A search at 1,000,000
+    households found its matches once, not for the page and again for the count."""
     key = counted.selected_columns[0]
-    first = counted.order_by(key.desc() if descending else key).limit(_bound() + 1).subquery()
-    kept = first.c[0]
+    some = counted.order_by(None).limit(_bound() + 1).subquery()
+    kept = some.c[0]
     keys = (
         select(kept, func.count().over())
         .order_by(kept.desc() if descending else kept)
@@ -105,14 +113,15 @@ def _counted_page(
     if not found:  # past the list's end: counted on its own
         total, kind = bounded_total(counted, key)
         return Page([], total, page, per_page, kind == "exact", None, kind)
-    total, kind = _bounded(found[0][1], counted, key)
+    if found[0][1] > _bound():
+        return _bounded(found[0][1], counted, key)
     shown = [row[0] for row in found[:per_page]]
     entity = query.column_descriptions[0]["entity"]
     sort = column.desc() if descending else column
     rows = select(entity).where(column.in_(shown)).order_by(sort).options(*options)
     items = list(db.session.scalars(rows).unique())
     following = cursors.encode(_key(items[-1], [column])) if len(found) > per_page else None
-    return Page(items, total, page, per_page, kind == "exact", following, kind)
+    return Page(items, found[0][1], page, per_page, True, following, "exact")
 
 
 def bounded_total(query: Select, column: InstrumentedAttribute) -> tuple[int, str]:
