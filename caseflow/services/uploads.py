@@ -60,6 +60,7 @@ def claim(token: str | None, user_id: int) -> Path:
         taken = kept.with_name(kept.name + IMPORTING)
         try:
             os.rename(kept, taken)
+            os.utime(taken)  # not a day old while it is imported: _clean leaves it
             return taken
         except FileNotFoundError:
             pass
