@@ -16,9 +16,10 @@ from itertools import chain
 from pathlib import Path
 
 from flask import current_app
+from sqlalchemy.exc import IntegrityError
 
 from caseflow.domain.batches import batched
-from caseflow.domain.errors import N_, DomainError, InvalidInput, Msg
+from caseflow.domain.errors import N_, Conflict, DomainError, InvalidInput, Msg
 from caseflow.domain.sheet_format import (
     CODE,
     HOUSEHOLD_SHEET,
@@ -49,6 +50,12 @@ from caseflow.services.import_rows import (
 from caseflow.services.sheet_reader import FileRefused, Source
 
 CHUNK = 1000
+#: two imports of one file at once (two users, two tabs): the second finds the first's
+#: households written when it writes its own, and is refused whole
+WRITTEN_MEANWHILE = N_(
+    "Households of this file were written meanwhile (another import of it?); nothing was "
+    "imported: import it again, and they will be updated."
+)
 LIFECYCLE = "household_lifecycle"
 #: the members' sheet read for its heads' birth dates, before the households
 HEADS = "heads"
@@ -118,15 +125,18 @@ def _read(actor: User, unit: Unit, source: Source, filename: str, report: Import
             read_aside(lambda: _checked_surveys(source, columns)) as surveys,
         ):
             _write(_Sheets(chain(people, surveys)), writer, report, heads=heads)
+        if report.written:
+            db.session.commit()
+        else:
+            db.session.rollback()
+    except IntegrityError as error:  # the same households written meanwhile, committed first
+        db.session.rollback()
+        raise Conflict(WRITTEN_MEANWHILE) from error
     except BaseException:
         db.session.rollback()
         raise
     finally:
         gc.unfreeze()
-    if report.written:
-        db.session.commit()
-    else:
-        db.session.rollback()
 
 
 def _write(sheets: _Sheets, writer: import_writer.Writer, report: ImportReport, *, heads: bool):

@@ -6,7 +6,7 @@ from flask import Blueprint, abort, render_template, request
 from flask_babel import gettext
 from flask_login import current_user
 
-from caseflow.domain.errors import DomainError
+from caseflow.domain.errors import Conflict, DomainError
 from caseflow.downloads import spreadsheet_response, xlsx_response
 from caseflow.i18n import error_message, render
 from caseflow.limits import accepts_upload
@@ -27,38 +27,61 @@ def upload():
         missing = gettext("Send the file to import.") if request.method == "POST" else None
         return render_template("imports/page.html", form=form, report=None, error=missing)
     token = uploads.keep(form.file.data.stream, current_user.id)
-    name = form.file.data.filename or ""
-    return _report(form, token, name, form.unit.data, dry_run=True)
+    name, unit = form.file.data.filename or "", form.unit.data
+    try:
+        path = uploads.path(token, current_user.id)
+        report = imports.run(current_user, path, name, unit, dry_run=True)
+    except DomainError as error:
+        uploads.drop(token, current_user.id)
+        return _refused(error, unit)
+    if report.errors:  # a file with errors is corrected and sent again
+        uploads.drop(token, current_user.id)
+    return _shown(report, token, name, unit)
 
 
 @bp.route("/imports/confirm", methods=["POST"])
 def confirm():
-    """Import the file checked by the dry run, kept on the server: all or nothing."""
+    """Import the file checked by the dry run, kept on the server: all or nothing, once (a
+    second confirmation, a double click or the back button, is told the file is imported)."""
     form = ConfirmForm()
     if not form.posted():
         abort(400)
-    return _report(form, form.token.data, form.filename.data, form.unit.data, dry_run=False)
-
-
-def _report(form, token: str, name: str, unit: str, *, dry_run: bool):
+    unit = form.unit.data
     try:
-        report = imports.run(
-            current_user, uploads.path(token, current_user.id), name, unit, dry_run=dry_run
-        )
+        taken = uploads.claim(form.token.data, current_user.id)
     except DomainError as error:
-        uploads.drop(token, current_user.id)
-        page = UploadForm(units.list_units(current_user), formdata=None, unit=unit)
-        return render_template(
-            "imports/page.html", form=page, report=None, error=error_message(error)
-        ), error.status
-    if report.written or report.errors:  # a file with errors is corrected and sent again
-        uploads.drop(token, current_user.id)
+        return _refused(error, unit)
+    try:
+        report = imports.run(current_user, taken, form.filename.data, unit, dry_run=False)
+    except DomainError as error:
+        uploads.release(taken)
+        return _refused(error, unit)
+    except BaseException:
+        uploads.put_back(taken)  # not the file's fault: it may be confirmed again
+        raise
+    if report.written:
+        uploads.imported(taken)
+    else:
+        uploads.release(taken)
+    return _shown(report, None, form.filename.data, unit)
+
+
+def _refused(error: DomainError, unit: str):
+    page = UploadForm(units.list_units(current_user), formdata=None, unit=unit)
+    imported = isinstance(error, Conflict)  # its households are in the list
+    return render_template(
+        "imports/page.html", form=page, report=None, error=error_message(error), imported=imported
+    ), error.status
+
+
+def _shown(report, token: str | None, name: str, unit: str):
+    """The report of a dry run (with its confirmation, when it has no errors) or an import."""
     confirm_form = ConfirmForm(formdata=None, token=token, filename=name, unit=unit)
     return render_template(
         "imports/page.html",
         form=UploadForm(units.list_units(current_user), formdata=None, unit=unit),
         report=report,
-        confirm=confirm_form if dry_run and not report.errors else None,
+        confirm=confirm_form if report.dry_run and not report.errors else None,
         render=render,
     )
 

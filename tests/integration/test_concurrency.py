@@ -202,3 +202,44 @@ def test_two_requests_for_approval_at_once_one_is_kept(on_postgres, app, world, 
         )
         db.session.remove()
     assert pending == 1
+
+
+def test_two_imports_of_one_file_at_once_one_imports_and_one_is_refused(
+    on_postgres, app, world, monkeypatch, tmp_path
+):
+    """Two users import the same file at once: both find none of its households, the first
+    to commit writes them, the second is refused whole (409, nothing of it written), never
+    a 500 and never a household twice."""
+    from caseflow.domain.errors import Conflict
+    from caseflow.models import Household, User
+    from caseflow.services import imports
+    from tests.import_support import household, member, workbook
+
+    monkeypatch.setitem(app.config, "CASEFLOW_IMPORT_READ_ASIDE", False)  # threads: no fork
+    rows = [household(f"HN-{n}", **{"Họ và tên chủ hộ": f"Đồng Thời {n}"}) for n in range(3)]
+    path = workbook(tmp_path / "x.xlsx", rows, [member(f"HN-{n}") for n in range(3)], [])
+    hold_everyone_before(monkeypatch, imports.import_writer.Writer, "households", 2)
+    outcomes: list = []
+
+    def run(who: str) -> None:
+        with app.app_context():
+            try:
+                actor = db.session.scalar(db.select(User).where(User.username == who))
+                outcomes.append(imports.run(actor, path, path.name, "C1", dry_run=False).created)
+            except Conflict as refused:
+                outcomes.append(refused.template)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=run, args=(who,)) for who in ("worker", "worker2")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(TIMEOUT * 2)
+    assert sorted(outcomes, key=str) == sorted([3, imports.WRITTEN_MEANWHILE], key=str)
+    with app.app_context():
+        codes = db.session.scalars(
+            db.select(Household.code).where(Household.head_name.like("Đồng Thời %"))
+        ).all()
+        db.session.remove()
+    assert sorted(codes) == ["HN-0", "HN-1", "HN-2"]

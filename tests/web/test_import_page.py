@@ -7,6 +7,7 @@ import re
 
 from openpyxl import load_workbook
 
+from caseflow.services import uploads
 from tests.import_support import household, member, survey, workbook
 
 
@@ -55,8 +56,26 @@ def test_a_confirmation_without_its_file_says_to_upload_again(pages, tmp_path):
     assert "Tệp đã tải lên không còn" in missing.text
     dry = _upload(pages, workbook(tmp_path / "ho.xlsx", [household()], [member()], []))
     assert _confirm(pages, dry.text).status_code == 200
-    again = _confirm(pages, dry.text)
-    assert again.status_code == 404 and "Tệp đã tải lên không còn" in again.text
+    again = _confirm(pages, dry.text)  # the back button, or a second click after the first
+    assert again.status_code == 409 and "Tệp này đã được nhập" in again.text
+    assert 'href="/households"' in again.text
+    assert pages.get("/households?q=an").text.count("Nguyễn Văn An") == 1
+
+
+def test_a_confirmation_sent_while_the_first_runs_imports_nothing(pages, clean, world, tmp_path):
+    """A double click sends the second confirmation while the first is importing."""
+    pages.login("worker")
+    dry = _upload(pages, workbook(tmp_path / "ho.xlsx", [household()], [member()], []))
+    token = re.search(r'name="token" type="hidden" value="([^"]*)"', dry.text).group(1)
+    with clean.app_context():
+        taken = uploads.claim(token, world.user("worker").id)  # the first, still running
+    second = _confirm(pages, dry.text)
+    assert second.status_code == 409 and "Tệp này đang được nhập" in second.text
+    assert "Nguyễn Văn An" not in pages.get("/households?q=an").text
+    with clean.app_context():
+        uploads.put_back(taken)  # the first failed, not because of the file: confirmed again
+    assert _confirm(pages, dry.text).status_code == 200
+    assert "Nguyễn Văn An" in pages.get("/households?q=an").text
 
 
 def test_errors_are_shown_in_vietnamese_by_sheet_row_and_column(pages, tmp_path):
