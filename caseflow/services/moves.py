@@ -11,7 +11,17 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import JSON, Column, MetaData, Table, bindparam, select, type_coerce, update
+from sqlalchemy import (
+    JSON,
+    Column,
+    MetaData,
+    Table,
+    bindparam,
+    case,
+    select,
+    type_coerce,
+    update,
+)
 from sqlalchemy.schema import CreateTable
 
 from caseflow import clock
@@ -180,16 +190,21 @@ def request(rows: Sequence[dict]) -> list[int]:
     """Write requests for approval (planner.plan_request); return their ids in order.
 
     A household's pending request made on an older version could only be closed as stale, so
-    it is, now; the caller has refused households whose pending request is still current.
+    it is, now; the caller has refused households whose pending request is still current. One
+    made on the same version meanwhile (another request for it, committed since the caller
+    read the household) is left pending: the new one is then refused by the one pending
+    request a household may have (409), never put in its place.
     """
     if not rows:
         return []
     db.session.flush()
+    versions = {row["household_id"]: row["case_version"] for row in rows}
     db.session.execute(
         update(Approval)
         .where(
-            among(Approval.household_id, [row["household_id"] for row in rows]),
+            among(Approval.household_id, list(versions)),
             Approval.status == ApprovalStatus.PENDING,
+            Approval.case_version < case(versions, value=Approval.household_id),
         )
         .values(status=ApprovalStatus.STALE, decided_by=SYSTEM, decided_at=clock.now())
     )

@@ -243,3 +243,49 @@ def test_two_imports_of_one_file_at_once_one_imports_and_one_is_refused(
         ).all()
         db.session.remove()
     assert sorted(codes) == ["HN-0", "HN-1", "HN-2"]
+
+
+def test_a_request_committed_after_the_other_read_the_household_stays_the_one(
+    on_postgres, app, world, api, monkeypatch
+):
+    """The second request read the household before the first committed, and writes after
+    it: the first stays pending and the second is refused (409), not put in its place."""
+    hid, approval_id = posted_with_request(api)
+    api.post(f"/approvals/{approval_id}/reject", {"reason": "thiếu hồ sơ"}, who="chair")
+    second_read, first_done = threading.Event(), threading.Event()
+    original = bulk.transition_for
+
+    def held(*args, **kwargs):  # the household is read (moves.views) before this
+        if threading.current_thread().name == "second":
+            second_read.set()
+            first_done.wait(TIMEOUT)
+        else:
+            second_read.wait(TIMEOUT)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(bulk, "transition_for", held)
+    path, body = f"/households/{hid}/transitions", {"trigger": "recognise"}
+    responses: dict = {}
+
+    def send(who: str) -> None:
+        headers = {"Authorization": f"Bearer {world.tokens[who]}"}
+        responses[who] = app.test_client().post(f"/api/v1{path}", json=body, headers=headers)
+        if who == "worker":
+            first_done.set()
+
+    threads = [
+        threading.Thread(target=send, args=("worker",), name="first"),
+        threading.Thread(target=send, args=("worker2",), name="second"),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(TIMEOUT * 2)
+    assert (responses["worker"].status_code, responses["worker2"].status_code) == (202, 409)
+    first = responses["worker"].json["approval"]["id"]
+    with app.app_context():
+        pending = db.session.scalars(
+            db.select(Approval.id).filter_by(household_id=hid, status="pending")
+        ).all()
+        db.session.remove()
+    assert pending == [first]
