@@ -93,21 +93,12 @@ def transaction() -> Iterator[None]:
         raise StaleVersion(
             N_("The household was changed by someone else meanwhile; reload it and try again.")
         ) from error
-    except IntegrityError as error:
+    except (IntegrityError, OperationalError) as error:
         db.session.rollback()
-        raise Conflict(
-            N_(
-                "This conflicts with a change made meanwhile (for example a "
-                "request already pending); reload and try again."
-            )
-        ) from error
-    except OperationalError as error:
-        db.session.rollback()
-        if _lost_race(error):
-            raise Conflict(
-                N_("The database was busy with another change to this record; try again.")
-            ) from error
-        raise
+        refusal = lost_race(error)
+        if refusal is None:
+            raise
+        raise refusal from error
     except BaseException:
         db.session.rollback()
         raise
@@ -121,6 +112,23 @@ def raced(error: Conflict) -> bool:
 
 #: PostgreSQL's serialization failure and deadlock: the other transaction won
 RACE_SQLSTATES = ("40001", "40P01")
+
+
+#: what a transaction that lost a race to a unique key is told, unless its caller says better
+MEANWHILE = N_(
+    "This conflicts with a change made meanwhile (for example a request already pending); "
+    "reload and try again."
+)
+
+
+def lost_race(error: Exception, meanwhile: str = MEANWHILE) -> Conflict | None:
+    """The 409 for a database error that a concurrent change caused (a unique key taken
+    meanwhile: `meanwhile`; a serialization failure, a deadlock, SQLite locked), or None."""
+    if isinstance(error, IntegrityError):
+        return Conflict(meanwhile)
+    if isinstance(error, OperationalError) and _lost_race(error):
+        return Conflict(N_("The database was busy with another change to this record; try again."))
+    return None
 
 
 def _lost_race(error: OperationalError) -> bool:

@@ -16,10 +16,10 @@ from itertools import chain
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from caseflow.domain.batches import batched
-from caseflow.domain.errors import N_, Conflict, DomainError, InvalidInput, Msg
+from caseflow.domain.errors import N_, DomainError, InvalidInput, Msg
 from caseflow.domain.sheet_format import (
     CODE,
     HOUSEHOLD_SHEET,
@@ -33,7 +33,7 @@ from caseflow.domain.sheet_format import (
 )
 from caseflow.extensions import db
 from caseflow.models import Unit, User
-from caseflow.services import import_writer
+from caseflow.services import import_writer, lost_race
 from caseflow.services.access import WRITERS, in_scope, require_role, unit_by_code
 from caseflow.services.bulk import standard_on
 from caseflow.services.definitions import current_workflow, standards
@@ -129,9 +129,12 @@ def _read(actor: User, unit: Unit, source: Source, filename: str, report: Import
             db.session.commit()
         else:
             db.session.rollback()
-    except IntegrityError as error:  # the same households written meanwhile, committed first
+    except (IntegrityError, OperationalError) as error:  # another import, committed first
         db.session.rollback()
-        raise Conflict(WRITTEN_MEANWHILE) from error
+        refusal = lost_race(error, WRITTEN_MEANWHILE)
+        if refusal is None:
+            raise
+        raise refusal from error
     except BaseException:
         db.session.rollback()
         raise
